@@ -1,0 +1,8 @@
+"""`dossier disinfectant ...` commands."""
+
+import click
+
+
+@click.group()
+def disinfectant() -> None:
+    """Disinfection-product hygiene-safety evaluation and filing."""

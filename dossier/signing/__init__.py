@@ -1,0 +1,1 @@
+"""PAdES signing and verification of the PDFs dossier produces."""

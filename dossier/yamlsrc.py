@@ -1,0 +1,144 @@
+"""YAML loading that remembers the line of every key and list item.
+
+Mappings load as `SourceMap` and sequences as `SourceList`; both know the file they came
+from and the 1-based line of each key/item, so validators can say exactly where a value is.
+Dates stay strings (validators parse them), duplicate keys are input errors.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dossier.errors import Problems
+
+# Characters XML 1.0 cannot hold (allowed: tab, LF, CR).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class SourceMap(dict):
+    """A dict that knows the source file and the line of each key."""
+
+    path: str = ""
+    line: int = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key_lines: dict[Any, int] = {}
+
+    def line_of(self, key: Any) -> int:
+        """Line of `key`, or of the mapping itself when the key is absent."""
+        return self.key_lines.get(key, self.line)
+
+
+class SourceList(list):
+    """A list that knows the source file and the line of each item."""
+
+    path: str = ""
+    line: int = 0
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.item_lines: list[int] = []
+
+    def line_of(self, index: int) -> int:
+        """Line of item `index`."""
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader building SourceMap/SourceList and keeping dates as plain strings."""
+
+
+def _no_timestamps() -> None:
+    resolvers = {}
+    for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items():
+        resolvers[first] = [(tag, rx) for tag, rx in entries if tag != "tag:yaml.org,2002:timestamp"]
+    _Loader.yaml_implicit_resolvers = resolvers
+
+
+_no_timestamps()
+
+
+class DuplicateKey(yaml.MarkedYAMLError):
+    """A key appears twice in one mapping."""
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> SourceMap:
+    result = SourceMap()
+    result.path = loader.source_path
+    result.line = node.start_mark.line + 1
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise DuplicateKey(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_list(loader: _Loader, node: yaml.SequenceNode) -> SourceList:
+    result = SourceList()
+    result.path = loader.source_path
+    result.line = node.start_mark.line + 1
+    for item in node.value:
+        result.append(loader.construct_object(item, deep=True))
+        result.item_lines.append(item.start_mark.line + 1)
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
+
+
+def illegal_xml_chars(text: str) -> list[tuple[int, str]]:
+    """(line, character repr) of every character XML cannot hold in `text`."""
+    found = []
+    for match in _XML_ILLEGAL.finditer(text):
+        found.append((text.count("\n", 0, match.start()) + 1, repr(match.group())))
+    return found
+
+
+def load_yaml(path: Path, problems: Problems, display: str | None = None) -> Any:
+    """Parse one YAML file; syntax errors and illegal characters go to `problems`.
+
+    Returns None when the file cannot be parsed. `display` is the path shown in messages
+    (default: `path` as given).
+    """
+    shown = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.add(shown, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None
+    except OSError as exc:
+        problems.add(shown, None, "", f"cannot read file: {exc.strerror}")
+        return None
+    return load_yaml_text(text, shown, problems)
+
+
+def load_yaml_text(text: str, shown: str, problems: Problems) -> Any:
+    """Parse YAML text whose origin is called `shown` in messages."""
+    bad = illegal_xml_chars(text)
+    for line, char in bad:
+        problems.add(shown, line, "", f"character {char} cannot appear in a document (XML forbids it)")
+    if bad:
+        return None
+    loader = _Loader(text)
+    loader.source_path = shown
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problems.add(shown, line, "", f"invalid YAML: {exc.problem or exc.context}")
+        return None
+    except yaml.YAMLError as exc:
+        problems.add(shown, None, "", f"invalid YAML: {exc}")
+        return None
+    finally:
+        loader.dispose()
