@@ -1,0 +1,100 @@
+"""Byte-reproducible .docx files with Chinese fonts that hold up in Word, WPS and LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from docx.document import Document as DocxDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from dossier.atomic import write_bytes
+
+BODY_FONT = "Noto Serif CJK SC"  # Song-style face
+HEADING_FONT = "Noto Sans CJK SC"  # Hei-style face
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_FIRST = "[Content_Types].xml"
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """Rewrite a docx (zip) with fixed timestamps and sorted entries: same content, same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(source.namelist(), key=lambda n: (n != _FIRST, n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return out.getvalue()
+
+
+def docx_bytes(document: DocxDocument, when: datetime | None = None) -> bytes:
+    """Serialise a python-docx Document reproducibly (core properties dated `when`)."""
+    props = document.core_properties
+    stamp = when or datetime(2000, 1, 1)
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = stamp
+    props.last_modified_by = "dossier"
+    props.revision = 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return deterministic_zip(buffer.getvalue())
+
+
+def save_deterministic(document: DocxDocument | bytes, path: Path, when: datetime | None = None) -> bytes:
+    """Write a byte-reproducible docx atomically; returns the bytes written."""
+    data = document if isinstance(document, bytes) else docx_bytes(document, when)
+    if isinstance(document, bytes):
+        data = deterministic_zip(document)
+    write_bytes(path, data)
+    return data
+
+
+def _set_fonts(rpr, latin: str, east_asian: str) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:eastAsia"), east_asian)
+    fonts.set(qn("w:cs"), latin)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def apply_cjk_fonts(document: DocxDocument, body: str = BODY_FONT, heading: str = HEADING_FONT) -> None:
+    """Name the East Asian fonts on the document defaults and every paragraph/character style.
+
+    Body styles get the Song-style face, headings and titles the Hei-style face, so Chinese
+    text never falls back to a Latin font.
+    """
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is not None:
+            rpr = rpr_default.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = OxmlElement("w:rPr")
+                rpr_default.append(rpr)
+            _set_fonts(rpr, body, body)
+    for style in document.styles:
+        if style.type not in (1, 2):  # paragraph, character
+            continue
+        name = style.name or ""
+        face = heading if name.startswith(("Heading", "Title", "Subtitle")) or name.startswith("TOC Heading") else None
+        if face is None and style.element.rPr is None:
+            continue
+        _set_fonts(style.element.get_or_add_rPr(), face or body, face or body)

@@ -1,0 +1,113 @@
+"""The in-memory index of a workspace: its configuration and its documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+KIND_LABELS = {
+    "quality_manual": "质量手册",
+    "procedure": "程序文件",
+    "work_instruction": "作业指导书",
+    "record_form": "记录表单",
+    "validation_protocol": "验证方案",
+}
+
+DEFAULT_NUMBERING = {
+    "quality_manual": r"QM-\d{2}",
+    "procedure": r"QP-\d{2}",
+    "work_instruction": r"WI-[\d-]+",
+    "record_form": r"QR-[\d-]+",
+    "validation_protocol": r"VP-[\d-]+",
+}
+
+
+@dataclass(frozen=True)
+class Signoff:
+    """One line of the approval block: who signed and when."""
+
+    name: str
+    date: date | None
+
+
+@dataclass
+class Config:
+    """Workspace settings from dossier.yaml."""
+
+    root: Path
+    company_name: str
+    company_address: str = ""
+    revision_scheme: str = "letters"
+    numbering: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_NUMBERING))
+    review_interval_months: dict[str, int] = field(default_factory=lambda: {"default": 24})
+    retention_years: dict[str, int] = field(default_factory=lambda: {"default": 10})
+    content_dir: str = "content"
+    templates_dir: str = "templates"
+    build_dir: str = "build"
+    releases_dir: str = "releases"
+    ledger_file: str = "ledger.jsonl"
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def build_path(self) -> Path:
+        """Absolute build directory."""
+        return self.root / self.build_dir
+
+    def per_kind(self, table: dict[str, int], kind: str) -> int:
+        """A per-kind setting with its `default`."""
+        return table.get(kind, table["default"])
+
+
+@dataclass
+class Document:
+    """One controlled document as loaded from content/<ID>.yaml (+ its Markdown body)."""
+
+    id: str
+    kind: str
+    title: str
+    revision: str
+    source: Path  # the YAML file
+    source_display: str
+    effective_date: date | None = None
+    department: str = ""
+    prepared_by: Signoff | None = None
+    reviewed_by: Signoff | None = None
+    approved_by: Signoff | None = None
+    change: str = ""
+    body: str = ""
+    body_source: str = ""  # file shown in messages for body lines
+    body_line_offset: int = 0  # add to 0-based Markdown line numbers
+    distribution: list[dict[str, Any]] = field(default_factory=list)
+    form: dict[str, Any] | None = None
+    validation: dict[str, Any] | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def number(self) -> str:
+        """The document number printed on the document (its id)."""
+        return self.id
+
+    @property
+    def kind_label(self) -> str:
+        """Chinese name of the document kind."""
+        return KIND_LABELS[self.kind]
+
+
+@dataclass
+class Workspace:
+    """Everything `dossier` knows about one workspace: one index shared by every step."""
+
+    config: Config
+    documents: dict[str, Document]
+
+    @property
+    def root(self) -> Path:
+        """The workspace directory."""
+        return self.config.root
+
+    def citation(self, doc_id: str) -> str:
+        """How a [[DOC-ID]] citation reads: 《title》ID revision版. KeyError if unknown."""
+        doc = self.documents[doc_id]
+        return f"《{doc.title}》{doc.number} {doc.revision}版"

@@ -1,0 +1,255 @@
+"""Builds the default docxtpl templates in `templates/` (run `python -m dossier.templatekit`).
+
+Each template is an ordinary Word file with Jinja tags: header and footer carry company,
+title, number, revision, effective date, page X of Y and the control mark; the body holds
+the approval block (编制/审核/批准), the revision history (修订记录) and `{{p body }}`.
+Users may edit the generated files in Word or replace them per workspace (`templates/`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from dossier.docxio import HEADING_FONT, apply_cjk_fonts, docx_bytes
+from dossier.fieldcodes import add_field
+from dossier.atomic import write_bytes
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "templates"
+KINDS = ("quality_manual", "procedure", "work_instruction", "record_form", "validation_protocol")
+
+
+def _styles(doc: DocxDocument) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.3
+    sizes = {"Heading 1": 15, "Heading 2": 13, "Heading 3": 12, "Heading 4": 11, "Title": 20}
+    for name, size in sizes.items():
+        style = styles[name]
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.paragraph_format.space_before = Pt(10 if name != "Title" else 0)
+        style.paragraph_format.space_after = Pt(6)
+    styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title_rpr = styles["Title"].element.get_or_add_rPr()
+    for border in title_rpr.findall(qn("w:pBdr")):
+        title_rpr.remove(border)
+    title_ppr = styles["Title"].element.get_or_add_pPr()
+    for border in title_ppr.findall(qn("w:pBdr")):
+        title_ppr.remove(border)
+    for level in (1, 2, 3):
+        name = f"TOC {level}"
+        style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, 1)
+        style.base_style = styles["Normal"]
+        style.paragraph_format.left_indent = Cm(0.75 * (level - 1))
+        style.paragraph_format.space_after = Pt(2)
+        style.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    label = styles.add_style("Block Label", 1)
+    label.base_style = styles["Normal"]
+    label.font.bold = True
+    label.font.size = Pt(12)
+    label.paragraph_format.space_before = Pt(12)
+    label.paragraph_format.keep_with_next = True
+    apply_cjk_fonts(doc)
+    _set_font(label.element, HEADING_FONT)
+
+
+def _set_font(style_element, face: str) -> None:
+    rpr = style_element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), face)
+
+
+def _page(doc: DocxDocument) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+    section.left_margin, section.right_margin = Cm(2.5), Cm(2.0)
+    section.header_distance, section.footer_distance = Cm(1.0), Cm(1.0)
+
+
+def _cell_text(cell, text: str, bold: bool = False, center: bool = True, size: float | None = None) -> Paragraph:
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
+    paragraph.paragraph_format.space_after = Pt(0)
+    run = paragraph.add_run(text)
+    run.bold = bold
+    if size:
+        run.font.size = Pt(size)
+    return paragraph
+
+
+def _grid(table: Table, widths_cm: list[float]) -> None:
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+
+
+def _header(doc: DocxDocument) -> None:
+    header = doc.sections[0].header
+    table = header.add_table(3, 4, Cm(16.5))
+    _grid(table, [2.6, 6.4, 2.6, 4.9])
+    company = table.cell(0, 0).merge(table.cell(0, 3))
+    _cell_text(company, "{{ company.name }}", bold=True, size=12)
+    labels = [("文件名称", "{{ doc.title }}", "文件编号", "{{ doc.number }}"),
+              ("版本", "{{ doc.revision }}", "生效日期", "{{ doc.effective }}")]
+    for row, values in enumerate(labels, start=1):
+        for col, text in enumerate(values):
+            _cell_text(table.cell(row, col), text, bold=col % 2 == 0, size=9.5)
+    header.paragraphs[0].paragraph_format.space_after = Pt(0)
+
+
+def _footer(doc: DocxDocument) -> None:
+    footer = doc.sections[0].footer
+    paragraph = footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("第 ")
+    add_field(paragraph, "PAGE", "1")
+    paragraph.add_run(" 页 共 ")
+    add_field(paragraph, "NUMPAGES", "1")
+    paragraph.add_run(" 页")
+    mark = footer.add_paragraph()
+    mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = mark.add_run("{{ doc.control_mark }}")
+    run.bold = True
+
+
+def _approval_block(doc: DocxDocument) -> None:
+    table = doc.add_table(3, 4)
+    _grid(table, [3.0, 4.5, 4.5, 4.5])
+    heads = ("", "编制", "审核", "批准")
+    for col, text in enumerate(heads):
+        _cell_text(table.cell(0, col), text, bold=True)
+    _cell_text(table.cell(1, 0), "签名", bold=True)
+    _cell_text(table.cell(2, 0), "日期", bold=True)
+    for col, who in enumerate(("prepared", "reviewed", "approved"), start=1):
+        _cell_text(table.cell(1, col), "{{ %s.name }}" % who)
+        _cell_text(table.cell(2, col), "{{ %s.date }}" % who)
+    for row in table.rows:
+        row.height = Cm(0.9)
+
+
+def _history(doc: DocxDocument) -> None:
+    doc.add_paragraph("修订记录", style="Block Label")
+    table = doc.add_table(3, 5)
+    _grid(table, [1.6, 2.6, 7.8, 2.0, 2.5])
+    for col, text in enumerate(("版本", "生效日期", "修订内容", "编制", "批准")):
+        _cell_text(table.cell(0, col), text, bold=True)
+    _repeat_header(table)
+    _cell_text(table.cell(1, 0), "{%tr for h in history %}")
+    for col, key in enumerate(("revision", "effective", "change", "prepared", "approved")):
+        _cell_text(table.cell(2, col), "{{ h.%s }}" % key, center=key != "change")
+    # the row holding `{%tr endfor %}` must be its own row after the repeated one
+    end = table.add_row()
+    _cell_text(end.cells[0], "{%tr endfor %}")
+
+
+def _repeat_header(table: Table) -> None:
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    tr_pr.append(repeat)
+
+
+def _title_block(doc: DocxDocument) -> None:
+    doc.add_paragraph("{{ doc.title }}", style="Title")
+    meta = doc.add_paragraph("{{ doc.kind_label }}　文件编号：{{ doc.number }}　版本：{{ doc.revision }}　归口部门：{{ doc.department }}")
+    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _page_break(doc: DocxDocument) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _body_placeholder(doc: DocxDocument, name: str = "body") -> None:
+    doc.add_paragraph("{{p %s }}" % name)
+
+
+def _cover(doc: DocxDocument) -> None:
+    for _ in range(5):
+        doc.add_paragraph()
+    company = doc.add_paragraph("{{ company.name }}", style="Title")
+    company.paragraph_format.space_after = Pt(30)
+    big = doc.add_paragraph("{{ doc.title }}", style="Title")
+    big.runs[0].font.size = Pt(30)
+    for _ in range(4):
+        doc.add_paragraph()
+    table = doc.add_table(5, 2)
+    _grid(table, [4.0, 7.0])
+    rows = [("文件编号", "{{ doc.number }}"), ("版本", "{{ doc.revision }}"), ("生效日期", "{{ doc.effective }}"),
+            ("受控状态", "{{ doc.control_mark }}"), ("发放编号", "")]
+    for index, (label, value) in enumerate(rows):
+        _cell_text(table.cell(index, 0), label, bold=True)
+        _cell_text(table.cell(index, 1), value)
+        table.rows[index].height = Cm(0.9)
+    _page_break(doc)
+
+
+def build_template(kind: str) -> DocxDocument:
+    """The default template for one document kind."""
+    doc = Document()
+    _page(doc)
+    _styles(doc)
+    _header(doc)
+    _footer(doc)
+    # python-docx's default body starts with no paragraph; keep the first block the title
+    if kind == "quality_manual":
+        _cover(doc)
+        doc.add_paragraph("审批", style="Block Label")
+        _approval_block(doc)
+        _history(doc)
+        _page_break(doc)
+        doc.add_paragraph("目　录", style="Title")
+        _body_placeholder(doc, "toc")
+        _page_break(doc)
+        _body_placeholder(doc)
+        return doc
+    _title_block(doc)
+    if kind == "record_form":
+        _body_placeholder(doc, "form")
+        _body_placeholder(doc)
+        _page_break(doc)
+        doc.add_paragraph("表单审批", style="Block Label")
+        _approval_block(doc)
+        _history(doc)
+        return doc
+    _approval_block(doc)
+    _history(doc)
+    _page_break(doc)
+    _body_placeholder(doc)
+    return doc
+
+
+def write_templates(directory: Path = DEFAULT_DIR) -> list[Path]:
+    """(Re)generate every default template into `directory`, byte-reproducibly."""
+    written = []
+    for kind in KINDS:
+        path = directory / f"{kind}.docx"
+        write_bytes(path, docx_bytes(build_template(kind)))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in write_templates(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DIR):
+        print(written_path)

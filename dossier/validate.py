@@ -1,0 +1,136 @@
+"""Validate step: the rules a workspace must meet before anything is rendered.
+
+Covers document numbering, revision format, sign-off dates, citations between documents,
+record-form layout and the elements a validation protocol must carry (device GMP Art. 76).
+"""
+
+from __future__ import annotations
+
+import re
+
+from dossier.errors import Problems
+from dossier.fields import FieldReader
+from dossier.model import Document, Workspace
+from dossier.yamlsrc import SourceMap
+
+CITATION = re.compile(r"\[\[([A-Za-z0-9][A-Za-z0-9_.\-/]*)\]\]")
+
+# device GMP Art. 76: 验证或者确认对象、部门和人员职责、实施环境、方法、取样要求、接收准则
+ART76_ELEMENTS = {
+    "object": "验证或者确认对象",
+    "responsibilities": "部门和人员职责",
+    "environment": "实施环境",
+    "method": "方法",
+    "sampling": "取样要求",
+    "acceptance_criteria": "接收准则",
+}
+VALIDATION_FIELDS = set(ART76_ELEMENTS) | {"purpose"}
+FORM_FIELDS = {"header_fields", "columns", "rows", "footer_fields", "column_widths"}
+MAX_FORM_ROWS = 60
+
+
+def citations(text: str) -> list[tuple[int, str]]:
+    """(0-based line, cited id) of every [[ID]] in Markdown text."""
+    found = []
+    for number, line in enumerate(text.splitlines()):
+        found.extend((number, match.group(1)) for match in CITATION.finditer(line))
+    return found
+
+
+def _check_citations(ws: Workspace, doc: Document, problems: Problems) -> None:
+    for line, cited in citations(doc.body):
+        if cited not in ws.documents:
+            problems.add(doc.body_source, doc.body_line_offset + line + 1, "body", f"cites unknown document {cited}")
+    if isinstance(doc.validation, SourceMap):
+        for key, value in doc.validation.items():
+            if isinstance(value, str):
+                for line, cited in citations(value):
+                    if cited not in ws.documents:
+                        problems.add(doc.source_display, doc.validation.line_of(key) + line + 1, f"validation.{key}", f"cites unknown document {cited}")
+
+
+def _check_signoffs(doc: Document, problems: Problems) -> None:
+    reader = FieldReader(doc.raw, problems)
+    if doc.prepared_by is None:
+        reader.fail("prepared_by", "is required (the author: name and date)")
+    order = [("prepared_by", doc.prepared_by), ("reviewed_by", doc.reviewed_by), ("approved_by", doc.approved_by)]
+    previous = None
+    for key, signoff in order:
+        if signoff is None or signoff.date is None:
+            continue
+        if previous and signoff.date < previous[1]:
+            reader.fail(key, f"date {signoff.date} is before {previous[0]} date {previous[1]}")
+        previous = (key, signoff.date)
+    if doc.effective_date and doc.approved_by and doc.approved_by.date and doc.effective_date < doc.approved_by.date:
+        reader.fail("effective_date", f"{doc.effective_date} is before the approval date {doc.approved_by.date}")
+
+
+def _check_form(doc: Document, problems: Problems) -> None:
+    reader = FieldReader(doc.raw, problems)
+    form = reader.child("form")
+    if form is None:
+        if doc.raw.get("form") is None:
+            reader.fail("form", "a record form needs form.columns and form.rows (the blank table to fill in)")
+        return
+    form.unknown(FORM_FIELDS)
+    form.text_list("columns", required=True)
+    rows = form.integer("rows", required=True, minimum=1)
+    if rows > MAX_FORM_ROWS:
+        form.fail("rows", f"at most {MAX_FORM_ROWS} rows per form page set, got {rows}")
+    form.text_list("header_fields")
+    form.text_list("footer_fields")
+
+
+def _check_validation(doc: Document, problems: Problems) -> None:
+    reader = FieldReader(doc.raw, problems)
+    block = reader.child("validation")
+    if block is None:
+        if doc.raw.get("validation") is None:
+            missing = "、".join(ART76_ELEMENTS.values())
+            reader.fail("validation", f"a validation protocol must state (device GMP Art. 76): {missing}")
+        return
+    block.unknown(VALIDATION_FIELDS)
+    for key, label in ART76_ELEMENTS.items():
+        value = block.get(key)
+        if value is None or (isinstance(value, (str, list)) and not value):
+            block.fail(key, f"missing {label} (device GMP Art. 76 requires it in every protocol)")
+    for entry in block.mappings("responsibilities"):
+        entry.unknown({"department", "person", "duties"})
+        entry.text("department", required=True)
+        entry.text("person")
+        entry.text("duties", required=True)
+    for key in ("object", "environment", "method", "sampling", "purpose"):
+        block.text(key)
+    if block.get("acceptance_criteria") is not None:
+        block.text_list("acceptance_criteria", required=True)
+
+
+def validate_document(ws: Workspace, doc: Document, problems: Problems) -> None:
+    """All rules for one document."""
+    reader = FieldReader(doc.raw, problems)
+    pattern = ws.config.numbering.get(doc.kind)
+    if pattern and doc.id and not re.fullmatch(pattern, doc.id):
+        reader.fail("id", f"{doc.id} does not follow the numbering of {doc.kind_label} ({pattern})")
+    if doc.id and doc.source.stem != doc.id:
+        reader.fail("id", f"{doc.id} differs from the file name {doc.source.name}; name the file {doc.id}.yaml")
+    if not doc.body.strip() and doc.kind not in ("record_form",):
+        problems.add(doc.source_display, doc.raw.line, "body", f"no body: add `body:` or a sibling {doc.source.stem}.md")
+    if doc.kind != "record_form" and doc.raw.get("form") is not None:
+        reader.fail("form", "only record forms (kind: record_form) have a form layout")
+    if doc.kind != "validation_protocol" and doc.raw.get("validation") is not None:
+        reader.fail("validation", "only validation protocols (kind: validation_protocol) have validation elements")
+    if doc.kind == "record_form":
+        _check_form(doc, problems)
+    if doc.kind == "validation_protocol":
+        _check_validation(doc, problems)
+    _check_signoffs(doc, problems)
+    _check_citations(ws, doc, problems)
+
+
+def validate_workspace(ws: Workspace, problems: Problems) -> None:
+    """Validate step for the whole workspace; problems are collected, not raised."""
+    if not ws.documents and not problems:
+        problems.add(f"{ws.config.content_dir}/", None, "", "no documents found (expected content/<ID>.yaml files)")
+    for doc in ws.documents.values():
+        if doc.kind:
+            validate_document(ws, doc, problems)
