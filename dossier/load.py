@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dossier.errors import Problems, UsageError
 from dossier.fields import FieldReader
+from dossier.revisions import DEFAULT_SCHEME, SCHEME_NAMES
 from dossier.model import DEFAULT_NUMBERING, KIND_LABELS, Config, Document, Signoff, Workspace
 from dossier.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
 
@@ -68,7 +69,10 @@ def load_config(root: Path, problems: Problems) -> Config:
         company.unknown({"name", "address"})
         config.company_name = company.text("name", required=True)
         config.company_address = company.text("address")
-    config.revision_scheme = top.text("revision_scheme", default="letters")
+    config.revision_scheme = top.text("revision_scheme", default=DEFAULT_SCHEME)
+    if config.revision_scheme not in SCHEME_NAMES:
+        top.fail("revision_scheme", f"unknown scheme {config.revision_scheme!r} (expected one of: {', '.join(SCHEME_NAMES)})")
+        config.revision_scheme = DEFAULT_SCHEME
     numbering = top.child("numbering")
     if numbering is not None:
         for key in numbering.mapping:

@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from dossier.docxio import HEADING_FONT, apply_cjk_fonts, docx_bytes
 from dossier.fieldcodes import add_field
@@ -119,6 +120,34 @@ def _header(doc: DocxDocument) -> None:
     header.paragraphs[0].paragraph_format.space_after = Pt(0)
 
 
+WATERMARK_VML = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"><w:pict>'
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" path="m@7,l@8,m@5,21600l@6,21600e">'
+    '<v:formulas><v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/>'
+    '<v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/><v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/>'
+    '<v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/>'
+    '<v:f eqn="mid @6 @7"/><v:f eqn="sum @6 0 @5"/></v:formulas>'
+    '<v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+    '<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:360pt;height:180pt;rotation:315;z-index:-251654144;'
+    'mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;'
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#c0c0c0" stroked="f"><v:fill opacity=".5"/>'
+    '<v:textpath style="font-family:&quot;Noto Sans CJK SC&quot;;font-size:1pt" string="{{ doc.watermark }}"/>'
+    '</v:shape></w:pict></w:r>'
+)
+
+
+def _watermark(doc: DocxDocument) -> None:
+    """A Word-style diagonal watermark (草稿/作废) on every page, only when doc.watermark is set."""
+    paragraph = doc.sections[0].header.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.add_run("{%r if doc.watermark %}")
+    paragraph._p.append(etree.fromstring(WATERMARK_VML))
+    paragraph.add_run("{%r endif %}")
+
+
 def _footer(doc: DocxDocument) -> None:
     footer = doc.sections[0].footer
     paragraph = footer.paragraphs[0]
@@ -211,6 +240,7 @@ def build_template(kind: str) -> DocxDocument:
     _page(doc)
     _styles(doc)
     _header(doc)
+    _watermark(doc)
     _footer(doc)
     # python-docx's default body starts with no paragraph; keep the first block the title
     if kind == "quality_manual":

@@ -11,6 +11,7 @@ import re
 from dossier.errors import Problems
 from dossier.fields import FieldReader
 from dossier.model import Document, Workspace
+from dossier.revisions import scheme
 from dossier.yamlsrc import SourceMap
 
 CITATION = re.compile(r"\[\[([A-Za-z0-9][A-Za-z0-9_.\-/]*)\]\]")
@@ -111,6 +112,9 @@ def validate_document(ws: Workspace, doc: Document, problems: Problems) -> None:
     pattern = ws.config.numbering.get(doc.kind)
     if pattern and doc.id and not re.fullmatch(pattern, doc.id):
         reader.fail("id", f"{doc.id} does not follow the numbering of {doc.kind_label} ({pattern})")
+    revisions = scheme(ws.config.revision_scheme)
+    if doc.revision and not revisions.is_valid(doc.revision):
+        reader.fail("revision", f"{doc.revision!r} is not a revision of the {ws.config.revision_scheme} scheme ({revisions.describe()})")
     if doc.id and doc.source.stem != doc.id:
         reader.fail("id", f"{doc.id} differs from the file name {doc.source.name}; name the file {doc.id}.yaml")
     if not doc.body.strip() and doc.kind not in ("record_form",):

@@ -1,0 +1,137 @@
+"""The build pipeline: load -> validate -> render -> convert -> post-process -> record (manifest).
+
+Nothing reaches the build directory unless the whole run succeeded: every output is produced
+in a private staging directory first, then each file is renamed into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dossier.atomic import write_bytes, write_text
+from dossier.control import document_controls
+from dossier.convert import convert_batch
+from dossier.errors import Problems, ToolError, UsageError
+from dossier.load import load_workspace
+from dossier.model import Document, Workspace
+from dossier.pdfnorm import normalise_pdf
+from dossier.render import Rendered, document_timestamp, render_document
+from dossier.toc import heading_pages
+from dossier.validate import validate_workspace
+
+FORMATS = ("docx", "pdf", "all")
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote: {document id: {format: path}} and the manifest path."""
+
+    outputs: dict[str, dict[str, Path]] = field(default_factory=dict)
+    manifest: Path | None = None
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_checked(root: Path) -> Workspace:
+    """Load and validate a workspace; raises InputErrors listing every problem."""
+    problems = Problems()
+    ws = load_workspace(root, problems)
+    validate_workspace(ws, problems)
+    problems.raise_if_any()
+    return ws
+
+
+def select(ws: Workspace, only: tuple[str, ...] | list[str]) -> list[Document]:
+    """The documents to build: all, or those named with --only (unknown ids are a usage error)."""
+    unknown = [doc_id for doc_id in only if doc_id not in ws.documents]
+    if unknown:
+        raise UsageError("\n".join(f"error: --only {doc_id}: no such document in {ws.config.content_dir}/" for doc_id in unknown))
+    return [ws.documents[d] for d in sorted(set(only))] if only else list(ws.documents.values())
+
+
+def render_all(ws: Workspace, docs: list[Document], toc_pages: dict[str, list[int]] | None = None) -> dict[str, Rendered]:
+    """Render step for several documents; all Markdown problems are reported together."""
+    problems = Problems()
+    rendered = {}
+    for doc in docs:
+        controls = document_controls(ws, doc)
+        rendered[doc.id] = render_document(
+            ws, doc, problems, history=controls.history, control_mark=controls.mark,
+            toc_pages=(toc_pages or {}).get(doc.id),
+        )
+    problems.raise_if_any()
+    return rendered
+
+
+def _convert(ws: Workspace, docs: list[Document], rendered: dict[str, Rendered], staging: Path) -> dict[str, bytes]:
+    """Convert step, with the second pass that fills table-of-contents page numbers."""
+    docx_dir, pdf_dir = staging / "docx", staging / "pdf"
+    files = {}
+    for doc in docs:
+        files[doc.id] = docx_dir / f"{doc.id}.docx"
+        write_bytes(files[doc.id], rendered[doc.id].data)
+    pdfs = convert_batch(list(files.values()), pdf_dir)
+    with_toc = [doc for doc in docs if rendered[doc.id].headings]
+    if with_toc:
+        pages = {}
+        for doc in with_toc:
+            try:
+                pages[doc.id] = heading_pages(pdfs[files[doc.id]].read_bytes(), rendered[doc.id].headings)
+            except ValueError as exc:
+                raise ToolError(f"error: {doc.id}: table of contents: {exc}") from exc
+        rendered.update(render_all(ws, with_toc, pages))
+        for doc in with_toc:
+            write_bytes(files[doc.id], rendered[doc.id].data)
+        pdfs.update(convert_batch([files[d.id] for d in with_toc], pdf_dir))
+    return {doc.id: pdfs[files[doc.id]].read_bytes() for doc in docs}
+
+
+def write_manifest(ws: Workspace) -> Path:
+    """build/manifest.json: every output present in the build directory with its SHA-256."""
+    build = ws.config.build_path
+    entries = []
+    for doc in ws.documents.values():
+        outputs = []
+        for suffix in ("docx", "pdf"):
+            path = build / f"{doc.id}.{suffix}"
+            if path.is_file():
+                outputs.append({"path": path.relative_to(ws.root).as_posix(), "sha256": sha256_file(path)})
+        if outputs:
+            entries.append({"id": doc.id, "title": doc.title, "revision": doc.revision, "outputs": outputs})
+    path = build / MANIFEST
+    write_text(path, json.dumps({"documents": entries}, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def build(root: Path, fmt: str = "all", only: tuple[str, ...] = ()) -> BuildResult:
+    """Build the workspace at `root` (see module docstring for the steps)."""
+    ws = load_checked(root)
+    docs = select(ws, only)
+    rendered = render_all(ws, docs)
+    outputs: dict[str, dict[str, bytes]] = {doc.id: {} for doc in docs}
+    if fmt in ("pdf", "all"):
+        with tempfile.TemporaryDirectory(prefix="dossier-build-") as tmp:
+            pdfs = _convert(ws, docs, rendered, Path(tmp))
+        for doc in docs:
+            outputs[doc.id]["pdf"] = normalise_pdf(pdfs[doc.id], document_timestamp(doc), doc.title)
+    if fmt in ("docx", "all"):
+        for doc in docs:
+            outputs[doc.id]["docx"] = rendered[doc.id].data
+    result = BuildResult()
+    build_dir = ws.config.build_path
+    for doc_id, files in outputs.items():
+        result.outputs[doc_id] = {}
+        for suffix, data in sorted(files.items()):
+            path = build_dir / f"{doc_id}.{suffix}"
+            write_bytes(path, data)
+            result.outputs[doc_id][suffix] = path
+    result.manifest = write_manifest(ws)
+    return result

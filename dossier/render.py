@@ -1,0 +1,145 @@
+"""Render step: one document + its template -> reproducible .docx bytes (docxtpl, autoescaped)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+
+from dossier.docxio import apply_cjk_fonts, docx_bytes
+from dossier.errors import Problems
+from dossier.markdown_docx import render_markdown
+from dossier.model import Document, Signoff, Workspace
+from dossier.recordform import fill_form
+from dossier.toc import Heading, body_headings, fill_toc
+from dossier.validate import ART76_ELEMENTS
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+EMPTY = "—"
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One row of the revision history table (修订记录)."""
+
+    revision: str
+    effective: str
+    change: str
+    prepared: str
+    approved: str
+
+
+@dataclass
+class Rendered:
+    """A rendered docx and the headings its table of contents lists (quality manual only)."""
+
+    data: bytes
+    headings: list[Heading]
+
+
+def template_path(ws: Workspace, kind: str) -> Path:
+    """The workspace's own template for `kind` if present, else the default one."""
+    own = ws.root / ws.config.templates_dir / f"{kind}.docx"
+    return own if own.is_file() else PACKAGE_TEMPLATES / f"{kind}.docx"
+
+
+def document_timestamp(doc: Document) -> datetime:
+    """Fixed timestamp for file metadata: SOURCE_DATE_EPOCH, else the effective date, else 2000-01-01."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+    day = doc.effective_date or date(2000, 1, 1)
+    return datetime(day.year, day.month, day.day)
+
+
+def _signoff(person: Signoff | None) -> dict[str, str]:
+    if person is None:
+        return {"name": "", "date": ""}
+    return {"name": person.name, "date": person.date.isoformat() if person.date else ""}
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def validation_markdown(validation: dict) -> str:
+    """The Art. 76 elements of a validation protocol as Markdown sections, in the rule's order."""
+    parts = []
+    if validation.get("purpose"):
+        parts.append(f"# 目的\n\n{validation['purpose']}")
+    parts.append(f"# {ART76_ELEMENTS['object']}\n\n{validation.get('object', '')}")
+    rows = ["| 部门 | 人员 | 职责 |", "|---|---|---|"]
+    for entry in validation.get("responsibilities") or []:
+        rows.append(f"| {_cell(entry.get('department', ''))} | {_cell(entry.get('person', '') or EMPTY)} | {_cell(entry.get('duties', ''))} |")
+    parts.append(f"# {ART76_ELEMENTS['responsibilities']}\n\n" + "\n".join(rows))
+    for key in ("environment", "method", "sampling"):
+        parts.append(f"# {ART76_ELEMENTS[key]}\n\n{validation.get(key, '')}")
+    criteria = "\n".join(f"{i}. {c}" for i, c in enumerate(validation.get("acceptance_criteria") or [], start=1))
+    parts.append(f"# {ART76_ELEMENTS['acceptance_criteria']}\n\n{criteria}")
+    return "\n\n".join(parts) + "\n\n"
+
+
+def render_document(
+    ws: Workspace,
+    doc: Document,
+    problems: Problems,
+    *,
+    history: list[HistoryRow],
+    control_mark: str,
+    watermark: str = "",
+    toc_pages: list[int] | None = None,
+) -> Rendered:
+    """Render one document to docx bytes; Markdown problems (unknown citation, missing image) are recorded."""
+    tpl = DocxTemplate(str(template_path(ws, doc.kind)))
+    body = tpl.new_subdoc()
+    image_dir = doc.source.parent
+    markdown, source, offset = doc.body, doc.body_source, doc.body_line_offset
+    if doc.kind == "validation_protocol" and isinstance(doc.validation, dict):
+        render_markdown(validation_markdown(doc.validation), body, resolve_citation=ws.citation, image_dir=image_dir,
+                        source=doc.source_display, problems=problems, line_offset=doc.validation.line)
+        # body sections continue the protocol's numbering after the Art. 76 sections
+        markdown = doc.body
+    render_markdown(markdown, body, resolve_citation=ws.citation, image_dir=image_dir, source=source,
+                    problems=problems, line_offset=offset)
+    context = {
+        "company": {"name": ws.config.company_name, "address": ws.config.company_address},
+        "doc": {
+            "title": doc.title,
+            "number": doc.number,
+            "revision": doc.revision,
+            "effective": doc.effective_date.isoformat() if doc.effective_date else EMPTY,
+            "department": doc.department or EMPTY,
+            "kind_label": doc.kind_label,
+            "control_mark": control_mark,
+            "watermark": watermark,
+        },
+        "prepared": _signoff(doc.prepared_by),
+        "reviewed": _signoff(doc.reviewed_by),
+        "approved": _signoff(doc.approved_by),
+        "history": [row.__dict__ for row in history],
+        "body": body,
+    }
+    headings: list[Heading] = []
+    if doc.kind == "quality_manual":
+        headings = body_headings(body)
+        toc = tpl.new_subdoc()
+        fill_toc(toc, headings, toc_pages)
+        context["toc"] = toc
+    if doc.kind == "record_form" and isinstance(doc.form, dict):
+        form = tpl.new_subdoc()
+        fill_form(form, [str(x) for x in doc.form.get("header_fields") or []], [str(x) for x in doc.form.get("columns") or []],
+                  int(doc.form.get("rows") or 1), [str(x) for x in doc.form.get("footer_fields") or []])
+        context["form"] = form
+    tpl.render(context, autoescape=True)
+    document = tpl.docx
+    apply_cjk_fonts(document)
+    props = document.core_properties
+    props.title = doc.title
+    props.author = doc.prepared_by.name if doc.prepared_by else ws.config.company_name
+    props.subject = f"{doc.number} {doc.revision}"
+    props.keywords = doc.kind_label
+    props.comments = ""
+    return Rendered(docx_bytes(document, document_timestamp(doc)), headings)

@@ -1,0 +1,55 @@
+"""Shared fixtures: the example workspace built once per test session (real LibreOffice)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dossier.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def copy_workspace(target: Path) -> Path:
+    """Copy the repository's example workspace (config, content, templates) to `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "dossier.yaml", target / "dossier.yaml")
+    shutil.copytree(REPO / "content", target / "content")
+    return target
+
+
+def run_cli(*args: str) -> "CliRunner.Result":
+    """Invoke the dossier CLI in-process; returns click's Result."""
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> str:
+    """Text of a PDF (or a page range) through pdftotext, layout preserved."""
+    command = ["pdftotext", "-layout"]
+    if first:
+        command += ["-f", str(first)]
+    if last:
+        command += ["-l", str(last)]
+    return subprocess.run([*command, str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory) -> Path:
+    """The example dossier built once with `dossier build`."""
+    root = copy_workspace(tmp_path_factory.mktemp("example"))
+    result = run_cli("build", str(root))
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture(scope="session")
+def example_rebuild(tmp_path_factory) -> Path:
+    """A second, independent build of the same example, for reproducibility checks."""
+    root = copy_workspace(tmp_path_factory.mktemp("example-again"))
+    result = run_cli("build", str(root))
+    assert result.exit_code == 0, result.output
+    return root
