@@ -9,11 +9,15 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from datetime import date
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.atomic import write_bytes, write_text
-from dossier.control import document_controls
+from dossier.control import Controls, document_controls, ledger_of
+from dossier.digest import inputs_digest
+from dossier.ledger import LedgerEntry
+from dossier.revisions import scheme
 from dossier.convert import convert_batch
 from dossier.errors import Problems, ToolError, UsageError
 from dossier.load import load_workspace
@@ -41,12 +45,28 @@ def sha256_file(path: Path) -> str:
 
 
 def load_checked(root: Path) -> Workspace:
-    """Load and validate a workspace; raises InputErrors listing every problem."""
+    """Load and validate a workspace, including that no released revision was edited.
+
+    Raises InputErrors listing every problem.
+    """
     problems = Problems()
     ws = load_workspace(root, problems)
     validate_workspace(ws, problems)
+    if not problems:
+        check_released_unchanged(ws, ledger_of(ws).entries(), problems)
     problems.raise_if_any()
     return ws
+
+
+def check_released_unchanged(ws: Workspace, entries: list[LedgerEntry], problems: Problems) -> None:
+    """A released revision never changes: edits after release need a new revision."""
+    revisions = scheme(ws.config.revision_scheme)
+    for doc in ws.documents.values():
+        release = next((e for e in entries if e.action == "release" and e.document == doc.id and e.revision == doc.revision), None)
+        if release is not None and release.inputs_sha256 != inputs_digest(ws, doc):
+            problems.add(doc.source_display, doc.raw.line_of("revision"), "revision",
+                         f"{doc.id} changed since release {doc.revision}; start revision "
+                         f"{revisions.next(doc.revision)} (dossier revise {doc.id})")
 
 
 def select(ws: Workspace, only: tuple[str, ...] | list[str]) -> list[Document]:
@@ -57,21 +77,19 @@ def select(ws: Workspace, only: tuple[str, ...] | list[str]) -> list[Document]:
     return [ws.documents[d] for d in sorted(set(only))] if only else list(ws.documents.values())
 
 
-def render_all(ws: Workspace, docs: list[Document], toc_pages: dict[str, list[int]] | None = None) -> dict[str, Rendered]:
+def render_all(ws: Workspace, docs: list[Document], controls: dict[str, Controls],
+               toc_pages: dict[str, list[int]] | None = None) -> dict[str, Rendered]:
     """Render step for several documents; all Markdown problems are reported together."""
     problems = Problems()
     rendered = {}
     for doc in docs:
-        controls = document_controls(ws, doc)
-        rendered[doc.id] = render_document(
-            ws, doc, problems, history=controls.history, control_mark=controls.mark,
-            toc_pages=(toc_pages or {}).get(doc.id),
-        )
+        rendered[doc.id] = render_document(ws, doc, problems, controls[doc.id], (toc_pages or {}).get(doc.id))
     problems.raise_if_any()
     return rendered
 
 
-def _convert(ws: Workspace, docs: list[Document], rendered: dict[str, Rendered], staging: Path) -> dict[str, bytes]:
+def convert_rendered(ws: Workspace, docs: list[Document], rendered: dict[str, Rendered], controls: dict[str, Controls],
+                     staging: Path) -> dict[str, bytes]:
     """Convert step, with the second pass that fills table-of-contents page numbers."""
     docx_dir, pdf_dir = staging / "docx", staging / "pdf"
     files = {}
@@ -87,7 +105,7 @@ def _convert(ws: Workspace, docs: list[Document], rendered: dict[str, Rendered],
                 pages[doc.id] = heading_pages(pdfs[files[doc.id]].read_bytes(), rendered[doc.id].headings)
             except ValueError as exc:
                 raise ToolError(f"error: {doc.id}: table of contents: {exc}") from exc
-        rendered.update(render_all(ws, with_toc, pages))
+        rendered.update(render_all(ws, with_toc, controls, pages))
         for doc in with_toc:
             write_bytes(files[doc.id], rendered[doc.id].data)
         pdfs.update(convert_batch([files[d.id] for d in with_toc], pdf_dir))
@@ -111,20 +129,23 @@ def write_manifest(ws: Workspace) -> Path:
     return path
 
 
-def build(root: Path, fmt: str = "all", only: tuple[str, ...] = ()) -> BuildResult:
-    """Build the workspace at `root` (see module docstring for the steps)."""
-    ws = load_checked(root)
-    docs = select(ws, only)
-    rendered = render_all(ws, docs)
+def produce(ws: Workspace, docs: list[Document], controls: dict[str, Controls], fmt: str = "all") -> dict[str, dict[str, bytes]]:
+    """Render, convert and normalise: {document id: {"docx"|"pdf": bytes}}; writes nothing."""
+    rendered = render_all(ws, docs, controls)
     outputs: dict[str, dict[str, bytes]] = {doc.id: {} for doc in docs}
     if fmt in ("pdf", "all"):
         with tempfile.TemporaryDirectory(prefix="dossier-build-") as tmp:
-            pdfs = _convert(ws, docs, rendered, Path(tmp))
+            pdfs = convert_rendered(ws, docs, rendered, controls, Path(tmp))
         for doc in docs:
-            outputs[doc.id]["pdf"] = normalise_pdf(pdfs[doc.id], document_timestamp(doc), doc.title)
+            outputs[doc.id]["pdf"] = normalise_pdf(pdfs[doc.id], document_timestamp(controls[doc.id].effective), doc.title)
     if fmt in ("docx", "all"):
         for doc in docs:
             outputs[doc.id]["docx"] = rendered[doc.id].data
+    return outputs
+
+
+def write_outputs(ws: Workspace, outputs: dict[str, dict[str, bytes]]) -> BuildResult:
+    """Rename every output into the build directory and rewrite the manifest."""
     result = BuildResult()
     build_dir = ws.config.build_path
     for doc_id, files in outputs.items():
@@ -135,3 +156,12 @@ def build(root: Path, fmt: str = "all", only: tuple[str, ...] = ()) -> BuildResu
             result.outputs[doc_id][suffix] = path
     result.manifest = write_manifest(ws)
     return result
+
+
+def build(root: Path, fmt: str = "all", only: tuple[str, ...] = ()) -> BuildResult:
+    """Build the workspace at `root` (see module docstring for the steps)."""
+    ws = load_checked(root)
+    docs = select(ws, only)
+    entries, today = ledger_of(ws).entries(), date.today()
+    controls = {doc.id: document_controls(ws, doc, entries, today) for doc in docs}
+    return write_outputs(ws, produce(ws, docs, controls, fmt))

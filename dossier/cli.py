@@ -12,7 +12,13 @@ import click
 from dossier import __version__
 from dossier.build import FORMATS, build, load_checked
 from dossier.disinfectant.cli import disinfectant
-from dossier.errors import DossierError
+from dossier.errors import DossierError, Problems, UsageError
+from dossier.load import load_workspace
+from dossier.model import Workspace
+from dossier.register import write_register
+from dossier.release import obsolete, release, revise
+from dossier.status import status_lines, where_used, workspace_status
+from dossier.validate import validate_workspace
 from dossier.scaffold import init_workspace
 from dossier.signing.cli import sign_command, verify_command
 
@@ -74,6 +80,97 @@ def init_command(directory: Path, company: str) -> None:
     """Create a new workspace (config, one procedure, one record form) that builds."""
     for path in init_workspace(directory, company, date.today().isoformat()):
         click.echo(f"created {path}")
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+@cli.command("release")
+@click.argument("doc_id", metavar="DOC-ID")
+@click.option("--approved-by", required=True, metavar="NAME", help="Who approves this revision (批准).")
+@click.option("--reason", required=True, metavar="TEXT", help="Why this revision is released (修订原因).")
+@click.option("--effective", metavar="YYYY-MM-DD", help="Effective date (default: the document's, else today).")
+@click.option("--minor", is_flag=True, help="Release the next minor revision of a released document (edition/numeric schemes).")
+@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+def release_command(doc_id: str, approved_by: str, reason: str, effective: str | None, minor: bool, workspace: Path) -> None:
+    """Release the working revision: archive its outputs and record it in the ledger."""
+    result = release(workspace, doc_id, approved_by, reason, _date(effective), minor)
+    entry = result.entry
+    click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}); "
+               f"ledger entry {entry.seq}; archived in {result.archive.relative_to(workspace.resolve())}")
+
+
+@cli.command("revise")
+@click.argument("doc_id", metavar="DOC-ID")
+@click.option("--minor", is_flag=True, help="Minor revision (edition/numeric schemes).")
+@click.option("--change", default="", metavar="TEXT", help="What the new revision changes (修订内容).")
+@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+def revise_command(doc_id: str, minor: bool, change: str, workspace: Path) -> None:
+    """Start the next revision of a released document as a draft."""
+    new = revise(workspace, doc_id, minor, change)
+    click.echo(f"{doc_id}: revision {new} started as a draft")
+
+
+@cli.command("obsolete")
+@click.argument("doc_id", metavar="DOC-ID")
+@click.option("--reason", required=True, metavar="TEXT", help="Why the document is withdrawn.")
+@click.option("--approved-by", default="", metavar="NAME", help="Who approved the withdrawal.")
+@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+def obsolete_command(doc_id: str, reason: str, approved_by: str, workspace: Path) -> None:
+    """Withdraw a document (作废); status then shows the end of its retention period."""
+    entry = obsolete(workspace, doc_id, reason, approved_by)
+    click.echo(f"withdrew {entry.document} (revision {entry.revision}) on {entry.effective_date}; ledger entry {entry.seq}")
+
+
+@cli.command("status")
+@click.argument("doc_id", metavar="[DOC-ID]", required=False)
+@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def status_command(doc_id: str | None, workspace: Path, as_json: bool) -> None:
+    """Every document's revision, state, effective date, next review; or one document with where-used."""
+    ws = load_workspace_or_fail(workspace)
+    rows = workspace_status(ws, date.today())
+    if doc_id:
+        if doc_id not in ws.documents:
+            raise UsageError(f"error: {doc_id}: no such document in {ws.config.content_dir}/")
+        row = next(r for r in rows if r["id"] == doc_id)
+        row["cited_by"] = where_used(ws, doc_id)
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False, indent=2, sort_keys=True))
+            return
+        for key in sorted(row):
+            click.echo(f"{key}: {row[key]}")
+        return
+    if as_json:
+        click.echo(json.dumps({"documents": rows}, ensure_ascii=False, indent=2, sort_keys=True))
+        return
+    for line in status_lines(rows):
+        click.echo(line)
+
+
+@cli.command("register")
+@WORKSPACE
+def register_command(workspace: Path) -> None:
+    """Write the master list (受控文件清单) and distribution record (文件发放回收记录): docx, pdf, csv."""
+    ws = load_workspace_or_fail(workspace)
+    out = ws.config.build_path / "register"
+    for path in write_register(ws, date.today(), out):
+        click.echo(f"wrote {path.relative_to(ws.root)}")
+
+
+def load_workspace_or_fail(workspace: Path) -> Workspace:
+    """Load and validate (without the release-integrity check, which status reports as a flag)."""
+    problems = Problems()
+    ws = load_workspace(workspace, problems)
+    validate_workspace(ws, problems)
+    problems.raise_if_any()
+    return ws
 
 
 cli.add_command(disinfectant)

@@ -1,28 +1,95 @@
-"""Document control data a rendered document shows: its control mark and revision history."""
+"""What document control puts on a rendered document: mark, watermark, sign-offs, history.
+
+Computed from the release ledger (dossier/ledger.py) and the document's YAML, so the revision
+history is never typed twice and a released revision always renders the same way.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from dossier.model import Document, Workspace
-from dossier.render import EMPTY, HistoryRow
+from dossier.ledger import Ledger, LedgerEntry
+from dossier.lifecycle import DraftChange, HistoryRow, Policy, State, document_status, entry_date, history_rows
+from dossier.model import Document, Signoff, Workspace
+
+MARKS = {
+    State.DRAFT: ("草稿", "草稿"),
+    State.APPROVED: ("受控（待生效）", ""),
+    State.EFFECTIVE: ("受控", ""),
+    State.SUPERSEDED: ("作废", "作废"),
+    State.OBSOLETE: ("作废", "作废"),
+}
+
+
+@dataclass(frozen=True)
+class PendingRelease:
+    """A release being made now (not yet in the ledger)."""
+
+    approved_by: str
+    approved_on: date
+    effective: date
+    reason: str
 
 
 @dataclass(frozen=True)
 class Controls:
-    """Control mark (受控/草稿/作废) and revision history rows of one document."""
+    """Control data of one rendering of a document."""
 
+    state: State
     mark: str
+    watermark: str
+    prepared: Signoff | None
+    reviewed: Signoff | None
+    approved: Signoff | None
+    effective: date | None
     history: list[HistoryRow]
 
 
-def document_controls(ws: Workspace, doc: Document) -> Controls:
-    """The working revision's own history row and mark."""
-    row = HistoryRow(
+def ledger_of(ws: Workspace) -> Ledger:
+    """The workspace's release ledger."""
+    return Ledger(ws.root / ws.config.ledger_file, ws.config.ledger_file)
+
+
+def policy_of(ws: Workspace) -> Policy:
+    """Review intervals and retention periods from dossier.yaml."""
+    return Policy(ws.config.review_interval_months, ws.config.retention_years)
+
+
+def _draft(doc: Document, effective: date | None) -> DraftChange:
+    return DraftChange(
         revision=doc.revision,
-        effective=doc.effective_date.isoformat() if doc.effective_date else EMPTY,
-        change=doc.change or EMPTY,
-        prepared=doc.prepared_by.name if doc.prepared_by else "",
-        approved=doc.approved_by.name if doc.approved_by else "",
+        change=doc.change or None,
+        effective_date=effective.isoformat() if effective else None,
+        prepared_by=doc.prepared_by.name if doc.prepared_by else None,
+        approved_by=doc.approved_by.name if doc.approved_by else None,
     )
-    return Controls(mark="受控", history=[row])
+
+
+def document_controls(
+    ws: Workspace, doc: Document, entries: list[LedgerEntry], today: date, pending: PendingRelease | None = None
+) -> Controls:
+    """Controls for rendering the working revision of `doc` on `today` (or as it is being released)."""
+    released = next((e for e in entries if e.document == doc.id and e.action == "release" and e.revision == doc.revision), None)
+    if pending is not None:
+        state = State.EFFECTIVE if pending.effective <= today else State.APPROVED
+        rows = history_rows(entries, doc.id) + history_rows([], doc.id, DraftChange(
+            doc.revision, doc.change or None, pending.effective.isoformat(),
+            doc.prepared_by.name if doc.prepared_by else None, pending.approved_by))
+        rows[-1] = HistoryRow(**{**rows[-1].__dict__, "reason": pending.reason, "released": True})
+        approved = Signoff(pending.approved_by, pending.approved_on)
+        effective = pending.effective
+    elif released is not None:
+        status = document_status(entries, doc.id, doc.revision, doc.kind, today, policy_of(ws))
+        state = status.state
+        rows = [r for r in history_rows(entries, doc.id)]
+        rows = rows[: next(i for i, r in enumerate(rows) if r.revision == doc.revision) + 1]
+        approved = Signoff(released.approved_by or "", date.fromisoformat(released.timestamp[:10]))
+        effective = entry_date(released)
+    else:
+        state = State.DRAFT
+        rows = history_rows(entries, doc.id, _draft(doc, doc.effective_date))
+        approved = doc.approved_by
+        effective = doc.effective_date
+    mark, watermark = MARKS[state]
+    return Controls(state, mark, watermark, doc.prepared_by, doc.reviewed_by, approved, effective, rows)

@@ -11,6 +11,8 @@ from docxtpl import DocxTemplate
 
 from dossier.docxio import apply_cjk_fonts, docx_bytes
 from dossier.errors import Problems
+from dossier.control import Controls
+from dossier.lifecycle import HistoryRow
 from dossier.markdown_docx import render_markdown
 from dossier.model import Document, Signoff, Workspace
 from dossier.recordform import fill_form
@@ -19,17 +21,6 @@ from dossier.validate import ART76_ELEMENTS
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EMPTY = "—"
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """One row of the revision history table (修订记录)."""
-
-    revision: str
-    effective: str
-    change: str
-    prepared: str
-    approved: str
 
 
 @dataclass
@@ -46,12 +37,12 @@ def template_path(ws: Workspace, kind: str) -> Path:
     return own if own.is_file() else PACKAGE_TEMPLATES / f"{kind}.docx"
 
 
-def document_timestamp(doc: Document) -> datetime:
+def document_timestamp(effective: date | None) -> datetime:
     """Fixed timestamp for file metadata: SOURCE_DATE_EPOCH, else the effective date, else 2000-01-01."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
-    day = doc.effective_date or date(2000, 1, 1)
+    day = effective or date(2000, 1, 1)
     return datetime(day.year, day.month, day.day)
 
 
@@ -59,6 +50,17 @@ def _signoff(person: Signoff | None) -> dict[str, str]:
     if person is None:
         return {"name": "", "date": ""}
     return {"name": person.name, "date": person.date.isoformat() if person.date else ""}
+
+
+def _history_row(row: HistoryRow) -> dict[str, str]:
+    return {
+        "revision": row.revision,
+        "effective": row.effective_date or EMPTY,
+        "change": row.change or EMPTY,
+        "reason": row.reason or ("（待发布）" if not row.released else EMPTY),
+        "prepared": row.prepared_by or "",
+        "approved": row.approved_by or "",
+    }
 
 
 def _cell(text: str) -> str:
@@ -86,10 +88,7 @@ def render_document(
     ws: Workspace,
     doc: Document,
     problems: Problems,
-    *,
-    history: list[HistoryRow],
-    control_mark: str,
-    watermark: str = "",
+    controls: Controls,
     toc_pages: list[int] | None = None,
 ) -> Rendered:
     """Render one document to docx bytes; Markdown problems (unknown citation, missing image) are recorded."""
@@ -110,16 +109,16 @@ def render_document(
             "title": doc.title,
             "number": doc.number,
             "revision": doc.revision,
-            "effective": doc.effective_date.isoformat() if doc.effective_date else EMPTY,
+            "effective": controls.effective.isoformat() if controls.effective else EMPTY,
             "department": doc.department or EMPTY,
             "kind_label": doc.kind_label,
-            "control_mark": control_mark,
-            "watermark": watermark,
+            "control_mark": controls.mark,
+            "watermark": controls.watermark,
         },
-        "prepared": _signoff(doc.prepared_by),
-        "reviewed": _signoff(doc.reviewed_by),
-        "approved": _signoff(doc.approved_by),
-        "history": [row.__dict__ for row in history],
+        "prepared": _signoff(controls.prepared),
+        "reviewed": _signoff(controls.reviewed),
+        "approved": _signoff(controls.approved),
+        "history": [_history_row(row) for row in controls.history],
         "body": body,
     }
     headings: list[Heading] = []
@@ -142,4 +141,4 @@ def render_document(
     props.subject = f"{doc.number} {doc.revision}"
     props.keywords = doc.kind_label
     props.comments = ""
-    return Rendered(docx_bytes(document, document_timestamp(doc)), headings)
+    return Rendered(docx_bytes(document, document_timestamp(controls.effective)), headings)

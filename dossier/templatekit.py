@@ -77,10 +77,10 @@ def _set_font(style_element, face: str) -> None:
         fonts.set(qn(attr), face)
 
 
-def _page(doc: DocxDocument) -> None:
+def _page(doc: DocxDocument, landscape: bool = False) -> None:
     section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Cm(29.7), Cm(21)) if landscape else (Cm(21), Cm(29.7))
     section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
     section.left_margin, section.right_margin = Cm(2.5), Cm(2.0)
     section.header_distance, section.footer_distance = Cm(1.0), Cm(1.0)
@@ -133,7 +133,7 @@ WATERMARK_VML = (
     '<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136" '
     'style="position:absolute;margin-left:0;margin-top:0;width:360pt;height:180pt;rotation:315;z-index:-251654144;'
     'mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;'
-    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#c0c0c0" stroked="f"><v:fill opacity=".5"/>'
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#d0d0d0" stroked="f"><v:fill opacity=".5"/>'
     '<v:textpath style="font-family:&quot;Noto Sans CJK SC&quot;;font-size:1pt" string="{{ doc.watermark }}"/>'
     '</v:shape></w:pict></w:r>'
 )
@@ -180,14 +180,14 @@ def _approval_block(doc: DocxDocument) -> None:
 
 def _history(doc: DocxDocument) -> None:
     doc.add_paragraph("修订记录", style="Block Label")
-    table = doc.add_table(3, 5)
-    _grid(table, [1.6, 2.6, 7.8, 2.0, 2.5])
-    for col, text in enumerate(("版本", "生效日期", "修订内容", "编制", "批准")):
+    table = doc.add_table(3, 6)
+    _grid(table, [1.4, 2.4, 5.6, 3.4, 1.8, 1.9])
+    for col, text in enumerate(("版本", "生效日期", "修订内容", "修订原因", "编制", "批准")):
         _cell_text(table.cell(0, col), text, bold=True)
     _repeat_header(table)
     _cell_text(table.cell(1, 0), "{%tr for h in history %}")
-    for col, key in enumerate(("revision", "effective", "change", "prepared", "approved")):
-        _cell_text(table.cell(2, col), "{{ h.%s }}" % key, center=key != "change")
+    for col, key in enumerate(("revision", "effective", "change", "reason", "prepared", "approved")):
+        _cell_text(table.cell(2, col), "{{ h.%s }}" % key, center=key not in ("change", "reason"))
     # the row holding `{%tr endfor %}` must be its own row after the repeated one
     end = table.add_row()
     _cell_text(end.cells[0], "{%tr endfor %}")
@@ -232,6 +232,34 @@ def _cover(doc: DocxDocument) -> None:
         _cell_text(table.cell(index, 1), value)
         table.rows[index].height = Cm(0.9)
     _page_break(doc)
+
+
+def base_document(landscape: bool = False) -> DocxDocument:
+    """An empty A4 document with the house styles and a 第X页 共Y页 footer (for generated lists)."""
+    doc = Document()
+    _page(doc, landscape)
+    _styles(doc)
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("第 ")
+    add_field(footer, "PAGE", "1")
+    footer.add_run(" 页 共 ")
+    add_field(footer, "NUMPAGES", "1")
+    footer.add_run(" 页")
+    return doc
+
+
+def grid_table(doc: DocxDocument, header: list[str], rows: list[list[str]], widths_cm: list[float]) -> Table:
+    """A bordered table with a bold header row repeated on every page."""
+    table = doc.add_table(len(rows) + 1, len(header))
+    _grid(table, widths_cm)
+    for col, text in enumerate(header):
+        _cell_text(table.cell(0, col), text, bold=True, size=10)
+    _repeat_header(table)
+    for r, values in enumerate(rows, start=1):
+        for col, text in enumerate(values):
+            _cell_text(table.cell(r, col), text, size=10)
+    return table
 
 
 def build_template(kind: str) -> DocxDocument:

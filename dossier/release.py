@@ -1,0 +1,177 @@
+"""Document control actions: release a revision, start the next one, withdraw a document.
+
+A release renders the document as approved, archives its outputs under
+`releases/DOC-ID/REV/` (never overwritten) and appends a hash-chained entry to the ledger.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from dossier.archive import archive_outputs, release_dir
+from dossier.atomic import write_text
+from dossier.build import check_released_unchanged, load_checked, produce, write_outputs
+from dossier.control import PendingRelease, document_controls, ledger_of
+from dossier.digest import inputs_digest
+from dossier.errors import Problems, UsageError
+from dossier.ledger import LedgerEntry, format_timestamp
+from dossier.load import load_workspace
+from dossier.model import Document, Workspace
+from dossier.revisions import scheme
+from dossier.validate import validate_workspace
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    """The ledger entry of a release and where its outputs were archived."""
+
+    entry: LedgerEntry
+    archive: Path
+
+
+def _document(ws: Workspace, doc_id: str) -> Document:
+    if doc_id not in ws.documents:
+        raise UsageError(f"error: {doc_id}: no such document in {ws.config.content_dir}/")
+    return ws.documents[doc_id]
+
+
+def _set_yaml_field(path: Path, key: str, line: int | None, value: str) -> None:
+    """Replace the single-line top-level `key:` at `line` (or append it) keeping everything else."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if line:
+        index = line - 1
+        match = re.match(rf"^{key}\s*:", lines[index])
+        if not match:
+            raise UsageError(f"error: {path}:{line}: {key}: cannot update this field automatically")
+        end = index + 1
+        while end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end].strip()):
+            end += 1  # a block value continues on indented lines
+        lines[index:end] = [f"{key}: {quoted}\n"]
+    else:
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        lines.append(f"{key}: {quoted}\n")
+    write_text(path, "".join(lines))
+
+
+def revise(root: Path, doc_id: str, minor: bool = False, change: str = "") -> str:
+    """Start the next revision of a released document as a draft; returns the new revision."""
+    problems = Problems()
+    ws = load_workspace(root, problems)
+    validate_workspace(ws, problems)
+    problems.raise_if_any()
+    doc = _document(ws, doc_id)
+    ledger = ledger_of(ws)
+    if ledger.released(doc.id, doc.revision) is None:
+        raise UsageError(f"error: {doc.id} revision {doc.revision} is not released yet: edit it as it is")
+    try:
+        new = scheme(ws.config.revision_scheme).next(doc.revision, minor)
+    except ValueError as exc:
+        raise UsageError(f"error: {doc.id}: {exc}") from exc
+    _set_yaml_field(doc.source, "change", doc.raw.line_of("change") if "change" in doc.raw else None, change)
+    _set_yaml_field(doc.source, "revision", doc.raw.line_of("revision"), new)
+    return new
+
+
+def release(
+    root: Path,
+    doc_id: str,
+    approved_by: str,
+    reason: str,
+    effective: date | None = None,
+    minor: bool = False,
+    now: datetime | None = None,
+) -> ReleaseResult:
+    """Release the working revision of `doc_id` (see module docstring).
+
+    Refused while `check` fails, while the author or reviewer is missing, when the revision was
+    already released, or when the effective date lies before the approval date.
+    `minor` first starts the next minor revision of a released document (edition/numeric schemes).
+    """
+    moment = now or datetime.now(timezone.utc)
+    today = moment.date()
+    if minor:
+        ws = load_workspace(root, Problems())
+        doc = ws.documents.get(doc_id)
+        if doc is not None and ledger_of(ws).released(doc.id, doc.revision) is not None:
+            revise(root, doc_id, minor=True, change=reason)
+    ws = load_checked(root)
+    doc = _document(ws, doc_id)
+    ledger = ledger_of(ws)
+    previous = ledger.released(doc.id, doc.revision)
+    if previous is not None:
+        nxt = scheme(ws.config.revision_scheme).next(doc.revision)
+        raise UsageError(f"error: {doc.id} revision {doc.revision} was already released ({previous.timestamp[:10]}); "
+                         f"start revision {nxt} with `dossier revise {doc.id}`")
+    missing = [label for label, who in (("prepared_by", doc.prepared_by), ("reviewed_by", doc.reviewed_by)) if who is None or not who.name]
+    if missing:
+        raise UsageError("\n".join(f"error: {doc.source_display}: {field}: required before release (name and date)" for field in missing))
+    if not approved_by.strip():
+        raise UsageError("error: --approved-by: the approver's name is required")
+    if not reason.strip():
+        raise UsageError("error: --reason: the reason for this release is required")
+    effective_on = effective or doc.effective_date or today
+    if effective_on < today:
+        raise UsageError(f"error: --effective {effective_on}: before the approval date {today}")
+    entries = ledger.entries()
+    pending = PendingRelease(approved_by.strip(), today, effective_on, reason.strip())
+    controls = {doc.id: document_controls(ws, doc, entries, today, pending)}
+    outputs = produce(ws, [doc], controls)[doc.id]
+    files = {f"{doc.id}.{suffix}": data for suffix, data in outputs.items()}
+    files.update(source_files(ws, doc))
+    hashes = archive_outputs(ws.root, doc.id, doc.revision, files, ws.config.releases_dir)
+    archive = release_dir(ws.root, doc.id, doc.revision, ws.config.releases_dir)
+    try:
+        entry = ledger.append(
+            action="release", document=doc.id, revision=doc.revision, timestamp=format_timestamp(moment),
+            effective_date=effective_on.isoformat(), inputs_sha256=inputs_digest(ws, doc), outputs=hashes,
+            prepared_by=doc.prepared_by.name, reviewed_by=doc.reviewed_by.name, approved_by=pending.approved_by,
+            reason=pending.reason, change_summary=doc.change or None,
+        )
+    except BaseException:
+        _remove_archive(archive)
+        raise
+    write_outputs(ws, {doc.id: outputs})
+    return ReleaseResult(entry, archive)
+
+
+def source_files(ws: Workspace, doc: Document) -> dict[str, bytes]:
+    """The document's YAML and Markdown body, archived with its outputs for later comparison."""
+    files = {f"{doc.id}.yaml": doc.source.read_bytes()}
+    body = ws.root / doc.body_source
+    if doc.body_source != doc.source_display and body.is_file():
+        files[f"{doc.id}.md"] = body.read_bytes()
+    return files
+
+
+def _remove_archive(folder: Path) -> None:
+    """Undo an archive whose ledger entry could not be written."""
+    folder.chmod(0o755)
+    for path in folder.iterdir():
+        path.chmod(0o644)
+    shutil.rmtree(folder)
+
+
+def obsolete(root: Path, doc_id: str, reason: str, approved_by: str = "", now: datetime | None = None) -> LedgerEntry:
+    """Withdraw a document from use (its revisions become 作废); recorded in the ledger."""
+    moment = now or datetime.now(timezone.utc)
+    problems = Problems()
+    ws = load_workspace(root, problems)
+    validate_workspace(ws, problems)
+    check_released_unchanged(ws, ledger_of(ws).entries(), problems)
+    problems.raise_if_any()
+    doc = _document(ws, doc_id)
+    if not reason.strip():
+        raise UsageError("error: --reason: the reason for the withdrawal is required")
+    released = [e for e in ledger_of(ws).for_document(doc.id) if e.action == "release"]
+    if not released:
+        raise UsageError(f"error: {doc.id} was never released: nothing to withdraw")
+    return ledger_of(ws).append(
+        action="obsolete", document=doc.id, revision=released[-1].revision, timestamp=format_timestamp(moment),
+        effective_date=moment.date().isoformat(), reason=reason.strip(), approved_by=approved_by.strip() or None,
+    )

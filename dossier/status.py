@@ -1,0 +1,71 @@
+"""`dossier status`: which revision of each document is in force, review dates, where-used."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dossier.control import ledger_of, policy_of
+from dossier.digest import inputs_digest
+from dossier.ledger import LedgerEntry
+from dossier.lifecycle import document_status
+from dossier.model import Document, Workspace
+from dossier.validate import citations
+
+
+def cited_ids(doc: Document) -> set[str]:
+    """Every document id `doc` cites with [[ID]] (body and validation fields)."""
+    texts = [doc.body]
+    if isinstance(doc.validation, dict):
+        texts.extend(v for v in doc.validation.values() if isinstance(v, str))
+    return {cited for text in texts for _, cited in citations(text)}
+
+
+def where_used(ws: Workspace, doc_id: str) -> list[str]:
+    """Ids of the documents that cite `doc_id`, sorted."""
+    return sorted(d.id for d in ws.documents.values() if doc_id in cited_ids(d) and d.id != doc_id)
+
+
+def document_row(ws: Workspace, doc: Document, entries: list[LedgerEntry], today: date) -> dict[str, Any]:
+    """Status of one document as a JSON-ready dict."""
+    status = document_status(entries, doc.id, doc.revision, doc.kind, today, policy_of(ws))
+    releases = [e for e in entries if e.document == doc.id and e.action == "release"]
+    last = releases[-1] if releases else None
+    row = status.as_dict()
+    row.update({
+        "id": doc.id,
+        "number": doc.number,
+        "title": doc.title,
+        "kind": doc.kind,
+        "department": doc.department,
+        "effective_date": (last.effective_date if last and last.revision == doc.revision else
+                           (doc.effective_date.isoformat() if doc.effective_date else None)),
+        "changed_since_release": bool(last and last.inputs_sha256 != inputs_digest(ws, doc)),
+        "last_released": last.revision if last else None,
+    })
+    return row
+
+
+def workspace_status(ws: Workspace, today: date) -> list[dict[str, Any]]:
+    """Status rows of every document, sorted by id."""
+    entries = ledger_of(ws).entries()
+    return [document_row(ws, doc, entries, today) for doc in ws.documents.values()]
+
+
+def status_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """A readable table of status rows."""
+    header = f"{'document':<10} {'rev':<5} {'state':<10} {'in force':<8} {'effective':<10} {'next review':<11} flags  title"
+    lines = [header]
+    for r in rows:
+        flags = []
+        if r["review_overdue"]:
+            flags.append("REVIEW-OVERDUE")
+        if r["changed_since_release"]:
+            flags.append("CHANGED")
+        if r["retention_until"]:
+            flags.append(f"retain-until {r['retention_until']}")
+        lines.append(
+            f"{r['id']:<10} {r['revision']:<5} {r['state']:<10} {r['in_force'] or '-':<8} {r['effective_date'] or '-':<10} "
+            f"{r['next_review'] or '-':<11} {' '.join(flags) or '-':<6} {r['title']}"
+        )
+    return lines
