@@ -1,0 +1,148 @@
+"""Issue 3 walk-through: release, edit, revise, release again, status, archive, ledger tamper."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from dossier.ledger import verify_workspace
+from tests.conftest import pdf_text, run_cli
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def walked(tmp_path_factory) -> dict:
+    """Runs the whole walk-through once; tests then inspect each step's evidence."""
+    root = tmp_path_factory.mktemp("control")
+    assert run_cli("init", str(root)).exit_code == 0
+    evidence: dict = {"root": root}
+    first = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "首次发布", "-w", str(root))
+    assert first.exit_code == 0, first.output
+    evidence["a_pdf"] = (root / "releases/QP-01/A/QP-01.pdf").read_bytes()
+    body = root / "content/QP-01.md"
+    body.write_text(body.read_text(encoding="utf-8").replace("编制、审核", "编写、审核"), encoding="utf-8")
+    evidence["check_after_edit"] = run_cli("check", str(root))
+    evidence["release_again"] = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "再次", "-w", str(root))
+    revised = run_cli("revise", "QP-01", "--change", "术语“编制”改为“编写”", "-w", str(root))
+    assert revised.exit_code == 0, revised.output
+    second = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "与GB/T 19001术语一致", "-w", str(root))
+    assert second.exit_code == 0, second.output
+    evidence["status"] = json.loads(run_cli("status", "--json", "-w", str(root)).output)
+    evidence["status_one"] = json.loads(run_cli("status", "QP-01", "--json", "-w", str(root)).output)
+    return evidence
+
+
+def test_editing_a_released_revision_fails_check(walked: dict) -> None:
+    result = walked["check_after_edit"]
+    assert result.exit_code == 2
+    assert "error: content/QP-01.yaml:4: revision: QP-01 changed since release A; start revision B (dossier revise QP-01)" in result.output
+
+
+def test_release_refused_while_check_fails(walked: dict) -> None:
+    assert walked["release_again"].exit_code == 2
+    assert "changed since release A" in walked["release_again"].output
+
+
+def test_revision_b_shows_history_rows_a_and_b_with_reason(walked: dict) -> None:
+    root = walked["root"]
+    document = Document(str(root / "releases/QP-01/B/QP-01.docx"))
+    history = max(document.tables, key=lambda t: "修订原因" in t.rows[0].cells[3].text if len(t.columns) > 3 else False)
+    rows = [[c.text for c in r.cells] for r in history.rows[1:]]
+    assert [r[0] for r in rows] == ["A", "B"]
+    assert rows[0][3] == "首次发布" and rows[1][3] == "与GB/T 19001术语一致"
+    assert rows[1][2] == "术语“编制”改为“编写”"
+    text = _flat(pdf_text(root / "releases/QP-01/B/QP-01.pdf"))
+    assert "与GB/T" in text and "19001术语一" in text and "受控" in text  # wrapped in its cell
+
+
+def test_status_shows_b_effective_a_superseded(walked: dict) -> None:
+    row = next(r for r in walked["status"]["documents"] if r["id"] == "QP-01")
+    assert row["revision"] == "B" and row["state"] == "effective" and row["in_force"] == "B"
+    assert row["revisions"] == {"A": "superseded", "B": "effective"}
+    assert row["next_review"] is not None and row["changed_since_release"] is False
+    assert walked["status_one"]["cited_by"] == ["QR-01-01"]
+
+
+def test_archived_a_is_unchanged_and_read_only(walked: dict) -> None:
+    path = walked["root"] / "releases/QP-01/A/QP-01.pdf"
+    assert path.read_bytes() == walked["a_pdf"]
+    assert path.stat().st_mode & 0o222 == 0
+
+
+def test_rebuilding_released_revision_reproduces_archive(walked: dict) -> None:
+    root = walked["root"]
+    assert run_cli("build", str(root), "--only", "QP-01").exit_code == 0
+    for suffix in ("docx", "pdf"):
+        assert (root / f"build/QP-01.{suffix}").read_bytes() == (root / f"releases/QP-01/B/QP-01.{suffix}").read_bytes()
+
+
+def test_draft_is_watermarked_and_marked(walked: dict) -> None:
+    root = walked["root"]
+    assert run_cli("build", str(root), "--only", "QR-01-01", "--format", "docx").exit_code == 0
+    document = Document(str(root / "build/QR-01-01.docx"))
+    header = document.sections[0].header._element.xml
+    assert 'string="草稿"' in header
+    footer = " ".join(p.text for p in document.sections[0].footer.paragraphs)
+    assert "草稿" in footer
+
+
+def test_superseded_revision_renders_void(walked: dict, tmp_path: Path) -> None:
+    """Rendering revision A again (from its archived sources) marks it 作废."""
+    from dossier.build import load_checked
+    from dossier.control import document_controls, ledger_of
+    from dossier.lifecycle import State
+    from datetime import date
+
+    ws = load_checked(walked["root"])
+    doc = ws.documents["QP-01"]
+    doc.revision = "A"
+    controls = document_controls(ws, doc, ledger_of(ws).entries(), date.today())
+    assert controls.state is State.SUPERSEDED and controls.watermark == "作废" and controls.mark == "作废"
+
+
+def test_register_lists_every_document_with_current_revision(walked: dict) -> None:
+    root = walked["root"]
+    result = run_cli("register", str(root))
+    assert result.exit_code == 0, result.output
+    with open(root / "build/register/master-list.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {(r["文件编号"], r["现行版本"]) for r in rows} == {("QP-01", "B"), ("QR-01-01", "A")}
+    text = _flat(pdf_text(root / "build/register/master-list.pdf"))
+    assert "受控文件清单" in text and "QP-01" in text and "第1页共1页" in text
+    with open(root / "build/register/distribution.csv", encoding="utf-8-sig", newline="") as handle:
+        issued = list(csv.DictReader(handle))
+    assert issued[0]["发放号"] == "01" and issued[0]["领用人"] == "编制人"
+
+
+def test_editing_one_character_of_old_ledger_entry_fails_verify(walked: dict, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "ws"
+    shutil.copytree(walked["root"], copy)
+    assert verify_workspace(copy) == []
+    ledger = copy / "ledger.jsonl"
+    lines = ledger.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[0] = lines[0].replace("王建国", "王建民")
+    ledger.write_text("".join(lines), encoding="utf-8")
+    problems = verify_workspace(copy)
+    assert problems and "line 1" in problems[0] and "QP-01 revision A" in problems[0]
+
+
+def test_obsolete_shows_retention_end(walked: dict, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "ws"
+    shutil.copytree(walked["root"], copy)
+    result = run_cli("obsolete", "QP-01", "--reason", "合并至QP-02", "-w", str(copy))
+    assert result.exit_code == 0, result.output
+    row = json.loads(run_cli("status", "QP-01", "--json", "-w", str(copy)).output)
+    assert row["state"] == "obsolete" and row["withdrawal_reason"] == "合并至QP-02"
+    assert row["retention_until"] is not None
