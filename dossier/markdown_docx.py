@@ -1,0 +1,560 @@
+"""Markdown body -> Word content: python-docx paragraphs, tables and pictures in a document or subdoc.
+
+Headings take the template's "Heading N" styles with section numbers (1, 1.1, 1.1.1) written into
+the text; lists get real Word numbering (a numbering definition per list, so every list restarts);
+GFM tables become bordered full-width tables whose header row repeats on every page; images are
+scaled to the text width with a caption below; `[[DOC-ID]]` cites another document. Raw HTML and
+character references stay literal text. Runs never name an East Asian font, so Chinese text
+follows the styles (inline code only sets a Latin monospace face).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote
+
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.parts.numbering import NumberingPart
+from docx.shared import Cm, Emu, Twips
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.tree import SyntaxTreeNode
+
+from dossier.errors import Problems
+from dossier.yamlsrc import illegal_xml_chars
+
+CITATION = re.compile(r"\[\[([A-Za-z0-9][A-Za-z0-9_.\-/]*)\]\]")
+INDENT = 420  # twips per list/quote level: two Chinese characters at 10.5 pt
+CODE_FONT = "DejaVu Sans Mono"
+CELL_MARGINS = 2 * 108  # twips, Word's default left + right cell margin
+CHAR_TWIPS = 140  # a half-width character (Latin capitals included) of text up to 12 pt, for sizing table columns
+A4_TEXT_WIDTH = Cm(16)  # used only when the template's section has no page size
+BULLETS = ("●", "○", "■")  # in every CJK font; drawn smaller than the text (BULLET_SIZE)
+BULLET_SIZE = 12  # half-points
+ORDERED = (("decimal", "%{n}."), ("decimal", "%{n})"), ("lowerLetter", "%{n})"))
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # as dossier.yamlsrc reports them
+# docxtpl turns "{_{", "}_}", "{_%", "%_}" into Jinja delimiters after rendering: never let a run hold one
+_DOCXTPL_ESCAPES = re.compile(r"(?<=[{}%]_)(?=[{}%])")
+_HEADING_STYLE = re.compile(r"Heading ([1-9])")
+_HEADING_NUMBER = re.compile(r"(\d+(?:\.\d+)*) ")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_ALIGN = {
+    "text-align:left": WD_ALIGN_PARAGRAPH.LEFT,
+    "text-align:center": WD_ALIGN_PARAGRAPH.CENTER,
+    "text-align:right": WD_ALIGN_PARAGRAPH.RIGHT,
+}
+_PPR_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                   "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                   "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+                   "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+                   "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def render_markdown(md: str, target, *, resolve_citation: Callable[[str], str], image_dir: Path, source: str,
+                    problems: Problems, heading_offset: int = 0, number_headings: bool = True,
+                    line_offset: int = 0) -> None:
+    """Append the Markdown body as Word paragraphs/tables/images to `target`.
+
+    `target` is a python-docx Document or a docxtpl Subdoc (styles, numbering and images go to the
+    template it belongs to). Heading levels are shifted by `heading_offset`; section numbers
+    continue after numbered headings already in `target`. Problems (unknown citation, missing
+    image, characters XML cannot hold) are recorded against `source` at line
+    `line_offset` + the Markdown line, so pass the number of source lines before the body.
+    """
+    text = _checked_text(md, source, problems, line_offset)
+    tree = SyntaxTreeNode(_parser().parse(text))
+    renderer = _Renderer(target, resolve_citation=resolve_citation, image_dir=image_dir, source=source,
+                         problems=problems, heading_offset=heading_offset, number_headings=number_headings,
+                         line_offset=line_offset, top_level=_top_heading_level(tree))
+    renderer.blocks(tree.children, _Context())
+
+
+def _checked_text(md: str, source: str, problems: Problems, line_offset: int) -> str:
+    """The Markdown with newlines normalised; characters XML cannot hold are reported and removed."""
+    text = re.sub(r"\r\n?", "\n", md)
+    for line, char in illegal_xml_chars(text):
+        problems.add(source, line_offset + line, "body",
+                     f"character {char} cannot appear in a document (XML forbids it)")
+    return _XML_ILLEGAL.sub("", text)
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    """markdown-it inline rule: `[[DOC-ID]]` becomes a `citation` token."""
+    match = CITATION.match(state.src, state.pos, state.posMax)
+    if match is None:
+        return False
+    if not silent:
+        state.push("citation", "", 0).content = match.group(1)
+    state.pos = match.end()
+    return True
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    """CommonMark + GFM tables and strikethrough; HTML and character references are plain text."""
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).disable("entity")
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    return md
+
+
+def _top_heading_level(tree: SyntaxTreeNode) -> int:
+    levels = [int(node.tag[1:]) for node in tree.walk() if node.type == "heading"]
+    return min(levels, default=1)
+
+
+def _wide(char: str) -> bool:
+    """True for characters set full-width (Chinese, Japanese, full-width punctuation)."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if _wide(char) else 1 for char in text)
+
+
+def _plain(nodes: list[SyntaxTreeNode]) -> str:
+    """The text of inline nodes, without markup and without image alt texts."""
+    return "".join(node.content if node.type in ("text", "code_inline", "citation") else
+                   "" if node.type == "image" else _plain(node.children) for node in nodes)
+
+
+def _shown_address(link: SyntaxTreeNode) -> str:
+    """" (address)" after a link's text when the address is absolute and not the text itself."""
+    href = str(link.attrs.get("href", ""))
+    address = href.removeprefix("mailto:")
+    if link.markup == "autolink" or not _SCHEME.match(href) or address == _plain(link.children):
+        return ""
+    return f" ({address})"
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Where a block sits: how deep in lists and block quotes."""
+
+    list_depth: int = 0
+    quote: int = 0
+
+    @property
+    def indent(self) -> int:
+        return INDENT * (self.list_depth + self.quote)
+
+
+@dataclass(frozen=True)
+class _Format:
+    """Character formatting in force for the text being written."""
+
+    bold: bool = False
+    italic: bool = False
+    strike: bool = False
+    code: bool = False
+
+
+@dataclass
+class _InlineState:
+    """Progress through one paragraph's inline content."""
+
+    line: int  # 0-based Markdown line of the content being written
+    max_width: int  # EMU available to a picture
+    pending_space: bool = False  # a soft line break waits for the next text
+    last: str = ""  # last character written
+    pictures: int = 0
+    captions: list[tuple[SyntaxTreeNode, int]] = field(default_factory=list)
+
+
+class _Numbering:
+    """Adds list definitions to the numbering part of the document that owns the target."""
+
+    def __init__(self, document_part) -> None:
+        try:
+            part = document_part.part_related_by(RT.NUMBERING)
+        except KeyError:
+            part = NumberingPart(PackURI("/word/numbering.xml"), CT.WML_NUMBERING,
+                                 parse_xml(f"<w:numbering {nsdecls('w')}/>"), document_part.package)
+            document_part.relate_to(part, RT.NUMBERING)
+        self.root = part.element
+
+    def _next(self, xpath: str) -> int:
+        return max((int(value) for value in self.root.xpath(xpath)), default=0) + 1
+
+    def new_list(self, ordered: bool, level: int, start: int) -> int:
+        """numId of a new list whose items at `level` count from `start`."""
+        abstract_id = self._next("./w:abstractNum/@w:abstractNumId")
+        num_id = self._next("./w:num/@w:numId")
+        levels = []
+        for ilvl in range(9):
+            if ordered:
+                fmt, text = ORDERED[ilvl % len(ORDERED)]
+                text = text.format(n=ilvl + 1)
+            else:
+                fmt, text = "bullet", BULLETS[ilvl % len(BULLETS)]
+            size = "" if ordered else f'<w:rPr><w:sz w:val="{BULLET_SIZE}"/><w:szCs w:val="{BULLET_SIZE}"/></w:rPr>'
+            levels.append(
+                f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start if ilvl == level else 1}"/>'
+                f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+                f'<w:pPr><w:ind w:left="{INDENT * (ilvl + 1)}" w:hanging="{INDENT}"/></w:pPr>{size}</w:lvl>'
+            )
+        abstract = parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+            f'<w:nsid w:val="{0x0D055000 + abstract_id:08X}"/><w:multiLevelType w:val="hybridMultilevel"/>'
+            f'{"".join(levels)}</w:abstractNum>'
+        )
+        num = parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>')
+        self.root.insert_element_before(abstract, "w:num", "w:numIdMacAtCleanup")
+        self.root.insert_element_before(num, "w:numIdMacAtCleanup")
+        return num_id
+
+
+def _text_width(document) -> int:
+    """Width between the margins of the document's last section, in EMU."""
+    section = document.sections[-1]
+    sizes = (section.page_width, section.left_margin, section.right_margin)
+    if None in sizes:
+        return A4_TEXT_WIDTH
+    width, left, right = sizes
+    return width - left - right
+
+
+def _heading_counters(target) -> list[int]:
+    """Section numbers of the last numbered heading already in `target` (empty if none)."""
+    for paragraph in reversed(target.paragraphs):
+        style = paragraph.style
+        if style is None or not _HEADING_STYLE.fullmatch(style.name or "") or not paragraph.runs:
+            continue
+        match = _HEADING_NUMBER.fullmatch(paragraph.runs[0].text)
+        if match:
+            return [int(part) for part in match.group(1).split(".")]
+    return []
+
+
+def _indent(paragraph: Paragraph, left: int, hanging: int = 0) -> None:
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = Twips(left)
+    fmt.first_line_indent = Twips(-hanging)
+
+
+def _set_numbering(paragraph: Paragraph, num_id: int, level: int) -> None:
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
+
+
+def _paragraph_property(paragraph: Paragraph, xml: str) -> None:
+    """Add a pBdr or shd element to the paragraph properties, in schema order."""
+    element = parse_xml(xml)
+    start = _PPR_AFTER_PBDR.index("w:shd") + 1 if element.tag == qn("w:shd") else 0
+    paragraph._p.get_or_add_pPr().insert_element_before(element, *_PPR_AFTER_PBDR[start:])
+
+
+def _add_runs(paragraph: Paragraph, text: str, fmt: _Format) -> None:
+    """Text as runs with `fmt`; python-docx escapes XML and turns tabs/newlines into w:tab/w:br."""
+    for piece in _DOCXTPL_ESCAPES.split(text):
+        run = paragraph.add_run(piece)
+        if fmt.bold:
+            run.bold = True
+        if fmt.italic:
+            run.italic = True
+        if fmt.strike:
+            run.font.strike = True
+        if fmt.code:
+            run.font.name = CODE_FONT  # Latin and hAnsi only: East Asian text keeps the style's font
+
+
+def _table_borders(table: Table) -> None:
+    sides = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+                    for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    table._tbl.tblPr.insert_element_before(
+        parse_xml(f'<w:tblBorders {nsdecls("w")}>{sides}</w:tblBorders>'),
+        "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+
+
+def _column_widths(rows: list[SyntaxTreeNode], columns: int, total: int) -> list[int]:
+    """Twips per column summing to `total`.
+
+    Each column wants the width of its longest cell on one line. If all fit, the spare width is
+    shared in proportion; otherwise columns that fit in an even share keep their width and the
+    others split what is left in proportion to what they want.
+    """
+    wanted = [CELL_MARGINS + 2 * CHAR_TWIPS] * columns
+    for row in rows:
+        for index, cell in enumerate(row.children):
+            text = _plain(cell.children[0].children) if cell.children else ""
+            wanted[index] = max(wanted[index], CELL_MARGINS + CHAR_TWIPS * _display_width(text))
+    shares = {index: float(want) for index, want in enumerate(wanted)}
+    room = total
+    if sum(wanted) > total:
+        while shares:
+            fitting = [index for index, want in shares.items() if want <= room / len(shares)]
+            if not fitting:
+                break
+            for index in fitting:
+                room -= wanted[index]
+                del shares[index]
+    widths = list(wanted)
+    weight = sum(shares.values())
+    for index, share in shares.items():
+        widths[index] = int(room * share / weight)
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.insert_element_before(OxmlElement("w:tblHeader"), "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins",
+                                "w:del", "w:trPrChange")
+
+
+class _Renderer:
+    """Walks the Markdown syntax tree and writes python-docx content to the target."""
+
+    def __init__(self, target, *, resolve_citation: Callable[[str], str], image_dir: Path, source: str,
+                 problems: Problems, heading_offset: int, number_headings: bool, line_offset: int,
+                 top_level: int) -> None:
+        self.target = target
+        self.document = target.part.document  # owner of styles, numbering and sections
+        self.resolve_citation = resolve_citation
+        self.image_dir = image_dir
+        self.source = source
+        self.problems = problems
+        self.heading_offset = heading_offset
+        self.number_headings = number_headings
+        self.line_offset = line_offset
+        self.top_level = top_level
+        self.counters = _heading_counters(target)
+        self.text_width = _text_width(self.document)
+        self.numbering: _Numbering | None = None
+
+    # -- shared helpers -------------------------------------------------------------------------
+
+    def _problem(self, line: int, message: str) -> None:
+        self.problems.add(self.source, self.line_offset + line + 1, "body", message)
+
+    def _style(self, name: str) -> str:
+        """`name`, after adding it as a plain paragraph style if the template lacks it."""
+        styles = self.document.styles
+        if name not in styles:
+            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            if "Normal" in styles:
+                style.base_style = styles["Normal"]
+            heading = _HEADING_STYLE.fullmatch(name)
+            if heading:
+                style.font.bold = True
+                style.paragraph_format.keep_with_next = True
+                style.element.get_or_add_pPr().get_or_add_outlineLvl().val = int(heading.group(1)) - 1
+        return name
+
+    def _paragraph(self, ctx: _Context, style: str | None = None) -> Paragraph:
+        """A new body paragraph indented for its list/quote context."""
+        if style is None and ctx.quote:
+            style = self._style("Quote")
+        paragraph = self.target.add_paragraph(style=style)
+        if ctx.indent:
+            _indent(paragraph, ctx.indent)
+        return paragraph
+
+    # -- blocks ---------------------------------------------------------------------------------
+
+    def blocks(self, nodes: list[SyntaxTreeNode], ctx: _Context) -> None:
+        """Render block-level nodes in order."""
+        for node in nodes:
+            self.block(node, ctx)
+
+    def block(self, node: SyntaxTreeNode, ctx: _Context) -> None:
+        """Render one block-level node."""
+        match node.type:
+            case "heading":
+                self.heading(node)
+            case "paragraph":
+                self.inline(node.children[0], self._paragraph(ctx), self.target.add_paragraph,
+                            self.text_width - Twips(ctx.indent))
+            case "bullet_list" | "ordered_list":
+                self.list(node, ctx)
+            case "blockquote":
+                self.blocks(node.children, replace(ctx, quote=ctx.quote + 1))
+            case "fence" | "code_block":
+                paragraph = self._paragraph(ctx, style=self._style("Normal"))
+                _paragraph_property(paragraph, f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="F2F2F2"/>')
+                _add_runs(paragraph, node.content.rstrip("\n"), _Format(code=True))
+            case "table":
+                self.table(node)
+            case "hr":
+                paragraph = self._paragraph(ctx)
+                _paragraph_property(paragraph, f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" '
+                                               'w:space="1" w:color="auto"/></w:pBdr>')
+            case _:
+                raise AssertionError(f"Markdown block {node.type!r} has no Word rendering")
+
+    def heading(self, node: SyntaxTreeNode) -> None:
+        """A heading in the shifted "Heading N" style, its section number written first."""
+        level = int(node.tag[1:])
+        depth = max(level - self.top_level, 0)
+        self.counters = (self.counters + [0] * (depth + 1))[: depth + 1]
+        self.counters[depth] += 1
+        style = self._style(f"Heading {min(max(level + self.heading_offset, 1), 9)}")
+        paragraph = self.target.add_paragraph(style=style)
+        if self.number_headings:
+            paragraph.add_run(".".join(str(count) for count in self.counters) + " ")
+        self.inline(node.children[0], paragraph, self.target.add_paragraph, self.text_width)
+
+    def list(self, node: SyntaxTreeNode, ctx: _Context) -> None:
+        """A list with its own Word numbering; nested blocks indent to the item text."""
+        ordered = node.type == "ordered_list"
+        level = ctx.list_depth
+        if self.numbering is None:
+            self.numbering = _Numbering(self.target.part)
+        num_id = self.numbering.new_list(ordered, level, int(node.attrs.get("start", 1)))
+        kind = "List Number" if ordered else "List Bullet"
+        style = self._style(kind if level == 0 else f"{kind} {level + 1}")
+        inner = replace(ctx, list_depth=level + 1)
+        for item in node.children:
+            children = list(item.children)
+            paragraph = self.target.add_paragraph(style=style)
+            _set_numbering(paragraph, num_id, level)
+            _indent(paragraph, inner.indent, INDENT)
+            if children and children[0].type == "paragraph":
+                self.inline(children.pop(0).children[0], paragraph, self.target.add_paragraph,
+                            self.text_width - Twips(inner.indent))
+            self.blocks(children, inner)
+
+    def table(self, node: SyntaxTreeNode) -> None:
+        """A full-width bordered table; the header row is bold and repeats on every page."""
+        rows = [(row, section.type == "thead") for section in node.children for row in section.children]
+        columns = max(len(row.children) for row, _ in rows)
+        blocks = [child for child in self.target.element.body if child.tag != qn("w:sectPr")]
+        if blocks and blocks[-1].tag == qn("w:tbl"):
+            self.target.add_paragraph()  # Word joins adjacent tables into one
+        table = self.target.add_table(rows=len(rows), cols=columns)
+        if "Table Grid" in self.document.styles:
+            table.style = self.document.styles["Table Grid"]
+        _table_borders(table)
+        table.autofit = False
+        total = Emu(self.text_width).twips
+        widths = _column_widths([row for row, _ in rows], columns, total)
+        table_width = table._tbl.tblPr.find(qn("w:tblW"))
+        table_width.set(qn("w:type"), "dxa")
+        table_width.set(qn("w:w"), str(total))
+        for index, width in enumerate(widths):
+            table.columns[index].width = Twips(width)
+        for row_index, (row, header) in enumerate(rows):
+            if header:
+                _repeat_header(table.rows[row_index])
+            for column, cell_node in enumerate(row.children):
+                cell = table.cell(row_index, column)
+                cell.width = Twips(widths[column])
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                paragraph = cell.paragraphs[0]
+                paragraph.paragraph_format.first_line_indent = 0
+                paragraph.alignment = _ALIGN.get(cell_node.attrs.get("style", ""))
+                if cell_node.children:
+                    self.inline(cell_node.children[0], paragraph, cell.add_paragraph,
+                                Twips(widths[column] - CELL_MARGINS), _Format(bold=header))
+
+    # -- inline content -------------------------------------------------------------------------
+
+    def inline(self, node: SyntaxTreeNode, paragraph: Paragraph, add_paragraph: Callable[..., Paragraph],
+               max_width: int, fmt: _Format = _Format()) -> None:
+        """Fill `paragraph` with an inline node's runs; image captions follow as new paragraphs."""
+        state = _InlineState(line=node.map[0], max_width=max_width)
+        self.runs(node.children, paragraph, fmt, state)
+        if state.pictures and not _plain(node.children).strip():
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.paragraph_format.first_line_indent = 0
+            paragraph.paragraph_format.keep_with_next = bool(state.captions)
+        for caption, line in state.captions:
+            caption_paragraph = add_paragraph(style=self._style("Caption"))
+            caption_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            caption_paragraph.paragraph_format.first_line_indent = 0
+            self.runs(caption.children, caption_paragraph, _Format(), _InlineState(line=line, max_width=max_width))
+
+    def runs(self, nodes: list[SyntaxTreeNode], paragraph: Paragraph, fmt: _Format, state: _InlineState) -> None:
+        """Write inline nodes as runs of `paragraph`."""
+        for node in nodes:
+            match node.type:
+                case "text":
+                    self.text(paragraph, node.content, fmt, state)
+                case "softbreak":
+                    state.line += 1
+                    state.pending_space = True
+                case "hardbreak":
+                    state.line += 1
+                    state.pending_space = False
+                    state.last = ""
+                    paragraph.add_run().add_break()
+                case "code_inline":
+                    self.text(paragraph, node.content, replace(fmt, code=True), state)
+                case "strong":
+                    self.runs(node.children, paragraph, replace(fmt, bold=True), state)
+                case "em":
+                    self.runs(node.children, paragraph, replace(fmt, italic=True), state)
+                case "s":
+                    self.runs(node.children, paragraph, replace(fmt, strike=True), state)
+                case "link":
+                    self.runs(node.children, paragraph, fmt, state)
+                    self.text(paragraph, _shown_address(node), fmt, state)
+                case "image":
+                    self.picture(node, paragraph, state)
+                case "citation":
+                    self.text(paragraph, self.cite(node.content, state.line), fmt, state)
+                case _:
+                    raise AssertionError(f"Markdown inline {node.type!r} has no Word rendering")
+
+    def text(self, paragraph: Paragraph, text: str, fmt: _Format, state: _InlineState) -> None:
+        """Write text; a pending soft break becomes a space unless it joins two Chinese characters."""
+        if not text:
+            return
+        if state.pending_space:
+            if not (state.last and _wide(state.last) and _wide(text[0])):
+                text = " " + text
+            state.pending_space = False
+        _add_runs(paragraph, text, fmt)
+        state.last = text[-1]
+
+    def cite(self, doc_id: str, line: int) -> str:
+        """How a citation reads; an unknown document is a problem and stays as written."""
+        try:
+            return self.resolve_citation(doc_id)
+        except KeyError:
+            self._problem(line, f"cites unknown document {doc_id}")
+            return f"[[{doc_id}]]"
+
+    def picture(self, node: SyntaxTreeNode, paragraph: Paragraph, state: _InlineState) -> None:
+        """An inline picture no wider than the space available; its alt text becomes a caption."""
+        path = self.image_path(str(node.attrs.get("src", "")), state.line)
+        if path is not None:
+            try:
+                natural = Image.from_file(str(path)).width
+            except (UnrecognizedImageError, OSError, ValueError):
+                self._problem(state.line, f"image {path.name} is not a PNG, JPEG, GIF, BMP or TIFF file")
+            else:
+                shape = paragraph.add_run().add_picture(str(path), width=Emu(min(natural, state.max_width)))
+                for side in ("distT", "distB", "distL", "distR"):  # LibreOffice's default is 0.125 in
+                    shape._inline.set(side, "0")
+                state.pictures += 1
+        if _plain(node.children).strip():
+            state.captions.append((node, state.line))
+
+    def image_path(self, src: str, line: int) -> Path | None:
+        """The image file a Markdown image refers to, or None after recording why it cannot be used."""
+        name = unquote(src)
+        if not name or _SCHEME.match(name) or Path(name).is_absolute():
+            self._problem(line, f"image {name or '(empty)'}: expected a path relative to {self.image_dir}")
+            return None
+        path = self.image_dir / name
+        if not path.is_file():
+            self._problem(line, f"image not found: {name} (looked in {self.image_dir})")
+            return None
+        return path
