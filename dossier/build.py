@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.atomic import write_bytes, write_text
+from dossier.cache import BuildCache, build_key
 from dossier.control import Controls, document_controls, ledger_of
 from dossier.digest import inputs_digest
 from dossier.ledger import LedgerEntry
@@ -33,10 +34,11 @@ MANIFEST = "manifest.json"
 
 @dataclass
 class BuildResult:
-    """What a build wrote: {document id: {format: path}} and the manifest path."""
+    """What a build wrote: {document id: {format: path}}, what was up to date, the manifest path."""
 
     outputs: dict[str, dict[str, Path]] = field(default_factory=dict)
     manifest: Path | None = None
+    up_to_date: list[str] = field(default_factory=list)
 
 
 def sha256_file(path: Path) -> str:
@@ -158,10 +160,23 @@ def write_outputs(ws: Workspace, outputs: dict[str, dict[str, bytes]]) -> BuildR
     return result
 
 
-def build(root: Path, fmt: str = "all", only: tuple[str, ...] = ()) -> BuildResult:
-    """Build the workspace at `root` (see module docstring for the steps)."""
+def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool = False) -> BuildResult:
+    """Build the workspace at `root` (see module docstring); unchanged outputs are reused unless `force`."""
     ws = load_checked(root)
     docs = select(ws, only)
     entries, today = ledger_of(ws).entries(), date.today()
     controls = {doc.id: document_controls(ws, doc, entries, today) for doc in docs}
-    return write_outputs(ws, produce(ws, docs, controls, fmt))
+    suffixes = ["docx", "pdf"] if fmt == "all" else [fmt]
+    cache = BuildCache(ws.config.build_path)
+    keys = {doc.id: build_key(ws, doc, controls[doc.id]) for doc in docs}
+    stale = [doc for doc in docs if force or not cache.fresh(doc.id, keys[doc.id], suffixes)]
+    outputs = produce(ws, stale, controls, fmt) if stale else {}
+    result = write_outputs(ws, outputs)
+    for doc_id, files in outputs.items():
+        cache.record(doc_id, keys[doc_id], files)
+    cache.save()
+    rebuilt = {doc.id for doc in stale}
+    result.up_to_date = [doc.id for doc in docs if doc.id not in rebuilt]
+    for doc_id in result.up_to_date:
+        result.outputs[doc_id] = {suffix: ws.config.build_path / f"{doc_id}.{suffix}" for suffix in suffixes}
+    return result

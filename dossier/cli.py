@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from datetime import date
@@ -11,7 +12,6 @@ import click
 
 from dossier import __version__
 from dossier.build import FORMATS, build, load_checked
-from dossier.disinfectant.cli import disinfectant
 from dossier.errors import DossierError, Problems, UsageError
 from dossier.load import load_workspace
 from dossier.model import Workspace
@@ -20,11 +20,30 @@ from dossier.release import obsolete, release, revise
 from dossier.status import status_lines, where_used, workspace_status
 from dossier.validate import validate_workspace
 from dossier.scaffold import init_workspace
-from dossier.signing.cli import sign_command, verify_command
+
+
+LAZY_COMMANDS = {
+    "disinfectant": "dossier.disinfectant.cli:disinfectant",
+    "sign": "dossier.signing.cli:sign_command",
+    "verify": "dossier.signing.cli:verify_command",
+}
 
 
 class DossierGroup(click.Group):
-    """Click group that turns DossierError into stderr lines and its exit code (no traceback)."""
+    """Click group that turns DossierError into stderr lines and its exit code (no traceback).
+
+    Sub-commands with heavy imports (signing, disinfectant) load only when used, so quick
+    commands such as a no-op `build` start fast.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            module, attr = LAZY_COMMANDS[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -48,21 +67,28 @@ def cli() -> None:
 @WORKSPACE
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="all", show_default=True, help="Outputs to write.")
 @click.option("--only", multiple=True, metavar="DOC-ID", help="Build only this document (repeatable).")
+@click.option("--force", is_flag=True, help="Rebuild everything, ignoring the build cache.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
-def build_command(workspace: Path, fmt: str, only: tuple[str, ...], as_json: bool) -> None:
-    """Render every document to .docx and .pdf under build/ and write build/manifest.json."""
-    result = build(workspace, fmt, only)
+def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool, as_json: bool) -> None:
+    """Render every document to .docx and .pdf under build/ and write build/manifest.json.
+
+    Outputs whose inputs did not change since the last build are reused (see --force).
+    """
+    result = build(workspace, fmt, only, force)
     root = workspace.resolve()
     if as_json:
         summary = {
             "documents": {doc_id: {k: str(p.relative_to(root)) for k, p in files.items()} for doc_id, files in result.outputs.items()},
             "manifest": str(result.manifest.relative_to(root)) if result.manifest else None,
+            "up_to_date": result.up_to_date,
         }
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True))
         return
     for doc_id, files in result.outputs.items():
-        click.echo(f"built {doc_id}: " + ", ".join(str(p.relative_to(root)) for p in files.values()))
-    click.echo(f"{len(result.outputs)} documents built; manifest {result.manifest.relative_to(root)}")
+        if doc_id not in result.up_to_date:
+            click.echo(f"built {doc_id}: " + ", ".join(str(p.relative_to(root)) for p in files.values()))
+    built = len(result.outputs) - len(result.up_to_date)
+    click.echo(f"{built} documents built, {len(result.up_to_date)} up to date; manifest {result.manifest.relative_to(root)}")
 
 
 @cli.command("check")
@@ -173,9 +199,6 @@ def load_workspace_or_fail(workspace: Path) -> Workspace:
     return ws
 
 
-cli.add_command(disinfectant)
-cli.add_command(sign_command)
-cli.add_command(verify_command)
 
 
 def main() -> None:

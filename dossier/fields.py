@@ -12,10 +12,15 @@ from dossier.yamlsrc import SourceMap
 class FieldReader:
     """Reads fields of one mapping, recording problems with file, line and dotted field name."""
 
-    def __init__(self, mapping: SourceMap, problems: Problems, prefix: str = ""):
+    def __init__(self, mapping: SourceMap, problems: Problems, prefix: str = "", line: int | None = None):
         self.mapping = mapping
         self.problems = problems
         self.prefix = prefix
+        self.line = line or mapping.line  # where a missing field is reported: the mapping's own key
+
+    def line_of(self, key: str) -> int:
+        """Line of `key`, or of the mapping when the key is missing."""
+        return self.mapping.key_lines.get(key, self.line)
 
     def name(self, key: str) -> str:
         """Dotted field name for messages."""
@@ -23,7 +28,7 @@ class FieldReader:
 
     def fail(self, key: str, message: str) -> None:
         """Record a problem at `key`."""
-        self.problems.add(self.mapping.path, self.mapping.line_of(key), self.name(key), message)
+        self.problems.add(self.mapping.path, self.line_of(key), self.name(key), message)
 
     def child(self, key: str) -> "FieldReader | None":
         """Reader for a nested mapping, or None (problem recorded) when it is not one."""
@@ -33,7 +38,7 @@ class FieldReader:
         if not isinstance(value, SourceMap):
             self.fail(key, "expected a mapping of fields")
             return None
-        return FieldReader(value, self.problems, f"{self.name(key)}.")
+        return FieldReader(value, self.problems, f"{self.name(key)}.", self.mapping.line_of(key))
 
     def text(self, key: str, required: bool = False, default: str = "") -> str:
         """A non-empty string (numbers are accepted and turned into text)."""
@@ -88,7 +93,7 @@ class FieldReader:
         items = []
         for index, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)) or str(item).strip() == "":
-                line = value.line_of(index) if hasattr(value, "line_of") else self.mapping.line_of(key)
+                line = value.line_of(index) if hasattr(value, "line_of") else self.line_of(key)
                 self.problems.add(self.mapping.path, line, f"{self.name(key)}[{index + 1}]", "expected non-empty text")
                 continue
             items.append(str(item).strip())

@@ -30,7 +30,7 @@ def test_all_problems_reported_together_with_file_line_field(tmp_path: Path) -> 
     assert result.exit_code == 2
     errors = _errors(result)
     assert any(e.startswith("error: content/QP-01.yaml:2: kind: unknown document kind 'procedur'") for e in errors), errors
-    assert any("content/QP-01.yaml:6: effective_date: expected a date YYYY-MM-DD" in e for e in errors), errors
+    assert any("content/QP-01.yaml:5: effective_date: expected a date YYYY-MM-DD" in e for e in errors), errors
     assert any("content/QR-01-01.yaml" in e and "title: is required" in e for e in errors), errors
     assert "Traceback" not in result.output
 
