@@ -26,7 +26,7 @@ ART76_ELEMENTS = {
     "acceptance_criteria": "接收准则",
 }
 VALIDATION_FIELDS = set(ART76_ELEMENTS) | {"purpose"}
-FORM_FIELDS = {"header_fields", "columns", "rows", "footer_fields", "column_widths"}
+FORM_FIELDS = {"header_fields", "columns", "rows", "footer_fields"}
 MAX_FORM_ROWS = 60
 
 
