@@ -1,0 +1,125 @@
+"""python-docx helpers shared by the annex documents: A4 page, Chinese fonts, tables, checkboxes."""
+
+from __future__ import annotations
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from dossier.docxio import BODY_FONT, HEADING_FONT, apply_cjk_fonts
+
+CHECKED, UNCHECKED = "☑", "☐"
+SYMBOL_FONT = "DejaVu Sans"  # Noto CJK has no ☐/☑
+BODY_SIZE = Pt(10.5)  # 五号
+
+
+def new_document() -> DocxDocument:
+    """An empty A4 document with Song-style body and Hei-style headings for Chinese."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(25)
+    section.top_margin, section.bottom_margin = Mm(25), Mm(25)
+    document.styles["Normal"].font.size = BODY_SIZE
+    apply_cjk_fonts(document)
+    return document
+
+
+def _fonts(run, face: str) -> None:
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), face)
+
+
+def add_run(paragraph: Paragraph, text: str, bold: bool = False, size: Pt | None = None, heading: bool = False):
+    """Append a run with the East Asian font set on the run itself."""
+    run = paragraph.add_run(text)
+    run.bold = bold or None
+    if size is not None:
+        run.font.size = size
+    _fonts(run, HEADING_FONT if heading else BODY_FONT)
+    return run
+
+
+def add_box(paragraph: Paragraph, checked: bool) -> None:
+    """Append ☑ or ☐ in a font that has the glyph."""
+    run = paragraph.add_run(CHECKED if checked else UNCHECKED)
+    _fonts(run, SYMBOL_FONT)
+
+
+def title(document: DocxDocument, text: str, size: float = 18) -> Paragraph:
+    """A centred title in the Hei-style face."""
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_run(paragraph, text, bold=True, size=Pt(size), heading=True)
+    return paragraph
+
+
+def para(
+    document: DocxDocument,
+    text: str = "",
+    bold: bool = False,
+    heading: bool = False,
+    size: float | None = None,
+    center: bool = False,
+) -> Paragraph:
+    """A body paragraph."""
+    paragraph = document.add_paragraph()
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if text:
+        add_run(paragraph, text, bold=bold, heading=heading, size=Pt(size) if size else None)
+    return paragraph
+
+
+def page_break(document: DocxDocument) -> None:
+    """Start a new page."""
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def grid(document: DocxDocument, rows: int, widths_mm: list[float], header_rows: int = 0) -> Table:
+    """A bordered table with fixed column widths; the first `header_rows` repeat on each page."""
+    table = document.add_table(rows=rows, cols=len(widths_mm))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm):
+        column.width = Mm(width)  # w:gridCol, which LibreOffice follows
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm):
+            cell.width = Mm(width)
+    for row in table.rows[:header_rows]:
+        marker = OxmlElement("w:tblHeader")
+        marker.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(marker)
+    return table
+
+
+def fill(cell: _Cell, text: str, bold: bool = False, center: bool = False, size: float | None = None) -> Paragraph:
+    """Replace a cell's text."""
+    paragraph = cell.paragraphs[0]
+    for run in list(paragraph.runs):
+        run._element.getparent().remove(run._element)
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_run(paragraph, text, bold=bold, size=Pt(size) if size else None)
+    return paragraph
+
+
+def choice(paragraph: Paragraph, options: tuple[str, ...], selected: str | None) -> None:
+    """Options each followed by its box, e.g. 是☑　否☐."""
+    for index, option in enumerate(options):
+        if index:
+            add_run(paragraph, "　")
+        add_run(paragraph, option)
+        add_box(paragraph, option == selected)

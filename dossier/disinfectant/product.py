@@ -1,0 +1,479 @@
+"""A disinfection product's YAML: reading and checking it, every problem with file, line and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from dossier.disinfectant.forms import MATERIALS, QUESTIONS, MaterialSection, Question
+from dossier.disinfectant.formula import Formula, read_formula
+from dossier.disinfectant.requirements import (
+    Selection,
+    expand_facts,
+    fact_errors,
+    type_errors,
+    usage_errors,
+)
+from dossier.disinfectant.ruleset import (
+    DEFAULT_RULE_SET,
+    RuleSet,
+    available_rule_sets,
+    load_rule_set,
+)
+from dossier.errors import Problems
+from dossier.fields import FieldReader
+from dossier.yamlsrc import SourceMap, load_yaml
+
+CONCLUSIONS = {"合格": True, "符合要求": True, "不合格": False, "不符合要求": False}
+ANSWERS = {"是": True, "否": False, True: True, False: False}
+MATERIAL_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
+
+
+@dataclass(frozen=True)
+class Party:
+    """A company named on the forms: responsible unit or actual manufacturer."""
+
+    name: str
+    name_en: str = ""
+    address: str = ""
+    country: str = ""
+    legal_representative: str = ""
+    phone: str = ""
+    postcode: str = ""
+    fax: str = ""
+    contact: str = ""
+    hygiene_licence: str = ""
+
+
+@dataclass(frozen=True)
+class ImportInfo:
+    """Import papers: customs declaration and the business licence of the unit in China."""
+
+    customs_declaration: str
+    business_licence: str
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    """One test item of a test report."""
+
+    item: str
+    tests: tuple[str, ...]
+    result: str
+    conforms: bool
+    conclusion: str
+    line: int
+
+
+@dataclass(frozen=True)
+class TestReport:
+    """A test report (检验报告) from a testing institution."""
+
+    lab: str
+    number: str
+    date: date
+    batch: str
+    items: tuple[ReportItem, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A declared change after the evaluation (第十二条/第十四条)."""
+
+    change: str
+    date: date
+    usages: tuple[str, ...]
+    original_sample: bool
+
+
+@dataclass(frozen=True)
+class SealSpec:
+    """The company seal image and where it goes on each page (millimetres from lower left)."""
+
+    image: Path
+    x_mm: float
+    y_mm: float
+    width_mm: float
+    cross_page: bool
+    cross_width_mm: float
+    cross_y_mm: float
+
+
+@dataclass(frozen=True)
+class Product:
+    """Everything one product's YAML says, checked."""
+
+    source: Path
+    shown: str
+    rules: RuleSet
+    name: str
+    name_en: str
+    form_model: str
+    product_type: str
+    usages: tuple[str, ...]
+    facts: tuple[str, ...]
+    enterprise_standard: str
+    imported: bool
+    responsible: Party
+    manufacturer: Party
+    import_info: ImportInfo | None
+    formula: Formula | None
+    reports: tuple[TestReport, ...]
+    evaluation_date: date
+    answers: dict[str, bool]
+    changes: tuple[Change, ...]
+    materials: dict[str, tuple[Path, ...]]
+    seal: SealSpec
+
+    @property
+    def slug(self) -> str:
+        """Directory name of the product (used in output file names)."""
+        return self.source.parent.name
+
+    @property
+    def is_device(self) -> bool:
+        """True for 消毒器械."""
+        return self.rules.types[self.product_type].group == "消毒器械"
+
+    @property
+    def selection(self) -> Selection:
+        """Type, usages and facts as the rules see them."""
+        ordered = tuple(u for u in self.rules.usages if u in self.usages)
+        return Selection(self.product_type, ordered, expand_facts(self.rules, self.facts))
+
+    def applies(self, scope: str) -> bool:
+        """Whether a form question or material of `scope` applies to this product."""
+        return {
+            "all": True,
+            "domestic": not self.imported,
+            "import": self.imported,
+            "formula": self.rules.types[self.product_type].has_formula,
+            "device": self.is_device,
+        }[scope]
+
+
+_PARTY_FIELDS = {
+    "name",
+    "name_en",
+    "address",
+    "country",
+    "legal_representative",
+    "phone",
+    "postcode",
+    "fax",
+    "contact",
+    "hygiene_licence",
+}
+
+
+def _party(reader: FieldReader | None, required: tuple[str, ...]) -> Party:
+    if reader is None:
+        return Party("")
+    reader.unknown(_PARTY_FIELDS)
+    values = {key: reader.text(key, required=key in required) for key in sorted(_PARTY_FIELDS)}
+    return Party(**values)
+
+
+def _required_child(root: FieldReader, key: str) -> FieldReader | None:
+    child = root.child(key)
+    if child is None and root.get(key) is None:
+        root.fail(key, "is required")
+    return child
+
+
+def load_product(path: Path, problems: Problems, shown: str | None = None) -> Product | None:
+    """Read one product YAML; problems (with file, line, field) go to `problems`."""
+    shown = shown or str(path)
+    data = load_yaml(path, problems, shown)
+    if data is None:
+        return None
+    if not isinstance(data, SourceMap):
+        problems.add(shown, None, "", "expected a mapping of fields at the top level")
+        return None
+    return _ProductReader(path, shown, data, problems).read()
+
+
+class _ProductReader:
+    """Reads the sections of a product YAML in order, collecting problems."""
+
+    def __init__(self, path: Path, shown: str, data: SourceMap, problems: Problems):
+        self.path = path
+        self.base = path.parent
+        self.shown = shown
+        self.root = FieldReader(data, problems)
+        self.problems = problems
+        self.bad_before = len(problems.items)
+
+    def read(self) -> Product | None:
+        root = self.root
+        root.unknown(
+            {
+                "rule_set",
+                "product",
+                "responsible_unit",
+                "manufacturer",
+                "import",
+                "evaluation",
+                "formula",
+                "test_reports",
+                "materials",
+                "filing",
+            }
+        )
+        rule_name = root.text("rule_set", default=DEFAULT_RULE_SET)
+        if rule_name not in available_rule_sets():
+            root.fail("rule_set", f"unknown rule set {rule_name!r} (available: {', '.join(available_rule_sets())})")
+            return None
+        rules = load_rule_set(rule_name)
+        product = _required_child(root, "product")
+        if product is None:
+            return None
+        product.unknown({"name", "name_en", "form_model", "type", "usages", "facts", "enterprise_standard", "imported"})
+        imported = product.get("imported") is True
+        if product.get("imported") not in (None, True, False):
+            product.fail("imported", "expected true or false")
+        name = product.text("name", required=True)
+        name_en = product.text("name_en", required=imported)
+        product_type = product.text("type", required=True)
+        usages = product.text_list("usages")
+        facts = product.text_list("facts")
+        for message in type_errors(rules, product_type) if product_type else ():
+            product.fail("type", message)
+        if product_type not in rules.types:
+            return None
+        for message in usage_errors(rules, product_type, usages):
+            product.fail("usages", message)
+        for message in fact_errors(rules, product_type, facts):
+            product.fail("facts", message)
+        form_model = product.text("form_model", required=True)
+        enterprise_standard = product.text("enterprise_standard", required=True)
+        responsible = _party(
+            _required_child(root, "responsible_unit"), ("name", "address", "legal_representative", "phone", "postcode")
+        )
+        manufacturer_required = ("name", "address", "legal_representative", "phone")
+        manufacturer_required += ("name_en", "country") if imported else ("hygiene_licence",)
+        manufacturer = _party(_required_child(root, "manufacturer"), manufacturer_required)
+        import_info = self._import(imported)
+        has_formula = rules.types[product_type].has_formula
+        formula = None
+        if has_formula:
+            section = _required_child(root, "formula")
+            formula = read_formula(section) if section else None
+        elif root.get("formula") is not None:
+            root.fail("formula", f"{product_type} has no formula (附件1 applies to formula products only)")
+        evaluation = _required_child(root, "evaluation")
+        evaluation_date, answers, changes = self._evaluation(evaluation, rules, product_type, imported)
+        reports = self._reports(evaluation_date)
+        materials = self._materials(imported, has_formula, rules.types[product_type].group == "消毒器械")
+        seal = self._seal()
+        if len(self.problems.items) > self.bad_before or evaluation_date is None or seal is None:
+            return None
+        return Product(
+            source=self.path,
+            shown=self.shown,
+            rules=rules,
+            name=name,
+            name_en=name_en,
+            form_model=form_model,
+            product_type=product_type,
+            usages=tuple(usages),
+            facts=tuple(facts),
+            enterprise_standard=enterprise_standard,
+            imported=imported,
+            responsible=responsible,
+            manufacturer=manufacturer,
+            import_info=import_info,
+            formula=formula,
+            reports=reports,
+            evaluation_date=evaluation_date,
+            answers=answers,
+            changes=changes,
+            materials=materials,
+            seal=seal,
+        )
+
+    def _import(self, imported: bool) -> ImportInfo | None:
+        section = self.root.child("import")
+        if not imported:
+            if section is not None:
+                self.root.fail("import", "import data given but product.imported is not true")
+            return None
+        if section is None:
+            self.root.fail("import", "is required for imported products (product.imported: true)")
+            return None
+        section.unknown({"customs_declaration", "business_licence"})
+        return ImportInfo(
+            section.text("customs_declaration", required=True), section.text("business_licence", required=True)
+        )
+
+    def _evaluation(
+        self, section: FieldReader | None, rules: RuleSet, product_type: str, imported: bool
+    ) -> tuple[date | None, dict[str, bool], tuple[Change, ...]]:
+        if section is None:
+            return None, {}, ()
+        section.unknown({"date", "answers", "changes"})
+        when = section.date("date", required=True)
+        answers: dict[str, bool] = {}
+        reader = _required_child(section, "answers")
+        info = rules.types[product_type]
+        scope_ok = {
+            "all": True,
+            "domestic": not imported,
+            "formula": info.has_formula,
+            "device": info.group == "消毒器械",
+        }
+        questions: list[Question] = [q for q in QUESTIONS if q.key]
+        if reader is not None:
+            reader.unknown({q.key for q in questions if q.key})
+            for question in questions:
+                value = reader.get(question.key)
+                if not scope_ok[question.scope]:
+                    if value is not None:
+                        reader.fail(question.key, f"question {question.number} does not apply to this product")
+                    continue
+                if value is None:
+                    reader.fail(
+                        question.key, f"is required: answer 是 or 否 to question {question.number} ({question.label})"
+                    )
+                elif value not in ANSWERS:
+                    reader.fail(question.key, f"expected 是 or 否, got {value!r}")
+                else:
+                    answers[question.key] = ANSWERS[value]
+        changes = []
+        for change in section.mappings("changes"):
+            change.unknown({"change", "date", "usages", "original_sample"})
+            kind = change.text("change", required=True)
+            if kind and kind not in rules.changes:
+                change.fail("change", f"unknown change {kind!r} (expected one of: {', '.join(rules.changes)})")
+            changed_on = change.date("date", required=True)
+            usages = change.text_list("usages", required=kind == "增加使用范围")
+            for usage in usages:
+                if usage not in rules.usages:
+                    change.fail("usages", f"unknown usage {usage!r}")
+            if changed_on and kind in rules.changes:
+                changes.append(Change(kind, changed_on, tuple(usages), change.get("original_sample") is True))
+        return when, answers, tuple(changes)
+
+    def _reports(self, evaluation_date: date | None) -> tuple[TestReport, ...]:
+        readers = self.root.mappings("test_reports")
+        if not readers:
+            self.root.fail("test_reports", "is required: list the test reports (检验报告)")
+        reports = []
+        for reader in readers:
+            reader.unknown({"lab", "number", "date", "batch", "items"})
+            when = reader.date("date", required=True)
+            if when and evaluation_date and when > evaluation_date:
+                reader.fail("date", f"report dated {when} is after the evaluation date {evaluation_date}")
+            items = []
+            item_readers = reader.mappings("items")
+            if not item_readers:
+                reader.fail("items", "is required: list the tested items")
+            for item in item_readers:
+                item.unknown({"item", "tests", "result", "conclusion"})
+                conclusion = item.text("conclusion", required=True)
+                if conclusion and conclusion not in CONCLUSIONS:
+                    item.fail("conclusion", f"expected one of {', '.join(CONCLUSIONS)}, got {conclusion!r}")
+                items.append(
+                    ReportItem(
+                        item=item.text("item", required=True),
+                        tests=tuple(item.text_list("tests")),
+                        result=item.text("result", required=True),
+                        conforms=CONCLUSIONS.get(conclusion, False),
+                        conclusion=conclusion,
+                        line=item.mapping.line,
+                    )
+                )
+            reports.append(
+                TestReport(
+                    lab=reader.text("lab", required=True),
+                    number=reader.text("number", required=True),
+                    date=when or date.min,
+                    batch=reader.text("batch", required=True),
+                    items=tuple(items),
+                )
+            )
+        return tuple(reports)
+
+    def _file(
+        self, reader: FieldReader, key: str, value: str, suffixes: tuple[str, ...], index: int | None = None
+    ) -> Path | None:
+        path = (self.base / value).resolve()
+        field = key if index is None else f"{key}[{index + 1}]"
+        line = reader.mapping.line_of(key)
+        raw = reader.get(key)
+        if index is not None and hasattr(raw, "line_of"):
+            line = raw.line_of(index)
+        if path.suffix.lower() not in suffixes:
+            self.problems.add(
+                reader.mapping.path, line, reader.name(field), f"{value}: expected a {'/'.join(suffixes)} file"
+            )
+            return None
+        if not path.is_file():
+            self.problems.add(
+                reader.mapping.path, line, reader.name(field), f"file not found: {value} (relative to {self.shown})"
+            )
+            return None
+        return path
+
+    def _materials(self, imported: bool, has_formula: bool, device: bool) -> dict[str, tuple[Path, ...]]:
+        reader = self.root.child("materials")
+        if reader is None:
+            if self.root.get("materials") is None:
+                self.root.fail("materials", "is required: the evaluation materials （一）-（七） as PDF or image files")
+            return {}
+        reader.unknown({m.key for m in MATERIALS})
+        scope_ok = {"all": True, "domestic": not imported, "import": imported, "formula": has_formula, "device": device}
+        result: dict[str, tuple[Path, ...]] = {}
+        for section in MATERIALS:
+            files = reader.text_list(section.key)
+            if not scope_ok[section.scope]:
+                if files:
+                    reader.fail(
+                        section.key,
+                        f"material {section.number}{section.title.rstrip('；。')} does not apply to this product",
+                    )
+                continue
+            if not files and not _generated(section):
+                reader.fail(section.key, f"required material {section.number}{section.title.rstrip('；。')} is missing")
+                continue
+            paths = [self._file(reader, section.key, f, MATERIAL_SUFFIXES, i) for i, f in enumerate(files)]
+            result[section.key] = tuple(p for p in paths if p)
+        return result
+
+    def _seal(self) -> SealSpec | None:
+        filing = _required_child(self.root, "filing")
+        if filing is None:
+            return None
+        filing.unknown(
+            {"seal", "x_mm", "y_mm", "width_mm", "cross_page_seal", "cross_page_width_mm", "cross_page_y_mm"}
+        )
+        image = filing.text("seal", required=True)
+        path = self._file(filing, "seal", image, (".png",)) if image else None
+        if filing.get("cross_page_seal") not in (None, True, False):
+            filing.fail("cross_page_seal", "expected true or false")
+
+        def mm(key: str, default: float, low: float, high: float) -> float:
+            value = filing.get(key)
+            if value is None:
+                return default
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+                filing.fail(key, f"expected a number of millimetres from {low:g} to {high:g}, got {value!r}")
+                return default
+            return float(value)
+
+        spec = SealSpec(
+            image=path or Path(),
+            x_mm=mm("x_mm", 140.0, 0, 210),
+            y_mm=mm("y_mm", 20.0, 0, 297),
+            width_mm=mm("width_mm", 40.0, 10, 80),
+            cross_page=filing.get("cross_page_seal") is True,
+            cross_width_mm=mm("cross_page_width_mm", 40.0, 10, 80),
+            cross_y_mm=mm("cross_page_y_mm", 130.0, 0, 257),
+        )
+        return spec if path else None
+
+
+def _generated(section: MaterialSection) -> bool:
+    """Materials the build makes itself when none are supplied: (六) 产品配方 from `formula:`."""
+    return section.key == "formula"
