@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.atomic import write_bytes, write_text
-from dossier.cache import BuildCache, build_key
+from dossier.cache import BuildCache, build_key, products_key
 from dossier.control import Controls, document_controls, ledger_of
 from dossier.digest import inputs_digest
 from dossier.ledger import LedgerEntry
 from dossier.revisions import scheme
 from dossier.convert import convert_batch
-from dossier.errors import Problems, ToolError, UsageError
+from dossier.disinfectant.build import build_disinfectant_products
+from dossier.disinfectant.workspace import load_products, product_files
+from dossier.errors import InputErrors, Problems, ToolError, UsageError
+from dossier.signstep import sha256, sign_pdfs
 from dossier.load import load_workspace
 from dossier.model import Document, Workspace
 from dossier.pdfnorm import normalise_pdf
@@ -29,6 +32,7 @@ from dossier.toc import heading_pages
 from dossier.validate import validate_workspace
 
 FORMATS = ("docx", "pdf", "all")
+DISINFECTANT_DIR = "disinfectant"
 MANIFEST = "manifest.json"
 
 
@@ -39,6 +43,7 @@ class BuildResult:
     outputs: dict[str, dict[str, Path]] = field(default_factory=dict)
     manifest: Path | None = None
     up_to_date: list[str] = field(default_factory=list)
+    products: list[Path] = field(default_factory=list)
 
 
 def sha256_file(path: Path) -> str:
@@ -54,10 +59,22 @@ def load_checked(root: Path) -> Workspace:
     problems = Problems()
     ws = load_workspace(root, problems)
     validate_workspace(ws, problems)
+    check_settings(ws, problems)
     if not problems:
         check_released_unchanged(ws, ledger_of(ws).entries(), problems)
     problems.raise_if_any()
     return ws
+
+
+def check_settings(ws: Workspace, problems: Problems) -> None:
+    """Problems of the signing profiles and of the disinfectant products, reported with the rest."""
+    from dossier.signing.profiles import load_profiles
+
+    load_profiles(ws.config.raw, problems, ws.root)
+    try:
+        load_products(ws.root)
+    except InputErrors as exc:
+        problems.items.extend(exc.problems)
 
 
 def check_released_unchanged(ws: Workspace, entries: list[LedgerEntry], problems: Problems) -> None:
@@ -114,8 +131,11 @@ def convert_rendered(ws: Workspace, docs: list[Document], rendered: dict[str, Re
     return {doc.id: pdfs[files[doc.id]].read_bytes() for doc in docs}
 
 
-def write_manifest(ws: Workspace) -> Path:
-    """build/manifest.json: every output present in the build directory with its SHA-256."""
+def write_manifest(ws: Workspace, cache: BuildCache) -> Path:
+    """build/manifest.json: every output in the build directory with its SHA-256.
+
+    A signed PDF also lists `unsigned_sha256`, the hash a rebuild reproduces.
+    """
     build = ws.config.build_path
     entries = []
     for doc in ws.documents.values():
@@ -123,11 +143,18 @@ def write_manifest(ws: Workspace) -> Path:
         for suffix in ("docx", "pdf"):
             path = build / f"{doc.id}.{suffix}"
             if path.is_file():
-                outputs.append({"path": path.relative_to(ws.root).as_posix(), "sha256": sha256_file(path)})
+                item = {"path": path.relative_to(ws.root).as_posix(), "sha256": sha256_file(path)}
+                unsigned = cache.unsigned(doc.id, suffix)
+                if unsigned and unsigned != item["sha256"]:
+                    item["unsigned_sha256"] = unsigned
+                outputs.append(item)
         if outputs:
             entries.append({"id": doc.id, "title": doc.title, "revision": doc.revision, "outputs": outputs})
+    products = sorted((build / DISINFECTANT_DIR).rglob("*")) if (build / DISINFECTANT_DIR).is_dir() else []
+    filings = [{"path": p.relative_to(ws.root).as_posix(), "sha256": sha256_file(p)} for p in products if p.is_file()]
     path = build / MANIFEST
-    write_text(path, json.dumps({"documents": entries}, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    data = {"documents": entries, "disinfectant": filings}
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     return path
 
 
@@ -147,7 +174,7 @@ def produce(ws: Workspace, docs: list[Document], controls: dict[str, Controls], 
 
 
 def write_outputs(ws: Workspace, outputs: dict[str, dict[str, bytes]]) -> BuildResult:
-    """Rename every output into the build directory and rewrite the manifest."""
+    """Rename every output into the build directory."""
     result = BuildResult()
     build_dir = ws.config.build_path
     for doc_id, files in outputs.items():
@@ -156,25 +183,47 @@ def write_outputs(ws: Workspace, outputs: dict[str, dict[str, bytes]]) -> BuildR
             path = build_dir / f"{doc_id}.{suffix}"
             write_bytes(path, data)
             result.outputs[doc_id][suffix] = path
-    result.manifest = write_manifest(ws)
     return result
 
 
-def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool = False) -> BuildResult:
-    """Build the workspace at `root` (see module docstring); unchanged outputs are reused unless `force`."""
+def build_products(ws: Workspace, cache: BuildCache, force: bool) -> list[Path]:
+    """Disinfectant filings (content/disinfectant/*/product.yaml), rebuilt only when their inputs changed."""
+    files = product_files(ws.root)
+    if not files:
+        return []
+    key = products_key(ws)
+    out_dir = ws.config.build_path / DISINFECTANT_DIR
+    if not force and cache.products_fresh(key, out_dir):
+        return []
+    written = build_disinfectant_products(ws.root, out_dir)
+    cache.record_products(key, out_dir, written)
+    return written
+
+
+def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool = False,
+          sign: tuple[str, ...] = ()) -> BuildResult:
+    """Build the workspace at `root` (see module docstring); unchanged outputs are reused unless `force`.
+
+    `sign` names signing profiles applied, in order, to every PDF built.
+    """
     ws = load_checked(root)
     docs = select(ws, only)
     entries, today = ledger_of(ws).entries(), date.today()
     controls = {doc.id: document_controls(ws, doc, entries, today) for doc in docs}
     suffixes = ["docx", "pdf"] if fmt == "all" else [fmt]
     cache = BuildCache(ws.config.build_path)
-    keys = {doc.id: build_key(ws, doc, controls[doc.id]) for doc in docs}
+    keys = {doc.id: build_key(ws, doc, controls[doc.id], sign) for doc in docs}
     stale = [doc for doc in docs if force or not cache.fresh(doc.id, keys[doc.id], suffixes)]
     outputs = produce(ws, stale, controls, fmt) if stale else {}
+    unsigned = {doc_id: files["pdf"] for doc_id, files in outputs.items() if "pdf" in files}
+    for doc_id, data in sign_pdfs(ws, sign, unsigned).items():
+        outputs[doc_id]["pdf"] = data
     result = write_outputs(ws, outputs)
     for doc_id, files in outputs.items():
-        cache.record(doc_id, keys[doc_id], files)
+        cache.record(doc_id, keys[doc_id], files, {"pdf": sha256(unsigned[doc_id])} if doc_id in unsigned else {})
+    result.products = [] if only else build_products(ws, cache, force)
     cache.save()
+    result.manifest = write_manifest(ws, cache)
     rebuilt = {doc.id for doc in stale}
     result.up_to_date = [doc.id for doc in docs if doc.id not in rebuilt]
     for doc_id in result.up_to_date:

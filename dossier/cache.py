@@ -26,11 +26,12 @@ from dossier.model import Document, Workspace
 from dossier.status import cited_ids
 
 CACHE_FILE = Path(".cache") / "state.json"
+PRODUCTS = "<disinfectant>"
 FORMAT_VERSION = 1
 
 
-def build_key(ws: Workspace, doc: Document, controls: Controls) -> str:
-    """SHA-256 of everything the document's outputs depend on."""
+def build_key(ws: Workspace, doc: Document, controls: Controls, sign: tuple[str, ...] | list[str] = ()) -> str:
+    """SHA-256 of everything the document's outputs depend on (and the profiles that sign them)."""
     cited = {cid: ws.citation(cid) for cid in sorted(cited_ids(doc)) if cid in ws.documents}
     material: dict[str, Any] = {
         "tool": __version__,
@@ -40,8 +41,18 @@ def build_key(ws: Workspace, doc: Document, controls: Controls) -> str:
         "cited": cited,
         "controls": asdict(controls),
         "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+        "sign": list(sign),
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+def products_key(ws: Workspace) -> str:
+    """SHA-256 over every file of the disinfectant products (content/disinfectant/)."""
+    base = ws.root / ws.config.content_dir / "disinfectant"
+    digest = hashlib.sha256(f"{__version__}\0{FORMAT_VERSION}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
+    for path in sorted(p for p in base.rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(base).as_posix()}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
+    return digest.hexdigest()
 
 
 class BuildCache:
@@ -76,12 +87,37 @@ class BuildCache:
                 return False
         return True
 
-    def record(self, doc_id: str, key: str, outputs: dict[str, bytes]) -> None:
-        """Remember what was just built for `doc_id` (outputs of another key are forgotten)."""
+    def record(self, doc_id: str, key: str, outputs: dict[str, bytes], unsigned: dict[str, str] | None = None) -> None:
+        """Remember what was just built for `doc_id` (outputs of another key are forgotten).
+
+        `unsigned` maps a signed output's suffix to the SHA-256 it had before signing.
+        """
         entry = self.documents.get(doc_id)
-        known = entry.get("outputs", {}) if entry and entry.get("key") == key else {}
+        same = bool(entry and entry.get("key") == key)
+        known = entry.get("outputs", {}) if same else {}
         known.update({suffix: hashlib.sha256(data).hexdigest() for suffix, data in outputs.items()})
-        self.documents[doc_id] = {"key": key, "outputs": known}
+        before = (entry.get("unsigned", {}) if same else {}) | (unsigned or {})
+        self.documents[doc_id] = {"key": key, "outputs": known, "unsigned": before}
+
+    def unsigned(self, doc_id: str, suffix: str) -> str | None:
+        """SHA-256 of an output before it was signed, when it was built signed."""
+        return (self.documents.get(doc_id) or {}).get("unsigned", {}).get(suffix)
+
+    def products_fresh(self, key: str, out_dir: Path) -> bool:
+        """True when the disinfectant filings on disk were built from inputs with `key`."""
+        entry = self.documents.get(PRODUCTS)
+        if not entry or entry.get("key") != key:
+            return False
+        for name, digest in (entry.get("outputs") or {}).items():
+            path = out_dir / name
+            if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                return False
+        return bool(entry.get("outputs"))
+
+    def record_products(self, key: str, out_dir: Path, written: list[Path]) -> None:
+        """Remember the disinfectant filings just built."""
+        outputs = {p.relative_to(out_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in written}
+        self.documents[PRODUCTS] = {"key": key, "outputs": outputs}
 
     def save(self) -> None:
         """Write the cache atomically."""

@@ -68,27 +68,36 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="all", show_default=True, help="Outputs to write.")
 @click.option("--only", multiple=True, metavar="DOC-ID", help="Build only this document (repeatable).")
 @click.option("--force", is_flag=True, help="Rebuild everything, ignoring the build cache.")
+@click.option("--sign", multiple=True, metavar="PROFILE", help="Sign every PDF with this signing profile (repeatable, in order).")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
-def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool, as_json: bool) -> None:
+def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool, sign: tuple[str, ...], as_json: bool) -> None:
     """Render every document to .docx and .pdf under build/ and write build/manifest.json.
 
     Outputs whose inputs did not change since the last build are reused (see --force).
     """
-    result = build(workspace, fmt, only, force)
+    result = build(workspace, fmt, only, force, sign)
     root = workspace.resolve()
     if as_json:
         summary = {
             "documents": {doc_id: {k: str(p.relative_to(root)) for k, p in files.items()} for doc_id, files in result.outputs.items()},
             "manifest": str(result.manifest.relative_to(root)) if result.manifest else None,
             "up_to_date": result.up_to_date,
+            "disinfectant": [str(p.relative_to(root)) for p in result.products],
         }
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True))
         return
     for doc_id, files in result.outputs.items():
         if doc_id not in result.up_to_date:
             click.echo(f"built {doc_id}: " + ", ".join(str(p.relative_to(root)) for p in files.values()))
+    if result.products:
+        click.echo(f"built {len(result.products)} disinfectant filing files under {ws_rel(result.products[0], root)}")
     built = len(result.outputs) - len(result.up_to_date)
     click.echo(f"{built} documents built, {len(result.up_to_date)} up to date; manifest {result.manifest.relative_to(root)}")
+
+
+def ws_rel(path: Path, root: Path) -> str:
+    """The product folder of a disinfectant output, relative to the workspace."""
+    return str(path.parent.parent.relative_to(root))
 
 
 @cli.command("check")
@@ -123,10 +132,12 @@ def _date(value: str | None) -> date | None:
 @click.option("--reason", required=True, metavar="TEXT", help="Why this revision is released (修订原因).")
 @click.option("--effective", metavar="YYYY-MM-DD", help="Effective date (default: the document's, else today).")
 @click.option("--minor", is_flag=True, help="Release the next minor revision of a released document (edition/numeric schemes).")
+@click.option("--sign", multiple=True, metavar="PROFILE", help="Also archive a PDF signed with this profile (repeatable, in order).")
 @click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
-def release_command(doc_id: str, approved_by: str, reason: str, effective: str | None, minor: bool, workspace: Path) -> None:
+def release_command(doc_id: str, approved_by: str, reason: str, effective: str | None, minor: bool,
+                    sign: tuple[str, ...], workspace: Path) -> None:
     """Release the working revision: archive its outputs and record it in the ledger."""
-    result = release(workspace, doc_id, approved_by, reason, _date(effective), minor)
+    result = release(workspace, doc_id, approved_by, reason, _date(effective), minor, sign=sign)
     entry = result.entry
     click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}); "
                f"ledger entry {entry.seq}; archived in {result.archive.relative_to(workspace.resolve())}")
@@ -173,11 +184,16 @@ def status_command(doc_id: str | None, workspace: Path, as_json: bool) -> None:
         for key in sorted(row):
             click.echo(f"{key}: {row[key]}")
         return
+    from dossier.disinfectant.workspace import workspace_validity_warnings
+
+    warnings = workspace_validity_warnings(ws.root, date.today())
     if as_json:
-        click.echo(json.dumps({"documents": rows}, ensure_ascii=False, indent=2, sort_keys=True))
+        click.echo(json.dumps({"documents": rows, "warnings": warnings}, ensure_ascii=False, indent=2, sort_keys=True))
         return
     for line in status_lines(rows):
         click.echo(line)
+    for warning in warnings:
+        click.echo(f"warning: {warning}")
 
 
 @cli.command("register")

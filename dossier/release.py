@@ -14,7 +14,9 @@ from pathlib import Path
 
 from dossier.archive import archive_outputs, release_dir
 from dossier.atomic import write_text
-from dossier.build import check_released_unchanged, load_checked, produce, write_outputs
+from dossier.build import check_released_unchanged, load_checked, produce, write_manifest, write_outputs
+from dossier.cache import BuildCache
+from dossier.signstep import sign_pdfs
 from dossier.control import PendingRelease, document_controls, ledger_of
 from dossier.digest import inputs_digest
 from dossier.errors import Problems, UsageError
@@ -86,12 +88,15 @@ def release(
     effective: date | None = None,
     minor: bool = False,
     now: datetime | None = None,
+    sign: tuple[str, ...] = (),
 ) -> ReleaseResult:
     """Release the working revision of `doc_id` (see module docstring).
 
     Refused while `check` fails, while the author or reviewer is missing, when the revision was
     already released, or when the effective date lies before the approval date.
     `minor` first starts the next minor revision of a released document (edition/numeric schemes).
+    `sign` names signing profiles: the archive then also holds `ID.signed.pdf` (the issued file)
+    beside the unsigned `ID.pdf` (the reproducible artifact).
     """
     moment = now or datetime.now(timezone.utc)
     today = moment.date()
@@ -124,6 +129,8 @@ def release(
     outputs = produce(ws, [doc], controls)[doc.id]
     files = {f"{doc.id}.{suffix}": data for suffix, data in outputs.items()}
     files.update(source_files(ws, doc))
+    if sign:
+        files[f"{doc.id}.signed.pdf"] = sign_pdfs(ws, sign, {f"{doc.id}.pdf": outputs["pdf"]})[f"{doc.id}.pdf"]
     hashes = archive_outputs(ws.root, doc.id, doc.revision, files, ws.config.releases_dir)
     archive = release_dir(ws.root, doc.id, doc.revision, ws.config.releases_dir)
     try:
@@ -137,6 +144,7 @@ def release(
         _remove_archive(archive)
         raise
     write_outputs(ws, {doc.id: outputs})
+    write_manifest(ws, BuildCache(ws.config.build_path))
     return ReleaseResult(entry, archive)
 
 
