@@ -1,0 +1,242 @@
+"""Redline unit tests on small documents rendered from Markdown (no LibreOffice).
+
+`resolved()` accepts or rejects every tracked change the way Word does (a paragraph whose mark
+is removed joins the next paragraph), so tests can check both directions against the inputs.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from datetime import date, datetime
+from pathlib import Path
+
+from docx import Document
+from lxml import etree
+
+from dossier.docxio import docx_bytes
+from dossier.errors import Problems
+from dossier.markdown_docx import render_markdown
+from dossier.redline import redline, split_tokens
+from dossier.render import PACKAGE_TEMPLATES
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+LONG = "操作人员进入洁净区前按规定更衣，洗手后用百分之七十五乙醇溶液消毒双手，经缓冲间进入操作间，并在进入记录上签名。"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def resolved(data: bytes, accept: bool | None = None) -> etree._Element:
+    """The document body as is (None), with every change accepted (True) or rejected (False)."""
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")).find(_w("body"))
+    if accept is None:
+        return body
+    keep, drop = ("ins", "del") if accept else ("del", "ins")
+    for tr in list(body.iter(_w("tr"))):
+        if tr.find(f"{_w('trPr')}/{_w(drop)}") is not None:
+            tr.getparent().remove(tr)
+    for node in list(body.iter(_w(drop))):
+        if node.getparent().tag not in (_w("rPr"), _w("trPr")):
+            node.getparent().remove(node)
+    for node in list(body.iter(_w(keep))):
+        parent = node.getparent()
+        if parent.tag not in (_w("rPr"), _w("trPr")):
+            for child in reversed(list(node)):
+                node.addnext(child)
+        parent.remove(node)
+    for text in body.iter(_w("delText")):
+        text.tag = _w("t")
+    for change in list(body.iter(_w("rPrChange"), _w("pPrChange"))):
+        props = change.getparent()
+        props.remove(change)
+        if accept:
+            continue
+        mark = props.find(_w("rPr")) if props.tag == _w("pPr") else None  # the paragraph mark's own
+        for child in list(props):
+            props.remove(child)
+        props.extend(change.find(props.tag))
+        if mark is not None:
+            props.append(mark)
+    for p in list(body.iter(_w("p"))):
+        mark = p.find(f"{_w('pPr')}/{_w('rPr')}/{_w(drop)}")
+        if mark is None:
+            continue
+        mark.getparent().remove(mark)
+        following = p.getnext()
+        content = [c for c in p if c.tag != _w("pPr")]
+        if following is not None and following.tag == _w("p"):
+            at = 1 if following.find(_w("pPr")) is not None else 0
+            for child in content:
+                following.insert(at, child)
+                at += 1
+        p.getparent().remove(p)
+    return body
+
+
+def texts(body: etree._Element) -> list[str]:
+    """The text of every paragraph (table cells included) in document order."""
+    return ["".join(t.text or "" for t in p.iter(_w("t"))) for p in body.iter(_w("p"))]
+
+
+def _docx(markdown: str, images: Path | None = None) -> bytes:
+    document = Document()
+    problems = Problems()
+    render_markdown(markdown, document, resolve_citation=lambda doc_id: doc_id, image_dir=images or Path("."),
+                    source="test.md", problems=problems)
+    assert not problems, problems.items
+    return docx_bytes(document, datetime(2026, 1, 1))
+
+
+def _compare(old_md: str, new_md: str, images: Path | None = None):
+    old, new = _docx(old_md, images), _docx(new_md, images)
+    result = redline(old, new, "张敏", date(2026, 12, 10))
+    assert texts(resolved(result.data, accept=True)) == texts(resolved(new))
+    assert texts(resolved(result.data, accept=False)) == texts(resolved(old))
+    return result, resolved(result.data)
+
+
+def _changes(body: etree._Element) -> list[tuple[str, str]]:
+    found = []
+    for node in body.iter(_w("ins"), _w("del")):
+        if node.getparent().tag not in (_w("rPr"), _w("trPr")):
+            found.append((etree.QName(node).localname, "".join(node.itertext())))
+    return found
+
+
+def test_tokens_are_cjk_characters_and_latin_words() -> None:
+    assert split_tokens("温度45℃，按ISO 13485") == ["温", "度", "45", "℃", "，", "按", "ISO", " ", "13485"]
+
+
+def test_one_character_in_a_long_sentence_is_a_one_character_change() -> None:
+    result, body = _compare(f"# 更衣\n\n{LONG}\n", f"# 更衣\n\n{LONG.replace('缓冲间', '气闸间')}\n")
+    assert _changes(body) == [("del", "缓冲"), ("ins", "气闸")]
+    assert [(c.kind, c.action, c.section) for c in result.changes] == [("paragraph", "changed", "1 更衣")]
+
+
+def test_scattered_common_characters_do_not_fragment_a_rewrite() -> None:
+    _, body = _compare("检查：甲的乙丙，完毕。\n", "检查：丁的戊己，完毕。\n")
+    assert _changes(body) == [("del", "甲的乙丙"), ("ins", "丁的戊己")]
+
+
+def test_a_moved_paragraph_is_deleted_there_inserted_here_and_reported_moved() -> None:
+    first, second, third = "第一段：取样。", "第二段：检验。", "第三段：记录和报告。"
+    result, body = _compare(f"{first}\n\n{second}\n\n{third}\n", f"{second}\n\n{third}\n\n{first}\n")
+    assert _changes(body) == [("del", first), ("ins", first)]
+    assert [(c.action, c.old, c.new) for c in result.changes] == [("moved", first, first)]
+
+
+def test_added_and_removed_paragraphs_mark_their_paragraph_marks() -> None:
+    result, body = _compare("# 甲\n\n保留。\n\n删去这一段。\n\n# 乙\n\n末段。\n", "# 甲\n\n保留。\n\n# 乙\n\n新增这一段。\n\n末段。\n")
+    marks = [(etree.QName(m).localname, "".join(m.getparent().getparent().getparent().itertext()))
+             for m in body.iter(_w("ins"), _w("del")) if m.getparent().tag == _w("rPr")]
+    assert marks == [("del", "删去这一段。"), ("ins", "新增这一段。")]
+    assert [(c.action, c.section) for c in result.changes] == [("removed", "1 甲"), ("added", "2 乙")]
+
+
+TABLE = "| 项目 | 要求 |\n|---|---|\n| 温度 | 18～26 ℃ |\n| 湿度 | 45%～65% |\n| 压差 | 不小于 10 Pa |\n"
+
+
+def test_a_cell_edit_changes_only_that_cell() -> None:
+    result, body = _compare(TABLE, TABLE.replace("45%～65%", "45%～60%"))
+    assert _changes(body) == [("del", "65"), ("ins", "60")]
+    changed = [tr for tr in body.iter(_w("tr")) if tr.find(f".//{_w('ins')}") is not None]
+    assert len(changed) == 1 and "".join(changed[0].findall(_w("tc"))[1].itertext()).startswith("45%～")
+    (change,) = result.changes
+    assert (change.kind, change.action, change.old, change.new, change.table) == (
+        "row", "changed", ("湿度", "45%～65%"), ("湿度", "45%～60%"), "项目 | 要求")
+
+
+def test_removed_and_added_rows_are_tracked_rows() -> None:
+    new = TABLE.replace("| 湿度 | 45%～65% |\n", "") + "| 照度 | 不小于 300 lx |\n"
+    result, body = _compare(TABLE, new)
+    deleted = [tr for tr in body.iter(_w("tr")) if tr.find(f"{_w('trPr')}/{_w('del')}") is not None]
+    inserted = [tr for tr in body.iter(_w("tr")) if tr.find(f"{_w('trPr')}/{_w('ins')}") is not None]
+    assert ["".join(tr.itertext()) for tr in deleted] == ["湿度45%～65%"]
+    assert ["".join(tr.itertext()) for tr in inserted] == ["照度不小于 300 lx"]
+    assert [(c.kind, c.action) for c in result.changes] == [("row", "removed"), ("row", "added")]
+
+
+def test_an_added_table_inserts_every_row() -> None:
+    result, body = _compare("说明。\n", f"说明。\n\n{TABLE}")
+    assert len([tr for tr in body.iter(_w("tr")) if tr.find(f"{_w('trPr')}/{_w('ins')}") is not None]) == 4
+    assert [c.action for c in result.changes] == ["added"] * 4
+
+
+def test_removed_list_keeps_its_numbering_definition() -> None:
+    _, body = _compare("说明。\n\n- 甲\n- 乙\n\n1. 一\n2. 二\n", "说明。\n\n1. 一\n2. 二\n")
+    removed = [p for p in body.iter(_w("p")) if p.find(f"{_w('pPr')}/{_w('rPr')}/{_w('del')}") is not None]
+    assert ["".join(p.itertext()) for p in removed] == ["甲", "乙"]
+    num_ids = {p.find(f".//{_w('numId')}").get(_w("val")) for p in removed}
+    kept = {p.find(f".//{_w('numId')}").get(_w("val")) for p in body.iter(_w("p"))
+            if p not in removed and p.find(f".//{_w('numId')}") is not None}
+    assert len(num_ids) == 1 and not num_ids & kept
+
+
+def test_removed_list_numbering_exists_in_the_new_package() -> None:
+    old, new = _docx("- 甲\n- 乙\n\n正文。\n"), _docx("正文。\n")
+    result = redline(old, new, "张敏", None)
+    numbering = etree.fromstring(zipfile.ZipFile(io.BytesIO(result.data)).read("word/numbering.xml"))
+    defined = set(numbering.xpath("w:num/@w:numId", namespaces={"w": W}))
+    used = set(resolved(result.data).xpath(".//w:numId/@w:val", namespaces={"w": W}))
+    assert used and used <= defined
+    assert not resolved(result.data).xpath(".//@w:date", namespaces={"w": W})  # no date given, none written
+
+
+def _png(path: Path, rgb: tuple[int, int, int]) -> None:
+    raw = b"\x00" + bytes(rgb) * 4
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw * 4)) + chunk(b"IEND", b""))
+
+
+def test_a_removed_picture_is_carried_into_the_redline(tmp_path: Path) -> None:
+    _png(tmp_path / "old.png", (200, 30, 30))
+    _png(tmp_path / "new.png", (30, 30, 200))
+    result, body = _compare("图示：\n\n![](old.png)\n", "图示：\n\n![](new.png)\n", tmp_path)
+    package = zipfile.ZipFile(io.BytesIO(result.data))
+    rels = etree.fromstring(package.read("word/_rels/document.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    embeds = body.xpath(".//w:drawing//@r:embed", namespaces={"w": W, "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"})
+    blobs = [package.read("word/" + targets[rid]) for rid in embeds]
+    assert blobs == [(tmp_path / "old.png").read_bytes(), (tmp_path / "new.png").read_bytes()]
+    drawings = [etree.QName(d.getparent().getparent()).localname for d in body.iter(_w("drawing"))]
+    assert drawings == ["del", "ins"]
+    doc_ids = body.xpath(".//wp:docPr/@id", namespaces={"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"})
+    assert len(doc_ids) == len(set(doc_ids)) == 2
+
+
+def _cell_docx(*paragraphs: str) -> bytes:
+    document = Document()
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    cell.paragraphs[0].text = paragraphs[0]
+    for text in paragraphs[1:]:
+        cell.add_paragraph(text)
+    return docx_bytes(document, datetime(2026, 1, 1))
+
+
+def test_a_cell_losing_or_gaining_its_last_paragraph_resolves_both_ways() -> None:
+    for old, new in ((_cell_docx("一", "二"), _cell_docx("一")), (_cell_docx("一"), _cell_docx("一", "二"))):
+        result = redline(old, new, "张敏", None)
+        cell = next(resolved(result.data).iter(_w("tc")))
+        last = cell.findall(_w("p"))[-1]
+        assert last.find(f"{_w('pPr')}/{_w('rPr')}") is None  # a cell's last mark never changes
+        assert texts(resolved(result.data, accept=True)) == texts(resolved(new))
+        assert texts(resolved(result.data, accept=False)) == texts(resolved(old))
+
+
+def test_same_inputs_give_same_bytes_and_no_changes_for_equal_documents() -> None:
+    old, new = _docx(f"# 甲\n\n{LONG}\n"), _docx(f"# 甲\n\n{LONG}改\n")
+    assert redline(old, new, "张敏", date(2026, 1, 2)).data == redline(old, new, "张敏", date(2026, 1, 2)).data
+    same = redline(old, old, "张敏", None)
+    assert same.changes == [] and _changes(resolved(same.data)) == []
+
+
+def test_content_scope_follows_the_template_and_falls_back_to_the_whole_body() -> None:
+    old, new = _docx("甲。\n"), _docx("乙。\n")
+    assert redline(old, new, "张敏", None).scope == "document"
+    assert redline(old, new, "张敏", None, PACKAGE_TEMPLATES / "procedure.docx").scope == "document"
