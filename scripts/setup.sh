@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libreoffice-writer-nogui fonts-noto-cjk poppler-utils python3-venv python3-pip)
+packages=(libreoffice-writer-nogui python3-uno fonts-noto-cjk poppler-utils python3-venv python3-pip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
