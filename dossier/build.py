@@ -19,7 +19,8 @@ from dossier.control import Controls, document_controls, ledger_of
 from dossier.digest import inputs_digest
 from dossier.ledger import LedgerEntry
 from dossier.revisions import scheme
-from dossier.convert import convert_batch
+from dossier.convert import configured_converters, convert_batch
+from dossier.progress import Progress
 from dossier.disinfectant.build import build_disinfectant_products
 from dossier.disinfectant.workspace import load_products, product_files
 from dossier.errors import InputErrors, Problems, ToolError, UsageError
@@ -108,14 +109,14 @@ def render_all(ws: Workspace, docs: list[Document], controls: dict[str, Controls
 
 
 def convert_rendered(ws: Workspace, docs: list[Document], rendered: dict[str, Rendered], controls: dict[str, Controls],
-                     staging: Path) -> dict[str, bytes]:
+                     staging: Path, converters: list[str], bar: Progress) -> dict[str, bytes]:
     """Convert step, with the second pass that fills table-of-contents page numbers."""
     docx_dir, pdf_dir = staging / "docx", staging / "pdf"
     files = {}
     for doc in docs:
         files[doc.id] = docx_dir / f"{doc.id}.docx"
         write_bytes(files[doc.id], rendered[doc.id].data)
-    pdfs = convert_batch(list(files.values()), pdf_dir)
+    pdfs = convert_batch(list(files.values()), pdf_dir, converters=converters, on_done=bar.advance)
     with_toc = [doc for doc in docs if rendered[doc.id].headings]
     if with_toc:
         pages = {}
@@ -124,10 +125,11 @@ def convert_rendered(ws: Workspace, docs: list[Document], rendered: dict[str, Re
                 pages[doc.id] = heading_pages(pdfs[files[doc.id]].read_bytes(), rendered[doc.id].headings)
             except ValueError as exc:
                 raise ToolError(f"error: {doc.id}: table of contents: {exc}") from exc
+        bar.grow(len(with_toc))
         rendered.update(render_all(ws, with_toc, controls, pages))
         for doc in with_toc:
             write_bytes(files[doc.id], rendered[doc.id].data)
-        pdfs.update(convert_batch([files[d.id] for d in with_toc], pdf_dir))
+        pdfs.update(convert_batch([files[d.id] for d in with_toc], pdf_dir, converters=converters, on_done=bar.advance))
     return {doc.id: pdfs[files[doc.id]].read_bytes() for doc in docs}
 
 
@@ -158,13 +160,20 @@ def write_manifest(ws: Workspace, cache: BuildCache) -> Path:
     return path
 
 
-def produce(ws: Workspace, docs: list[Document], controls: dict[str, Controls], fmt: str = "all") -> dict[str, dict[str, bytes]]:
+def converter_urls(ws: Workspace, converters: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """Conversion servers: --converter, else DOSSIER_CONVERTER, else `converter:` in dossier.yaml (empty: local)."""
+    return list(converters) or configured_converters() or list(ws.config.converters)
+
+
+def produce(ws: Workspace, docs: list[Document], controls: dict[str, Controls], fmt: str = "all",
+            converters: tuple[str, ...] | list[str] = (), progress: bool = False) -> dict[str, dict[str, bytes]]:
     """Render, convert and normalise: {document id: {"docx"|"pdf": bytes}}; writes nothing."""
     rendered = render_all(ws, docs, controls)
     outputs: dict[str, dict[str, bytes]] = {doc.id: {} for doc in docs}
     if fmt in ("pdf", "all"):
-        with tempfile.TemporaryDirectory(prefix="dossier-build-") as tmp:
-            pdfs = convert_rendered(ws, docs, rendered, controls, Path(tmp))
+        with tempfile.TemporaryDirectory(prefix="dossier-build-") as tmp, \
+                Progress(len(docs), "Converting", enabled=progress) as bar:
+            pdfs = convert_rendered(ws, docs, rendered, controls, Path(tmp), converter_urls(ws, converters), bar)
         for doc in docs:
             outputs[doc.id]["pdf"] = normalise_pdf(pdfs[doc.id], document_timestamp(controls[doc.id].effective), doc.title)
     if fmt in ("docx", "all"):
@@ -201,7 +210,7 @@ def build_products(ws: Workspace, cache: BuildCache, force: bool) -> list[Path]:
 
 
 def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool = False,
-          sign: tuple[str, ...] = ()) -> BuildResult:
+          sign: tuple[str, ...] = (), converters: tuple[str, ...] = (), progress: bool = False) -> BuildResult:
     """Build the workspace at `root` (see module docstring); unchanged outputs are reused unless `force`.
 
     `sign` names signing profiles applied, in order, to every PDF built.
@@ -214,7 +223,7 @@ def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool 
     cache = BuildCache(ws.config.build_path)
     keys = {doc.id: build_key(ws, doc, controls[doc.id], sign) for doc in docs}
     stale = [doc for doc in docs if force or not cache.fresh(doc.id, keys[doc.id], suffixes)]
-    outputs = produce(ws, stale, controls, fmt) if stale else {}
+    outputs = produce(ws, stale, controls, fmt, converters, progress) if stale else {}
     unsigned = {doc_id: files["pdf"] for doc_id, files in outputs.items() if "pdf" in files}
     for doc_id, data in sign_pdfs(ws, sign, unsigned).items():
         outputs[doc_id]["pdf"] = data

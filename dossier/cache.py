@@ -27,7 +27,7 @@ from dossier.status import cited_ids
 
 CACHE_FILE = Path(".cache") / "state.json"
 PRODUCTS = "<disinfectant>"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def build_key(ws: Workspace, doc: Document, controls: Controls, sign: tuple[str, ...] | list[str] = ()) -> str:

@@ -15,6 +15,7 @@ from dossier.build import FORMATS, build, load_checked
 from dossier.errors import DossierError, Problems, UsageError
 from dossier.load import load_workspace
 from dossier.model import Workspace
+from dossier.progress import progress_wanted
 from dossier.register import write_register
 from dossier.release import obsolete, release, revise
 from dossier.status import status_lines, where_used, workspace_status
@@ -26,6 +27,7 @@ LAZY_COMMANDS = {
     "disinfectant": "dossier.disinfectant.cli:disinfectant",
     "sign": "dossier.signing.cli:sign_command",
     "verify": "dossier.signing.cli:verify_command",
+    "diff": "dossier.diffcmd:diff_command",
 }
 
 
@@ -69,13 +71,16 @@ def cli() -> None:
 @click.option("--only", multiple=True, metavar="DOC-ID", help="Build only this document (repeatable).")
 @click.option("--force", is_flag=True, help="Rebuild everything, ignoring the build cache.")
 @click.option("--sign", multiple=True, metavar="PROFILE", help="Sign every PDF with this signing profile (repeatable, in order).")
+@click.option("--converter", "converters", multiple=True, metavar="URL",
+              help="Convert on this server instead of local LibreOffice (unoserver://HOST:PORT, gotenberg+http://HOST:PORT; repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
-def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool, sign: tuple[str, ...], as_json: bool) -> None:
+def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool, sign: tuple[str, ...],
+                  converters: tuple[str, ...], as_json: bool) -> None:
     """Render every document to .docx and .pdf under build/ and write build/manifest.json.
 
     Outputs whose inputs did not change since the last build are reused (see --force).
     """
-    result = build(workspace, fmt, only, force, sign)
+    result = build(workspace, fmt, only, force, sign, converters, progress_wanted(as_json))
     root = workspace.resolve()
     if as_json:
         summary = {

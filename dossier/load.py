@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dossier.errors import Problems, UsageError
+from dossier.converters.remote import parse_endpoint
 from dossier.fields import FieldReader
 from dossier.revisions import DEFAULT_SCHEME, SCHEME_NAMES
 from dossier.model import DEFAULT_NUMBERING, KIND_LABELS, Config, Document, Signoff, Workspace
@@ -16,7 +17,7 @@ from dossier.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
 CONFIG_FILE = "dossier.yaml"
 CONFIG_FIELDS = {
     "company", "revision_scheme", "numbering", "review_interval_months", "retention_years",
-    "paths", "signing", "disinfectant",
+    "paths", "signing", "disinfectant", "converter",
 }
 DOCUMENT_FIELDS = {
     "id", "kind", "title", "revision", "effective_date", "department", "prepared_by",
@@ -82,6 +83,16 @@ def load_config(root: Path, problems: Problems) -> Config:
                 config.numbering[key] = numbering.text(key, default=DEFAULT_NUMBERING[key])
     config.review_interval_months = _int_table(top.child("review_interval_months"), {"default": 24})
     config.retention_years = _int_table(top.child("retention_years"), {"default": 10})
+    converter = top.get("converter")
+    urls = [converter] if isinstance(converter, str) else converter if isinstance(converter, list) else []
+    if converter is not None and not urls:
+        top.fail("converter", "expected a server URL or a list of them (unoserver://HOST:PORT, gotenberg+http://HOST:PORT)")
+    for url in urls:
+        try:
+            parse_endpoint(str(url))
+            config.converters.append(str(url))
+        except UsageError as exc:
+            top.fail("converter", str(exc).removeprefix("error: "))
     paths = top.child("paths")
     if paths is not None:
         paths.unknown({"content", "templates", "build", "releases", "ledger"})

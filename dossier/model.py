@@ -48,6 +48,7 @@ class Config:
     build_dir: str = "build"
     releases_dir: str = "releases"
     ledger_file: str = "ledger.jsonl"
+    converters: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
