@@ -229,6 +229,8 @@ def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool 
         outputs[doc_id]["pdf"] = data
     result = write_outputs(ws, outputs)
     for doc_id, files in outputs.items():
+        for suffix in {"docx", "pdf"} - set(files):  # an output of the other format would be stale now
+            (ws.config.build_path / f"{doc_id}.{suffix}").unlink(missing_ok=True)
         cache.record(doc_id, keys[doc_id], files, {"pdf": sha256(unsigned[doc_id])} if doc_id in unsigned else {})
     result.products = [] if only else build_products(ws, cache, force)
     cache.save()

@@ -23,7 +23,6 @@ from dossier.atomic import write_text
 from dossier.control import Controls
 from dossier.digest import inputs_digest
 from dossier.model import Document, Workspace
-from dossier.status import cited_ids
 
 CACHE_FILE = Path(".cache") / "state.json"
 PRODUCTS = "<disinfectant>"
@@ -32,13 +31,11 @@ FORMAT_VERSION = 2
 
 def build_key(ws: Workspace, doc: Document, controls: Controls, sign: tuple[str, ...] | list[str] = ()) -> str:
     """SHA-256 of everything the document's outputs depend on (and the profiles that sign them)."""
-    cited = {cid: ws.citation(cid) for cid in sorted(cited_ids(doc)) if cid in ws.documents}
     material: dict[str, Any] = {
         "tool": __version__,
         "format": FORMAT_VERSION,
         "inputs": inputs_digest(ws, doc),
         "company": [ws.config.company_name, ws.config.company_address],
-        "cited": cited,
         "controls": asdict(controls),
         "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
         "sign": list(sign),

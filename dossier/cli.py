@@ -12,7 +12,7 @@ import click
 
 from dossier import __version__
 from dossier.build import FORMATS, build, load_checked
-from dossier.errors import DossierError, Problems, UsageError
+from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError
 from dossier.load import load_workspace
 from dossier.model import Workspace
 from dossier.progress import progress_wanted
@@ -54,6 +54,10 @@ class DossierGroup(click.Group):
             for line in exc.lines():
                 click.echo(line, err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # the build directory is read-only, a file where a folder should be, disk full
+            where = exc.filename or "file system"
+            click.echo(f"error: {where}: {exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_TOOL)
 
 
 WORKSPACE = click.argument("workspace", type=click.Path(file_okay=False, path_type=Path), default=".")

@@ -9,9 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import yaml
+
+from dossier.archive import release_dir
 from dossier.ledger import Ledger, LedgerEntry
 from dossier.lifecycle import DraftChange, HistoryRow, Policy, State, document_status, entry_date, history_rows
 from dossier.model import Document, Signoff, Workspace
+from dossier.validate import cited_ids
 
 MARKS = {
     State.DRAFT: ("草稿", "草稿"),
@@ -34,7 +38,7 @@ class PendingRelease:
 
 @dataclass(frozen=True)
 class Controls:
-    """Control data of one rendering of a document."""
+    """Control data of one rendering of a document (citations: cited id -> how it reads)."""
 
     state: State
     mark: str
@@ -44,6 +48,7 @@ class Controls:
     approved: Signoff | None
     effective: date | None
     history: list[HistoryRow]
+    citations: dict[str, str]
 
 
 def ledger_of(ws: Workspace) -> Ledger:
@@ -66,6 +71,38 @@ def _draft(doc: Document, effective: date | None) -> DraftChange:
     )
 
 
+def archived_title(ws: Workspace, doc_id: str, revision: str) -> str | None:
+    """The title a released revision had, from its archived YAML."""
+    path = release_dir(ws.root, doc_id, revision, ws.config.releases_dir) / f"{doc_id}.yaml"
+    try:
+        title = yaml.safe_load(path.read_text(encoding="utf-8")).get("title")
+    except (OSError, AttributeError, yaml.YAMLError):
+        return None
+    return str(title) if title else None
+
+
+def citation_texts(ws: Workspace, doc: Document, entries: list[LedgerEntry]) -> dict[str, str]:
+    """How each [[ID]] in `doc` reads: 《title》ID revision版 of the cited revision in force.
+
+    "In force" is judged from `entries` (for a released revision: the ledger up to its own
+    release), so a rebuilt release cites exactly what it cited when released. A cited document
+    never released is cited at its working revision.
+    """
+    texts = {}
+    for cited in sorted(cited_ids(doc)):
+        target = ws.documents.get(cited)
+        if target is None:
+            continue
+        releases = [e for e in entries if e.action == "release" and e.document == cited]
+        if releases:
+            revision = releases[-1].revision
+            title = archived_title(ws, cited, revision) or target.title
+        else:
+            revision, title = target.revision, target.title
+        texts[cited] = f"《{title}》{target.number} {revision}版"
+    return texts
+
+
 def document_controls(
     ws: Workspace, doc: Document, entries: list[LedgerEntry], today: date, pending: PendingRelease | None = None
 ) -> Controls:
@@ -86,10 +123,12 @@ def document_controls(
         rows = rows[: next(i for i, r in enumerate(rows) if r.revision == doc.revision) + 1]
         approved = Signoff(released.approved_by or "", date.fromisoformat(released.timestamp[:10]))
         effective = entry_date(released)
+        entries = [e for e in entries if e.seq <= released.seq]
     else:
         state = State.DRAFT
         rows = history_rows(entries, doc.id, _draft(doc, doc.effective_date))
-        approved = doc.approved_by
+        approved = None  # a draft is not approved: the block stays blank until release
         effective = doc.effective_date
     mark, watermark = MARKS[state]
-    return Controls(state, mark, watermark, doc.prepared_by, doc.reviewed_by, approved, effective, rows)
+    return Controls(state, mark, watermark, doc.prepared_by, doc.reviewed_by, approved, effective, rows,
+                    citation_texts(ws, doc, entries))

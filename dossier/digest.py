@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -33,9 +34,20 @@ def _label(ws: Workspace, path: Path) -> str:
         return f"<default>/{path.name}"
 
 
+NOT_CONTENT = ("distribution",)  # control records kept in the YAML, not part of the document
+
+
+def _yaml_content(doc: Document) -> bytes:
+    """The document's fields as canonical JSON, without the distribution record (comments ignored)."""
+    fields = {k: v for k, v in doc.raw.items() if k not in NOT_CONTENT}
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+
 def inputs_digest(ws: Workspace, doc: Document) -> str:
-    """SHA-256 over (name, SHA-256) of every file the document is rendered from."""
+    """SHA-256 over what the document is rendered from: its fields, body, template, images, company."""
     outer = hashlib.sha256()
+    outer.update(f"company\0{ws.config.company_name}\0{ws.config.company_address}\n".encode())
     for path in referenced_files(ws, doc):
-        outer.update(f"{_label(ws, path)}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
+        data = _yaml_content(doc) if path == doc.source else path.read_bytes()
+        outer.update(f"{_label(ws, path)}\0{hashlib.sha256(data).hexdigest()}\n".encode())
     return outer.hexdigest()

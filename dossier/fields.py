@@ -9,6 +9,17 @@ from dossier.errors import Problems
 from dossier.yamlsrc import SourceMap
 
 
+def kind_of(value: Any) -> str:
+    """How a YAML value is called in messages."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    return type(value).__name__
+
+
 class FieldReader:
     """Reads fields of one mapping, recording problems with file, line and dotted field name."""
 
@@ -43,14 +54,16 @@ class FieldReader:
     def text(self, key: str, required: bool = False, default: str = "") -> str:
         """A non-empty string (numbers are accepted and turned into text)."""
         value = self.mapping.get(key)
+        if isinstance(value, str):
+            value = value.strip()
         if value is None or value == "":
             if required:
                 self.fail(key, "is required (expected text)")
             return default
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.fail(key, f"expected text, got {type(value).__name__}")
+            self.fail(key, f"expected text, got {kind_of(value)}")
             return default
-        return str(value).strip()
+        return str(value)
 
     def integer(self, key: str, required: bool = False, default: int = 0, minimum: int | None = None) -> int:
         """A whole number, optionally at least `minimum`."""

@@ -5,6 +5,7 @@ Type errors are recorded here with file, line and field; semantic rules live in 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from dossier.errors import Problems, UsageError
@@ -56,6 +57,8 @@ def load_config(root: Path, problems: Problems) -> Config:
     data = load_yaml(root / CONFIG_FILE, problems, CONFIG_FILE)
     config = Config(root=root, company_name="")
     if data is None:
+        if not problems:
+            problems.add(CONFIG_FILE, 1, "company", "is required: the file is empty (company.name at least)")
         return config
     if not isinstance(data, SourceMap):
         problems.add(CONFIG_FILE, 1, "", "expected a mapping of settings")
@@ -80,7 +83,12 @@ def load_config(root: Path, problems: Problems) -> Config:
             if key not in KIND_LABELS:
                 numbering.fail(str(key), f"unknown document kind (expected one of: {', '.join(KIND_LABELS)})")
             else:
-                config.numbering[key] = numbering.text(key, default=DEFAULT_NUMBERING[key])
+                pattern = numbering.text(key, default=DEFAULT_NUMBERING[key])
+                try:
+                    re.compile(pattern)
+                    config.numbering[key] = pattern
+                except re.error as exc:
+                    numbering.fail(str(key), f"not a valid regular expression ({exc})")
     config.review_interval_months = _int_table(top.child("review_interval_months"), {"default": 24})
     config.retention_years = _int_table(top.child("retention_years"), {"default": 10})
     converter = top.get("converter")
@@ -115,6 +123,9 @@ def _signoff(reader: FieldReader, key: str) -> Signoff | None:
 def _body(reader: FieldReader, path: Path, root: Path, problems: Problems) -> tuple[str, str, int]:
     """(markdown, file shown in messages, line offset) of the document body."""
     inline = reader.get("body")
+    sibling = path.parent / f"{path.stem}.md"
+    if inline is not None and sibling.is_file() and reader.get("body_file") is None:
+        reader.fail("body", f"both an inline body and {_display(root, sibling)} exist; keep one")
     if inline is not None:
         if not isinstance(inline, str):
             reader.fail("body", "expected Markdown text")
@@ -135,18 +146,26 @@ def _body(reader: FieldReader, path: Path, root: Path, problems: Problems) -> tu
         return "", shown, 0
     for line, char in illegal_xml_chars(text):
         problems.add(shown, line, "body", f"character {char} cannot appear in a document (XML forbids it)")
-    return text, shown, 0
+    if not text.strip():
+        problems.add(shown, 1, "body", "the Markdown body file is empty")
+    return text.removeprefix("\ufeff"), shown, 0
 
 
 def load_document(path: Path, root: Path, problems: Problems) -> Document | None:
     """Parse one content/<ID>.yaml; None when it cannot be used at all."""
     shown = _display(root, path)
+    before = len(problems.items)
     data = load_yaml(path, problems, shown)
     if data is None:
+        if len(problems.items) == before:
+            problems.add(shown, 1, "", "the file is empty (expected id, kind, title, revision, …)")
         return None
     if not isinstance(data, SourceMap):
         problems.add(shown, 1, "", "expected a mapping of document fields")
         return None
+    if isinstance(data.get("revision"), float):
+        problems.add(shown, data.line_of("revision"), "revision",
+                     f"write numeric revisions in quotes (\"{data['revision']}\" loses trailing zeros otherwise)")
     reader = FieldReader(data, problems)
     reader.unknown(DOCUMENT_FIELDS)
     kind = reader.text("kind", required=True)
@@ -186,12 +205,29 @@ def load_document(path: Path, root: Path, problems: Problems) -> Document | None
     return doc
 
 
-def document_files(config: Config) -> list[Path]:
-    """Every document YAML directly in the content directory, sorted."""
+def document_files(config: Config, problems: Problems) -> list[Path]:
+    """Every document YAML directly in the content directory, sorted.
+
+    Files that look like documents but would be ignored (`.yml`, `.YAML`, a Markdown body with
+    no YAML) are problems: nothing in content/ is skipped silently.
+    """
     content = config.root / config.content_dir
     if not content.is_dir():
         return []
-    return sorted(p for p in content.glob("*.yaml") if p.is_file())
+    files = sorted(p for p in content.iterdir() if p.is_file())
+    stems = {p.stem for p in files if p.suffix == ".yaml"}
+    for path in files:
+        shown = f"{config.content_dir}/{path.name}"
+        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml":
+            problems.add(shown, None, "", f"document files end in .yaml; rename it to {path.stem}.yaml")
+        elif path.suffix == ".md" and path.stem not in stems and not _referenced_body(content, path.name):
+            problems.add(shown, None, "", f"Markdown body without a document: add {path.stem}.yaml or remove it")
+    return [p for p in files if p.suffix == ".yaml"]
+
+
+def _referenced_body(content: Path, name: str) -> bool:
+    """True when some document names `name` as its body_file."""
+    return any(f"body_file: {name}" in p.read_text(encoding="utf-8", errors="replace") for p in content.glob("*.yaml"))
 
 
 def load_workspace(start: Path, problems: Problems) -> Workspace:
@@ -199,7 +235,7 @@ def load_workspace(start: Path, problems: Problems) -> Workspace:
     root = find_root(start)
     config = load_config(root, problems)
     documents: dict[str, Document] = {}
-    for path in document_files(config):
+    for path in document_files(config, problems):
         doc = load_document(path, root, problems)
         if doc is None or not doc.id:
             continue

@@ -24,7 +24,7 @@ from dossier.ledger import LedgerEntry, format_timestamp
 from dossier.load import load_workspace
 from dossier.model import Document, Workspace
 from dossier.revisions import scheme
-from dossier.validate import validate_workspace
+from dossier.validate import cited_ids, validate_workspace
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,7 @@ def release(
         nxt = scheme(ws.config.revision_scheme).next(doc.revision)
         raise UsageError(f"error: {doc.id} revision {doc.revision} was already released ({previous.timestamp[:10]}); "
                          f"start revision {nxt} with `dossier revise {doc.id}`")
+    check_release_order(ws, doc, ledger.entries())
     missing = [label for label, who in (("prepared_by", doc.prepared_by), ("reviewed_by", doc.reviewed_by)) if who is None or not who.name]
     if missing:
         raise UsageError("\n".join(f"error: {doc.source_display}: {field}: required before release (name and date)" for field in missing))
@@ -155,6 +156,36 @@ def source_files(ws: Workspace, doc: Document) -> dict[str, bytes]:
     if doc.body_source != doc.source_display and body.is_file():
         files[f"{doc.id}.md"] = body.read_bytes()
     return files
+
+
+def check_release_order(ws: Workspace, doc: Document, entries: list[LedgerEntry]) -> None:
+    """Refuse a revision that skips or goes back, a new revision without a change description,
+    and citations of withdrawn documents. (Citing a draft is allowed: a procedure and its
+    record forms cite each other and are released one after the other.)"""
+    revisions = scheme(ws.config.revision_scheme)
+    releases = [e for e in entries if e.action == "release" and e.document == doc.id]
+    problems = []
+    if not releases and doc.revision != revisions.first():
+        problems.append(f"error: {doc.source_display}: revision: the first release of {doc.id} is revision {revisions.first()}, not {doc.revision}")
+    if releases:
+        last = releases[-1]
+        allowed = {revisions.next(last.revision)}
+        try:
+            allowed.add(revisions.next(last.revision, minor=True))
+        except ValueError:
+            pass  # the letters scheme has no minor revisions
+        if doc.revision not in allowed:
+            problems.append(f"error: {doc.source_display}: revision: after {last.revision} comes "
+                            f"{' or '.join(sorted(allowed))}, not {doc.revision} (dossier revise {doc.id})")
+        if not doc.change or doc.change == (last.change_summary or ""):
+            problems.append(f"error: {doc.source_display}: change: describe what revision {doc.revision} changes "
+                            f"(it reads {doc.change or 'nothing'!r}, as in revision {last.revision})")
+    withdrawn = {e.document for e in entries if e.action == "obsolete"}
+    for cited in sorted(cited_ids(doc)):
+        if cited in withdrawn:
+            problems.append(f"error: {doc.source_display}: body: cites {cited}, which was withdrawn (作废)")
+    if problems:
+        raise UsageError("\n".join(problems))
 
 
 def _remove_archive(folder: Path) -> None:

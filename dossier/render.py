@@ -97,11 +97,11 @@ def render_document(
     image_dir = doc.source.parent
     markdown, source, offset = doc.body, doc.body_source, doc.body_line_offset
     if doc.kind == "validation_protocol" and isinstance(doc.validation, dict):
-        render_markdown(validation_markdown(doc.validation), body, resolve_citation=ws.citation, image_dir=image_dir,
+        render_markdown(validation_markdown(doc.validation), body, resolve_citation=controls.citations.__getitem__, image_dir=image_dir,
                         source=doc.source_display, problems=problems, line_offset=doc.validation.line)
         # body sections continue the protocol's numbering after the Art. 76 sections
         markdown = doc.body
-    render_markdown(markdown, body, resolve_citation=ws.citation, image_dir=image_dir, source=source,
+    render_markdown(markdown, body, resolve_citation=controls.citations.__getitem__, image_dir=image_dir, source=source,
                     problems=problems, line_offset=offset)
     context = {
         "company": {"name": ws.config.company_name, "address": ws.config.company_address},

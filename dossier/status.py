@@ -10,15 +10,7 @@ from dossier.digest import inputs_digest
 from dossier.ledger import LedgerEntry
 from dossier.lifecycle import document_status
 from dossier.model import Document, Workspace
-from dossier.validate import citations
-
-
-def cited_ids(doc: Document) -> set[str]:
-    """Every document id `doc` cites with [[ID]] (body and validation fields)."""
-    texts = [doc.body]
-    if isinstance(doc.validation, dict):
-        texts.extend(v for v in doc.validation.values() if isinstance(v, str))
-    return {cited for text in texts for _, cited in citations(text)}
+from dossier.validate import cited_ids
 
 
 def where_used(ws: Workspace, doc_id: str) -> list[str]:

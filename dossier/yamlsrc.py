@@ -106,6 +106,19 @@ def illegal_xml_chars(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def _report_illegal_values(value: Any, shown: str, problems: Problems, field: str, line: int | None = None) -> None:
+    """Escaped characters XML cannot hold (e.g. "\\x0b" in a quoted value), reported per field."""
+    if isinstance(value, SourceMap):
+        for key, item in value.items():
+            _report_illegal_values(item, shown, problems, f"{field}.{key}" if field else str(key), value.line_of(key))
+    elif isinstance(value, SourceList):
+        for index, item in enumerate(value):
+            _report_illegal_values(item, shown, problems, f"{field}[{index + 1}]", value.line_of(index))
+    elif isinstance(value, str):
+        for _, char in illegal_xml_chars(value):
+            problems.add(shown, line, field, f"character {char} cannot appear in a document (XML forbids it)")
+
+
 def load_yaml(path: Path, problems: Problems, display: str | None = None) -> Any:
     """Parse one YAML file; syntax errors and illegal characters go to `problems`.
 
@@ -134,7 +147,9 @@ def load_yaml_text(text: str, shown: str, problems: Problems) -> Any:
     loader = _Loader(text)
     loader.source_path = shown
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
+        _report_illegal_values(data, shown, problems, "")
+        return data
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -146,3 +146,33 @@ def test_obsolete_shows_retention_end(walked: dict, tmp_path: Path) -> None:
     row = json.loads(run_cli("status", "QP-01", "--json", "-w", str(copy)).output)
     assert row["state"] == "obsolete" and row["withdrawal_reason"] == "合并至QP-02"
     assert row["retention_until"] is not None
+
+
+def test_release_order_and_distribution_records(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert run_cli("init", str(root)).exit_code == 0
+    yaml_file = root / "content/QP-01.yaml"
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("revision: A", "revision: C"), encoding="utf-8")
+    skipped = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "r", "-w", str(root))
+    assert skipped.exit_code == 2 and "the first release of QP-01 is revision A, not C" in skipped.output
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("revision: C", "revision: A"), encoding="utf-8")
+    assert run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "r", "-w", str(root)).exit_code == 0
+    # issuing another controlled copy is a control record, not a change of the released text
+    with yaml_file.open("a", encoding="utf-8") as handle:
+        handle.write('  - {copy: 2, holder: 赵磊, department: 生产部, issued: "2026-12-02"}\n')
+    assert run_cli("check", str(root)).exit_code == 0
+    assert run_cli("revise", "QP-01", "-w", str(root)).exit_code == 0
+    unchanged = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "r2", "-w", str(root))
+    assert unchanged.exit_code == 2 and "change: describe what revision B changes" in unchanged.output
+
+
+def test_docx_only_build_removes_the_stale_pdf(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert run_cli("init", str(root)).exit_code == 0
+    assert run_cli("build", str(root), "--only", "QP-01").exit_code == 0
+    body = root / "content/QP-01.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\n新增段落。\n", encoding="utf-8")
+    assert run_cli("build", str(root), "--only", "QP-01", "--format", "docx").exit_code == 0
+    assert not (root / "build/QP-01.pdf").exists()
+    manifest = json.loads((root / "build/manifest.json").read_text(encoding="utf-8"))
+    assert [o["path"] for d in manifest["documents"] for o in d["outputs"]] == ["build/QP-01.docx"]

@@ -106,3 +106,45 @@ def test_not_a_workspace(tmp_path: Path) -> None:
     result = run_cli("check", str(tmp_path))
     assert result.exit_code == 2
     assert "not a dossier workspace" in result.output
+
+
+def test_escaped_control_character_in_a_value_names_the_field(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    procedure = root / "content" / "QP-01.yaml"
+    procedure.write_text(procedure.read_text(encoding="utf-8").replace("department: 质量部", 'department: "质\\x01量部"'), encoding="utf-8")
+    config = root / "dossier.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("address: \"\"", 'address: "\\uFFFE"'), encoding="utf-8")
+    result = run_cli("build", str(root))
+    assert result.exit_code == 2
+    errors = _errors(result)
+    assert any(e.startswith("error: content/QP-01.yaml:6: department: character '\\x01'") for e in errors), errors
+    assert any(e.startswith("error: dossier.yaml:3: company.address: character") for e in errors), errors
+    assert not (root / "build").exists()
+
+
+def test_bad_numbering_pattern_template_and_image_are_input_errors(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    config = root / "dossier.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace('procedure: "QP-\\\\d{2}"', 'procedure: "QP-("'), encoding="utf-8")
+    (root / "templates").mkdir()
+    (root / "templates" / "record_form.docx").write_text("garbage", encoding="utf-8")
+    (root / "content" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
+    body = root / "content" / "QP-01.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\n![图](broken.png)\n![图](missing.png)\n", encoding="utf-8")
+    (root / "content" / "QP-09.yaml").write_text("# nothing yet\n", encoding="utf-8")
+    result = run_cli("check", str(root))
+    assert result.exit_code == 2, result.output
+    errors = "\n".join(_errors(result))
+    assert "dossier.yaml:7: numbering.procedure: not a valid regular expression" in errors
+    assert "templates/record_form.docx: template: not a readable .docx template" in errors
+    assert "body: image broken.png: not a readable" in errors and "body: image missing.png: file not found" in errors
+    assert "content/QP-09.yaml:1: the file is empty" in errors
+    assert "Traceback" not in result.output
+
+
+def test_unusable_build_directory_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    (root / "build").write_text("a file where the build folder should be", encoding="utf-8")
+    result = run_cli("build", str(root), "--format", "docx")
+    assert result.exit_code == 3
+    assert result.output.strip().startswith("error: ") and "Traceback" not in result.output
