@@ -2,10 +2,12 @@
 
 Headings take the template's "Heading N" styles with section numbers (1, 1.1, 1.1.1) written into
 the text; lists get real Word numbering (a numbering definition per list, so every list restarts);
-GFM tables become bordered full-width tables whose header row repeats on every page; images are
-scaled to the text width with a caption below; `[[DOC-ID]]` cites another document. Raw HTML and
-character references stay literal text. Runs never name an East Asian font, so Chinese text
-follows the styles (inline code only sets a Latin monospace face).
+GFM tables become bordered full-width tables whose rows stay on one page and whose header row
+repeats on every page; images are scaled to the text width with a caption below; `[[DOC-ID]]`
+cites another document; footnotes (`[^1]` / `[^1]: note`) become superscript numbers with the
+notes as a numbered list at the end.
+Raw HTML and character references stay literal text. Runs never name an East Asian font, so
+Chinese text follows the styles (inline code only sets a Latin monospace face).
 """
 
 from __future__ import annotations
@@ -34,12 +36,14 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.footnote import footnote_plugin
 
 from dossier.errors import Problems
 from dossier.yamlsrc import illegal_xml_chars
 
-CITATION = re.compile(r"\[\[([A-Za-z0-9][A-Za-z0-9_.\-/]*)\]\]")
+CITATION = re.compile(r"\[\[[ \t]*([A-Za-z0-9][A-Za-z0-9_.\-/]*)[ \t]*\]\]")
 INDENT = 420  # twips per list/quote level: two Chinese characters at 10.5 pt
 CODE_FONT = "DejaVu Sans Mono"
 CELL_MARGINS = 2 * 108  # twips, Word's default left + right cell margin
@@ -85,9 +89,38 @@ def render_markdown(md: str, target, *, resolve_citation: Callable[[str], str], 
     renderer.blocks(tree.children, _Context())
 
 
+def citations(md: str) -> list[tuple[int, str]]:
+    """(0-based line, cited id) of every `[[ID]]` the renderer would resolve, in line order.
+
+    Parses like `render_markdown`, so citations in code spans and code blocks are not counted.
+    """
+    found: list[tuple[int, str]] = []
+    for token in _parser().parse(_normalised(md)):
+        if token.type == "inline" and token.map is not None:
+            _inline_citations(token.children or [], token.map[0], found)
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def _inline_citations(tokens: list[Token], line: int, found: list[tuple[int, str]]) -> int:
+    """Add the citations among inline tokens starting at `line`; the line after them is returned."""
+    for token in tokens:
+        if token.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif token.type == "citation":
+            found.append((line, token.content))
+        elif token.children:
+            line = _inline_citations(token.children, line, found)
+    return line
+
+
+def _normalised(md: str) -> str:
+    """The Markdown without a leading byte order mark, with newlines normalised to LF."""
+    return re.sub(r"\r\n?", "\n", md.removeprefix("\ufeff"))
+
+
 def _checked_text(md: str, source: str, problems: Problems, line_offset: int) -> str:
-    """The Markdown with newlines normalised; characters XML cannot hold are reported and removed."""
-    text = re.sub(r"\r\n?", "\n", md)
+    """The normalised Markdown; characters XML cannot hold are reported and removed."""
+    text = _normalised(md)
     for line, char in illegal_xml_chars(text):
         problems.add(source, line_offset + line, "body",
                      f"character {char} cannot appear in a document (XML forbids it)")
@@ -107,8 +140,9 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 
 @functools.cache
 def _parser() -> MarkdownIt:
-    """CommonMark + GFM tables and strikethrough; HTML and character references are plain text."""
+    """CommonMark + GFM tables, strikethrough and footnotes; HTML and character references are plain text."""
     md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).disable("entity")
+    md.use(footnote_plugin, inline=False)
     md.inline.ruler.before("link", "citation", _citation_rule)
     return md
 
@@ -130,7 +164,13 @@ def _display_width(text: str) -> int:
 def _plain(nodes: list[SyntaxTreeNode]) -> str:
     """The text of inline nodes, without markup and without image alt texts."""
     return "".join(node.content if node.type in ("text", "code_inline", "citation") else
+                   _footnote_number(node) if node.type == "footnote_ref" else
                    "" if node.type == "image" else _plain(node.children) for node in nodes)
+
+
+def _footnote_number(node: SyntaxTreeNode) -> str:
+    """The number a footnote reference shows: its note's place in the list of notes."""
+    return str(node.meta["id"] + 1)
 
 
 def _shown_address(link: SyntaxTreeNode) -> str:
@@ -162,6 +202,7 @@ class _Format:
     italic: bool = False
     strike: bool = False
     code: bool = False
+    superscript: bool = False
 
 
 @dataclass
@@ -270,6 +311,8 @@ def _add_runs(paragraph: Paragraph, text: str, fmt: _Format) -> None:
             run.italic = True
         if fmt.strike:
             run.font.strike = True
+        if fmt.superscript:
+            run.font.superscript = True
         if fmt.code:
             run.font.name = CODE_FONT  # Latin and hAnsi only: East Asian text keeps the style's font
 
@@ -312,10 +355,14 @@ def _column_widths(rows: list[SyntaxTreeNode], columns: int, total: int) -> list
     return widths
 
 
-def _repeat_header(row) -> None:
+def _row_properties(row, header: bool) -> None:
+    """Keep the row on one page; a header row also repeats on every page (schema order in w:trPr)."""
     tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.insert_element_before(OxmlElement("w:tblHeader"), "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins",
-                                "w:del", "w:trPrChange")
+    tr_pr.insert_element_before(OxmlElement("w:cantSplit"), "w:trHeight", "w:tblHeader", "w:tblCellSpacing",
+                                "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
+    if header:
+        tr_pr.insert_element_before(OxmlElement("w:tblHeader"), "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins",
+                                    "w:del", "w:trPrChange")
 
 
 class _Renderer:
@@ -333,8 +380,8 @@ class _Renderer:
         self.heading_offset = heading_offset
         self.number_headings = number_headings
         self.line_offset = line_offset
-        self.top_level = top_level
         self.counters = _heading_counters(target)
+        self.levels = list(range(top_level, top_level + len(self.counters)))  # Markdown level of each counter
         self.text_width = _text_width(self.document)
         self.numbering: _Numbering | None = None
 
@@ -391,6 +438,8 @@ class _Renderer:
                 _add_runs(paragraph, node.content.rstrip("\n"), _Format(code=True))
             case "table":
                 self.table(node)
+            case "footnote_block":
+                self.footnotes(node)
             case "hr":
                 paragraph = self._paragraph(ctx)
                 _paragraph_property(paragraph, f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" '
@@ -399,10 +448,15 @@ class _Renderer:
                 raise AssertionError(f"Markdown block {node.type!r} has no Word rendering")
 
     def heading(self, node: SyntaxTreeNode) -> None:
-        """A heading in the shifted "Heading N" style, its section number written first."""
+        """A heading in the shifted "Heading N" style, its section number written first.
+
+        The number goes one level below the nearest shallower heading, so a skipped level
+        (`####` after `#`) is numbered as the next sub-level (1.1), never with a 0 part.
+        """
         level = int(node.tag[1:])
-        depth = max(level - self.top_level, 0)
-        self.counters = (self.counters + [0] * (depth + 1))[: depth + 1]
+        depth = sum(1 for outer in self.levels if outer < level)
+        self.levels = self.levels[:depth] + [level]
+        self.counters = (self.counters + [0])[: depth + 1]
         self.counters[depth] += 1
         style = self._style(f"Heading {min(max(level + self.heading_offset, 1), 9)}")
         paragraph = self.target.add_paragraph(style=style)
@@ -419,19 +473,34 @@ class _Renderer:
         num_id = self.numbering.new_list(ordered, level, int(node.attrs.get("start", 1)))
         kind = "List Number" if ordered else "List Bullet"
         style = self._style(kind if level == 0 else f"{kind} {level + 1}")
-        inner = replace(ctx, list_depth=level + 1)
         for item in node.children:
-            children = list(item.children)
-            paragraph = self.target.add_paragraph(style=style)
-            _set_numbering(paragraph, num_id, level)
-            _indent(paragraph, inner.indent, INDENT)
-            if children and children[0].type == "paragraph":
-                self.inline(children.pop(0).children[0], paragraph, self.target.add_paragraph,
-                            self.text_width - Twips(inner.indent))
-            self.blocks(children, inner)
+            self.item(item.children, style, num_id, ctx)
+
+    def item(self, blocks: list[SyntaxTreeNode], style: str, num_id: int, ctx: _Context) -> None:
+        """One numbered or bulleted item at `ctx`'s list level; its first paragraph carries the number."""
+        level = ctx.list_depth
+        inner = replace(ctx, list_depth=level + 1)
+        children = list(blocks)
+        paragraph = self.target.add_paragraph(style=style)
+        _set_numbering(paragraph, num_id, level)
+        _indent(paragraph, inner.indent, INDENT)
+        if children and children[0].type == "paragraph":
+            self.inline(children.pop(0).children[0], paragraph, self.target.add_paragraph,
+                        self.text_width - Twips(inner.indent))
+        self.blocks(children, inner)
+
+    def footnotes(self, node: SyntaxTreeNode) -> None:
+        """The notes of the referenced footnotes, numbered like their references, in one list."""
+        if self.numbering is None:
+            self.numbering = _Numbering(self.target.part)
+        notes = node.children
+        num_id = self.numbering.new_list(True, 0, notes[0].meta["id"] + 1)
+        for note in notes:
+            blocks = [child for child in note.children if child.type != "footnote_anchor"]
+            self.item(blocks, self._style("List Number"), num_id, _Context())
 
     def table(self, node: SyntaxTreeNode) -> None:
-        """A full-width bordered table; the header row is bold and repeats on every page."""
+        """A full-width bordered table; no row splits across pages; the header row is bold and repeats."""
         rows = [(row, section.type == "thead") for section in node.children for row in section.children]
         columns = max(len(row.children) for row, _ in rows)
         blocks = [child for child in self.target.element.body if child.tag != qn("w:sectPr")]
@@ -450,8 +519,7 @@ class _Renderer:
         for index, width in enumerate(widths):
             table.columns[index].width = Twips(width)
         for row_index, (row, header) in enumerate(rows):
-            if header:
-                _repeat_header(table.rows[row_index])
+            _row_properties(table.rows[row_index], header)
             for column, cell_node in enumerate(row.children):
                 cell = table.cell(row_index, column)
                 cell.width = Twips(widths[column])
@@ -509,6 +577,10 @@ class _Renderer:
                     self.picture(node, paragraph, state)
                 case "citation":
                     self.text(paragraph, self.cite(node.content, state.line), fmt, state)
+                case "footnote_ref":
+                    self.text(paragraph, _footnote_number(node), replace(fmt, superscript=True), state)
+                case "footnote_anchor":
+                    pass  # the back-link from a note to its reference has no place on paper
                 case _:
                     raise AssertionError(f"Markdown inline {node.type!r} has no Word rendering")
 

@@ -10,11 +10,10 @@ import re
 
 from dossier.errors import Problems
 from dossier.fields import FieldReader
+from dossier.markdown_docx import citations as markdown_citations
 from dossier.model import Document, Workspace
 from dossier.revisions import scheme
 from dossier.yamlsrc import SourceMap
-
-CITATION = re.compile(r"\[\[([A-Za-z0-9][A-Za-z0-9_.\-/]*)\]\]")
 
 # device GMP Art. 76: 验证或者确认对象、部门和人员职责、实施环境、方法、取样要求、接收准则
 ART76_ELEMENTS = {
@@ -31,11 +30,16 @@ MAX_FORM_ROWS = 60
 
 
 def citations(text: str) -> list[tuple[int, str]]:
-    """(0-based line, cited id) of every [[ID]] in Markdown text."""
-    found = []
-    for number, line in enumerate(text.splitlines()):
-        found.extend((number, match.group(1)) for match in CITATION.finditer(line))
-    return found
+    """(0-based line, cited id) of every [[ID]] the renderer resolves (none in code spans or blocks)."""
+    return markdown_citations(text)
+
+
+def cited_ids(doc: Document) -> set[str]:
+    """Every document id `doc` cites with [[ID]] (body and validation fields)."""
+    texts = [doc.body]
+    if isinstance(doc.validation, dict):
+        texts.extend(v for v in doc.validation.values() if isinstance(v, str))
+    return {cited for text in texts for _, cited in citations(text)}
 
 
 def _check_citations(ws: Workspace, doc: Document, problems: Problems) -> None:
@@ -106,6 +110,66 @@ def _check_validation(doc: Document, problems: Problems) -> None:
         block.text_list("acceptance_criteria", required=True)
 
 
+IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?")
+TEMPLATE_FIELDS = {"company", "doc", "body", "prepared", "reviewed", "approved", "history"}
+KIND_FIELDS = {"quality_manual": {"toc"}, "record_form": {"form"}}
+
+
+def _check_images(doc: Document, problems: Problems) -> None:
+    """Every image the body embeds exists and is a picture Word can hold."""
+    from docx.image.image import Image
+
+    for number, line in enumerate(doc.body.splitlines()):
+        for target in IMAGE.findall(line):
+            where = (doc.body_source, doc.body_line_offset + number + 1, "body")
+            if re.match(r"[a-z][a-z0-9+.-]*:", target, re.I):
+                problems.add(*where, f"image {target}: only files next to the document can be embedded, not URLs")
+                continue
+            path = doc.source.parent / target
+            if not path.is_file():
+                problems.add(*where, f"image {target}: file not found")
+                continue
+            try:
+                Image.from_file(str(path))
+            except Exception as exc:  # python-docx raises many types for a truncated or foreign file
+                problems.add(*where, f"image {target}: not a readable PNG/JPEG/GIF/BMP/TIFF image ({type(exc).__name__})")
+
+
+def _check_distribution(doc: Document, problems: Problems) -> None:
+    seen: dict[int, int] = {}
+    for entry in doc.distribution:
+        where = (doc.source_display, entry["line"])
+        if entry["copy"] in seen:
+            problems.add(*where, "distribution.copy", f"copy {entry['copy']} is already issued (line {seen[entry['copy']]})")
+        seen.setdefault(entry["copy"], entry["line"])
+        if entry["issued"] and entry["withdrawn"] and entry["withdrawn"] < entry["issued"]:
+            problems.add(*where, "distribution.withdrawn", f"{entry['withdrawn']} is before the issue date {entry['issued']}")
+
+
+def validate_templates(ws: Workspace, problems: Problems) -> None:
+    """Each template in use opens, parses as a docxtpl template and has the fields documents need."""
+    from jinja2 import TemplateSyntaxError
+    from docxtpl import DocxTemplate
+
+    from dossier.render import template_path
+
+    for kind in sorted({doc.kind for doc in ws.documents.values() if doc.kind}):
+        path = template_path(ws, kind)
+        shown = str(path.relative_to(ws.root)) if path.is_relative_to(ws.root) else f"default template {path.name}"
+        try:
+            declared = DocxTemplate(str(path)).get_undeclared_template_variables()
+        except TemplateSyntaxError as exc:
+            problems.add(shown, exc.lineno, "template", f"Jinja syntax error: {exc.message}")
+            continue
+        except Exception as exc:  # python-docx raises several types for a file that is no docx
+            problems.add(shown, None, "template", f"not a readable .docx template ({type(exc).__name__})")
+            continue
+        missing = sorted((TEMPLATE_FIELDS | KIND_FIELDS.get(kind, set())) - declared)
+        if missing:
+            problems.add(shown, None, "template", f"lacks the fields {', '.join(missing)} every {kind} needs "
+                         "(compare with the default template)")
+
+
 def validate_document(ws: Workspace, doc: Document, problems: Problems) -> None:
     """All rules for one document."""
     reader = FieldReader(doc.raw, problems)
@@ -129,6 +193,8 @@ def validate_document(ws: Workspace, doc: Document, problems: Problems) -> None:
         _check_validation(doc, problems)
     _check_signoffs(doc, problems)
     _check_citations(ws, doc, problems)
+    _check_images(doc, problems)
+    _check_distribution(doc, problems)
 
 
 def validate_workspace(ws: Workspace, problems: Problems) -> None:
@@ -138,3 +204,4 @@ def validate_workspace(ws: Workspace, problems: Problems) -> None:
     for doc in ws.documents.values():
         if doc.kind:
             validate_document(ws, doc, problems)
+    validate_templates(ws, problems)

@@ -19,6 +19,7 @@ from docxtpl import DocxTemplate
 
 from dossier.errors import Problems
 from dossier.markdown_docx import CODE_FONT, INDENT, render_markdown
+from dossier.validate import citations
 
 CITED = {"QP-04": "《文件控制程序》QP-04 B版", "QP-05": "《记录控制程序》QP-05 A版"}
 
@@ -100,10 +101,18 @@ def test_heading_offset_shifts_styles_and_numbers_can_be_left_out(image_dir):
     assert [(p.style.name, p.text) for p in document.paragraphs] == [("Heading 2", "目的"), ("Heading 3", "范围")]
 
 
-def test_numbers_start_at_the_shallowest_heading_and_skip_levels_as_zero(image_dir):
+def test_numbers_start_at_the_shallowest_heading_and_a_skipped_level_is_the_next_sub_level(image_dir):
     document, _ = render("## 范围\n\n#### 细则\n\n### 定义\n", image_dir)
-    assert [p.text for p in document.paragraphs] == ["1 范围", "1.0.1 细则", "1.1 定义"]
+    assert [p.text for p in document.paragraphs] == ["1 范围", "1.1 细则", "1.2 定义"]
     assert [p.style.name for p in document.paragraphs] == ["Heading 2", "Heading 4", "Heading 3"]
+
+
+def test_skipped_heading_levels_never_number_with_zero(image_dir):
+    md = "# 一\n\n# 二\n\n# 三\n\n# 四\n\n# 五\n\n#### 甲\n\n#### 乙\n\n###### 丙\n\n## 丁\n\n### 戊\n\n# 六\n"
+    document, _ = render(md, image_dir)
+    found = [p.text for p in document.paragraphs]
+    assert found[4:] == ["5 五", "5.1 甲", "5.2 乙", "5.2.1 丙", "5.3 丁", "5.3.1 戊", "6 六"]
+    assert not any(re.match(r"[\d.]*\b0\b", text) for text in found)
 
 
 def test_numbering_continues_after_headings_already_in_the_target(image_dir):
@@ -205,8 +214,8 @@ def test_gfm_table_becomes_bordered_full_width_word_table(image_dir):
     table = document.tables[0]
     assert [[cell.text for cell in row.cells] for row in table.rows] == [
         ["序号", "内容", "金额"], ["1", "文件编号规则与版本控制 《文件控制程序》QP-04 B版", "10"], ["2", "记录", "20"]]
-    rows = table._tbl.tr_lst
-    assert rows[0].xpath("./w:trPr/w:tblHeader") and not rows[1].xpath("./w:trPr/w:tblHeader")
+    row_properties = [[child.tag.split("}")[1] for child in tr.trPr] for tr in table._tbl.tr_lst]
+    assert row_properties == [["cantSplit", "tblHeader"], ["cantSplit"], ["cantSplit"]]  # schema order
     borders = table._tbl.tblPr.find(qn("w:tblBorders"))
     assert {child.tag.split("}")[1]: child.get(qn("w:val")) for child in borders} == {
         side: "single" for side in ("top", "left", "bottom", "right", "insideH", "insideV")}
@@ -306,6 +315,42 @@ def test_citations_resolve_and_unknown_ones_are_problems_on_their_line(image_dir
     ]
 
 
+def test_citations_allow_spaces_inside_the_brackets(image_dir):
+    document, problems = render("按[[ QP-05 ]]与[[\tQP-04]]，另[[ QP-99 ]]。\n", image_dir)
+    assert document.paragraphs[0].text == "按《记录控制程序》QP-05 A版与《文件控制程序》QP-04 B版，另[[QP-99]]。"
+    assert [(p.line, p.message) for p in problems.items] == [(1, "cites unknown document QP-99")]
+
+
+CITING = """# 目的 [[QP-01]]
+
+正文[[ QP-02 ]]，
+第二行 `[[QP-90]]` 与 **[[QP-03]]**。
+
+```
+[[QP-91]]
+```
+
+    [[QP-92]]
+
+| 表 | [[QP-07]] |
+|---|---|
+| ``[[QP-93]]`` | ![图 [[QP-08]]](images/流程图.png) |
+
+脚注[^a]。
+
+[^a]: 注释 [[QP-06]]
+"""
+
+
+def test_validation_finds_the_citations_the_renderer_resolves_on_the_same_lines(image_dir):
+    assert citations(CITING) == [(0, "QP-01"), (2, "QP-02"), (3, "QP-03"), (11, "QP-07"), (13, "QP-08"),
+                                 (17, "QP-06")]
+    assert citations("\ufeff见[[QP-01]]\r\n及\r\n[[QP-02]]") == [(0, "QP-01"), (2, "QP-02")]
+    _, problems = render(CITING, image_dir, line_offset=3)
+    assert [(p.line, p.message) for p in problems.items] == [
+        (line + 4, f"cites unknown document {cited}") for line, cited in citations(CITING)]
+
+
 def test_html_entities_and_template_syntax_stay_literal(image_dir):
     md = "A & B < C <b>粗</b> &amp; {{ x }} {% if y %} {_{ z"
     document, problems = render(md + "\n\n<div>块</div>\n", image_dir)
@@ -321,6 +366,64 @@ def test_characters_xml_cannot_hold_are_reported_with_their_line(image_dir):
         (5, "character '\\x0b' cannot appear in a document (XML forbids it)"),
         (5, "character '\\x01' cannot appear in a document (XML forbids it)"),
     ]
+
+
+def test_a_leading_byte_order_mark_is_dropped(image_dir):
+    document, problems = render("\ufeff# 目的\r\n\r\n正文\r\n", image_dir)
+    assert not problems
+    assert [(p.style.name, p.text) for p in document.paragraphs] == [("Heading 1", "1 目的"), ("Normal", "正文")]
+    assert "\ufeff" not in document.element.xml
+
+
+# -- footnotes -----------------------------------------------------------------------------------
+
+FOOTNOTES = """# 目的
+
+记录保存[^keep]，电子记录[^e]另行规定，见前[^keep]。
+
+| 项目 | 说明 |
+|---|---|
+| 期限 | 五年[^e] |
+
+[^e]: 电子记录按 [[QP-05]] 备份。
+
+    第二段说明。
+
+[^keep]: 保存期限不少于产品寿命期。
+
+[^unused]: 未被引用的脚注不出现。
+"""
+
+
+def test_footnote_references_are_superscript_numbers_and_notes_a_numbered_list_at_the_end(image_dir):
+    document, problems = render(FOOTNOTES, image_dir)
+    assert not problems
+    paragraphs = document.paragraphs
+    assert paragraphs[1].text == "记录保存1，电子记录2另行规定，见前1。"
+    assert [run.text for run in paragraphs[1].runs if run.font.superscript] == ["1", "2", "1"]
+    cell = document.tables[0].rows[1].cells[1].paragraphs[0]
+    assert cell.text == "五年2" and cell.runs[-1].font.superscript
+    blocks = [child.tag.split("}")[1] for child in document.element.body]
+    assert blocks == ["p", "p", "tbl", "p", "p", "p", "sectPr"]  # the notes follow everything else
+    notes = paragraphs[2:]
+    assert [(p.style.name, p.text) for p in notes] == [
+        ("List Number", "保存期限不少于产品寿命期。"), ("List Number", "电子记录按 《记录控制程序》QP-05 A版 备份。"),
+        ("Normal", "第二段说明。")]
+    (num_id, level), second = num_pr(notes[0]), num_pr(notes[1])
+    assert second == (num_id, 0) and level == 0 and num_pr(notes[2]) is None
+    start = abstract_level(document, num_id, 0)
+    assert (level_attr(start, "w:numFmt"), level_attr(start, "w:lvlText"), level_attr(start, "w:start")) == (
+        "decimal", "%1.", "1")
+    assert "未被引用" not in document.element.xml and "^" not in document.element.xml
+
+
+def test_footnotes_render_the_same_every_time_and_undefined_ones_stay_literal(image_dir):
+    def xml() -> bytes:
+        document, _ = render(FOOTNOTES, image_dir)
+        return document.element.xml.encode() + document.part.numbering_part.element.xml.encode()
+    assert xml() == xml()
+    document, problems = render("正文[^无]。\n", image_dir)
+    assert not problems and [p.text for p in document.paragraphs] == ["正文[^无]。"]
 
 
 # -- templates without the expected parts --------------------------------------------------------
@@ -432,8 +535,8 @@ def pdf_text(image_dir, tmp_path_factory) -> list[str]:
     """A long sample through LibreOffice once: text of each PDF page."""
     folder = tmp_path_factory.mktemp("pdf")
     rows = "\n".join(f"| {i} | 第{i}行记录 |" for i in range(1, 81))
-    md = (SAMPLE + "\n1. 甲\n2. 乙\n   1. 乙一\n   2. 乙二\n3. 丙\n\n段落\n\n1. 重新\n\n"
-          f"| 序号 | 重复表头 |\n|---|---|\n{rows}\n")
+    md = (SAMPLE + "\n1. 甲\n2. 乙\n   1. 乙一\n   2. 乙二\n3. 丙\n\n段落[^n]\n\n1. 重新\n\n"
+          f"| 序号 | 重复表头 |\n|---|---|\n{rows}\n\n[^n]: 脚注内容\n")
     document = docx.Document()
     render_markdown(md, document, resolve_citation=resolve, image_dir=image_dir, source="x.md", problems=Problems())
     document.save(folder / "sample.docx")
@@ -454,6 +557,11 @@ def test_pdf_shows_section_and_list_numbers(pdf_text):
     for pattern in (r"1\.\s+文控员", r"2\.\s+质量部", r"1\.\s+甲", r"2\.\s+乙", r"1\)\s+乙一", r"2\)\s+乙二",
                     r"3\.\s+丙", r"1\.\s+重新"):
         assert re.search(pattern, first), pattern
+
+
+def test_pdf_numbers_the_notes_at_the_end(pdf_text):
+    assert re.search(r"段落1", pdf_text[0].replace(" ", ""))
+    assert re.search(r"1\.\s+脚注内容", pdf_text[-2] + pdf_text[-1])
 
 
 def test_pdf_repeats_the_table_header_on_every_page(pdf_text):
