@@ -16,7 +16,7 @@ from pypdf.errors import PdfReadError
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from dossier.errors import UsageError
-from dossier.stamp import POINTS_PER_MM, image_overlay, image_xobject
+from dossier.stamp import POINTS_PER_MM, image_overlay, image_xobject, write_compressed
 
 A4 = (595.276, 841.89)
 _TOLERANCE = 2.0  # points
@@ -127,11 +127,4 @@ def bundle(sections: list[Section], number_pages: bool = True) -> bytes:
             _number_page(page, number)
         writer.set_page_label(0, len(writer.pages) - 1, "/D", start=1)
     writer.page_mode = "/UseOutlines"
-    # Compress each page's content first: after compress_identical_objects() pages may share a
-    # content stream, and compressing it page by page would drop content.
-    for page in writer.pages:
-        page.compress_content_streams()
-    writer.compress_identical_objects()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return write_compressed(writer)

@@ -60,6 +60,8 @@ class DossierGroup(click.Group):
             ctx.exit(EXIT_TOOL)
 
 
+WORKSPACE_OPTION = click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".",
+                                show_default=True, help="The workspace folder.")
 WORKSPACE = click.argument("workspace", type=click.Path(file_okay=False, path_type=Path), default=".")
 
 
@@ -142,7 +144,7 @@ def _date(value: str | None) -> date | None:
 @click.option("--effective", metavar="YYYY-MM-DD", help="Effective date (default: the document's, else today).")
 @click.option("--minor", is_flag=True, help="Release the next minor revision of a released document (edition/numeric schemes).")
 @click.option("--sign", multiple=True, metavar="PROFILE", help="Also archive a PDF signed with this profile (repeatable, in order).")
-@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+@WORKSPACE_OPTION
 def release_command(doc_id: str, approved_by: str, reason: str, effective: str | None, minor: bool,
                     sign: tuple[str, ...], workspace: Path) -> None:
     """Release the working revision: archive its outputs and record it in the ledger."""
@@ -156,7 +158,7 @@ def release_command(doc_id: str, approved_by: str, reason: str, effective: str |
 @click.argument("doc_id", metavar="DOC-ID")
 @click.option("--minor", is_flag=True, help="Minor revision (edition/numeric schemes).")
 @click.option("--change", default="", metavar="TEXT", help="What the new revision changes (修订内容).")
-@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+@WORKSPACE_OPTION
 def revise_command(doc_id: str, minor: bool, change: str, workspace: Path) -> None:
     """Start the next revision of a released document as a draft."""
     new = revise(workspace, doc_id, minor, change)
@@ -167,7 +169,7 @@ def revise_command(doc_id: str, minor: bool, change: str, workspace: Path) -> No
 @click.argument("doc_id", metavar="DOC-ID")
 @click.option("--reason", required=True, metavar="TEXT", help="Why the document is withdrawn.")
 @click.option("--approved-by", default="", metavar="NAME", help="Who approved the withdrawal.")
-@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+@WORKSPACE_OPTION
 def obsolete_command(doc_id: str, reason: str, approved_by: str, workspace: Path) -> None:
     """Withdraw a document (作废); status then shows the end of its retention period."""
     entry = obsolete(workspace, doc_id, reason, approved_by)
@@ -176,7 +178,7 @@ def obsolete_command(doc_id: str, reason: str, approved_by: str, workspace: Path
 
 @cli.command("status")
 @click.argument("doc_id", metavar="[DOC-ID]", required=False)
-@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+@WORKSPACE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def status_command(doc_id: str | None, workspace: Path, as_json: bool) -> None:
     """Every document's revision, state, effective date, next review; or one document with where-used."""

@@ -94,7 +94,8 @@ def image_overlay(width: float, height: float, xobject: IndirectObject, operatio
     return page
 
 
-def _finish(writer: PdfWriter) -> bytes:
+def write_compressed(writer: PdfWriter) -> bytes:
+    """Serialise a writer with compressed page content and shared identical objects."""
     # Compress each page's content first: after compress_identical_objects() pages may share a
     # content stream, and compressing it page by page would drop content.
     for page in writer.pages:
@@ -118,7 +119,7 @@ def stamp_seal(data: bytes, seal: Path, placement: Placement) -> bytes:
             float(box.width), float(box.height), xobject, f"q {width:.3f} 0 0 {height:.3f} {x:.3f} {y:.3f} cm /Img Do Q"
         )
         page.merge_transformed_page(overlay, Transformation().translate(float(box.left), float(box.bottom)))
-    return _finish(writer)
+    return write_compressed(writer)
 
 
 def stamp_cross_page_seal(data: bytes, seal: Path, width_mm: float, y_mm: float) -> bytes:
@@ -141,4 +142,4 @@ def stamp_cross_page_seal(data: bytes, seal: Path, width_mm: float, y_mm: float)
         )
         overlay = image_overlay(page_w, page_h, xobject, operations)
         page.merge_transformed_page(overlay, Transformation().translate(float(box.left), float(box.bottom)))
-    return _finish(writer)
+    return write_compressed(writer)
