@@ -22,9 +22,10 @@ from dossier.templatekit import base_document, grid_table
 
 STATE_LABELS = {"draft": "草稿", "approved": "已批准待生效", "effective": "现行有效", "superseded": "已替代", "obsolete": "已作废"}
 MASTER_COLUMNS = ["序号", "文件编号", "文件名称", "文件类别", "现行版本", "状态", "生效日期", "归口部门", "下次评审日期"]
-MASTER_WIDTHS = [1.2, 2.6, 6.4, 2.4, 1.8, 2.4, 2.4, 2.2, 2.6]
+# column widths in cm: landscape A4 text width is 29.7 - 2.5 - 2.0 = 25.2 cm; 文件名称 takes the rest
+MASTER_WIDTHS = [1.2, 2.6, 7.3, 2.4, 1.9, 2.6, 2.4, 2.2, 2.6]
 DISTRIBUTION_COLUMNS = ["序号", "文件编号", "文件名称", "版本", "发放号", "领用人", "部门", "发放日期", "回收日期"]
-DISTRIBUTION_WIDTHS = [1.2, 2.6, 6.2, 1.6, 1.6, 2.2, 2.4, 2.5, 2.5]
+DISTRIBUTION_WIDTHS = [1.2, 2.6, 7.8, 1.6, 1.6, 2.2, 2.6, 2.8, 2.8]
 
 
 def master_rows(ws: Workspace, today: date) -> list[list[str]]:

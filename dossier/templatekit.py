@@ -4,6 +4,11 @@ Each template is an ordinary Word file with Jinja tags: header and footer carry 
 title, number, revision, effective date, page X of Y and the control mark; the body holds
 the approval block (编制/审核/批准), the revision history (修订记录) and `{{p body }}`.
 Users may edit the generated files in Word or replace them per workspace (`templates/`).
+
+Tables use a fixed layout with explicit `w:tblGrid` column widths (LibreOffice ignores cell
+widths alone). The page header's 文件名称 cell is set in 9 pt and its row is exactly two lines
+high, so a long title never pushes the body down: about 22 CJK characters fit on one line,
+titles over ~40 characters wrap to the second line and anything beyond two lines is clipped.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -28,6 +33,11 @@ from dossier.fieldcodes import add_field
 from dossier.atomic import write_bytes
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEXT_WIDTH_CM = 16.5  # A4 portrait, 2.5 cm + 2.0 cm side margins
+HEADER_WIDTHS = [2.2, 7.6, 2.2, 4.5]  # 文件名称 | title | 文件编号 | number
+HEADER_TITLE_PT = 9.0
+HEADER_TITLE_ROW_CM = 1.0  # exactly two lines of 9 pt CJK text
+HISTORY_WIDTHS = [1.2, 2.4, 5.4, 4.3, 1.6, 1.6]  # 版本 生效日期 修订内容 修订原因 编制 批准
 KINDS = ("quality_manual", "procedure", "work_instruction", "record_form", "validation_protocol")
 
 
@@ -90,6 +100,7 @@ def _cell_text(cell, text: str, bold: bool = False, center: bool = True, size: f
     paragraph = cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
     paragraph.paragraph_format.space_after = Pt(0)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     run = paragraph.add_run(text)
     run.bold = bold
     if size:
@@ -97,26 +108,55 @@ def _cell_text(cell, text: str, bold: bool = False, center: bool = True, size: f
     return paragraph
 
 
+def set_column_widths(table: Table, widths_cm: list[float]) -> None:
+    """Fix a table's column widths so Word and LibreOffice both honour them.
+
+    Sets a fixed layout, the table width, the `w:tblGrid` columns and every cell's width
+    (a merged cell gets the sum of the columns it spans).
+    """
+    table.autofit = False  # w:tblLayout w:type="fixed"
+    twips = [round(Cm(width).twips) for width in widths_cm]
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(twips)))
+    grid = table._tbl.tblGrid
+    for col in list(grid):
+        grid.remove(col)
+    for width in twips:
+        col = OxmlElement("w:gridCol")
+        col.set(qn("w:w"), str(width))
+        grid.append(col)
+    for tr in table._tbl.tr_lst:
+        start = 0
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            tc.get_or_add_tcPr().get_or_add_tcW().set(qn("w:type"), "dxa")
+            tc.tcPr.tcW.set(qn("w:w"), str(sum(twips[start:start + span])))
+            start += span
+
+
 def _grid(table: Table, widths_cm: list[float]) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm):
-            cell.width = Cm(width)
+    set_column_widths(table, widths_cm)
 
 
 def _header(doc: DocxDocument) -> None:
     header = doc.sections[0].header
-    table = header.add_table(3, 4, Cm(16.5))
-    _grid(table, [2.6, 6.4, 2.6, 4.9])
+    table = header.add_table(3, 4, Cm(TEXT_WIDTH_CM))
     company = table.cell(0, 0).merge(table.cell(0, 3))
+    _grid(table, HEADER_WIDTHS)
     _cell_text(company, "{{ company.name }}", bold=True, size=12)
     labels = [("文件名称", "{{ doc.title }}", "文件编号", "{{ doc.number }}"),
               ("版本", "{{ doc.revision }}", "生效日期", "{{ doc.effective }}")]
     for row, values in enumerate(labels, start=1):
         for col, text in enumerate(values):
-            _cell_text(table.cell(row, col), text, bold=col % 2 == 0, size=9.5)
+            title = (row, col) == (1, 1)
+            paragraph = _cell_text(table.cell(row, col), text, bold=col % 2 == 0, size=HEADER_TITLE_PT if title else 9.5)
+            paragraph.paragraph_format.line_spacing = 1.0
+    for index, row in enumerate(table.rows):
+        row.height = Cm(HEADER_TITLE_ROW_CM if index == 1 else 0.6)
+        row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY if index == 1 else WD_ROW_HEIGHT_RULE.AT_LEAST
     header.paragraphs[0].paragraph_format.space_after = Pt(0)
 
 
@@ -181,16 +221,25 @@ def _approval_block(doc: DocxDocument) -> None:
 def _history(doc: DocxDocument) -> None:
     doc.add_paragraph("修订记录", style="Block Label")
     table = doc.add_table(3, 6)
-    _grid(table, [1.4, 2.4, 5.6, 3.4, 1.8, 1.9])
+    _grid(table, HISTORY_WIDTHS)
     for col, text in enumerate(("版本", "生效日期", "修订内容", "修订原因", "编制", "批准")):
         _cell_text(table.cell(0, col), text, bold=True)
     _repeat_header(table)
     _cell_text(table.cell(1, 0), "{%tr for h in history %}")
     for col, key in enumerate(("revision", "effective", "change", "reason", "prepared", "approved")):
-        _cell_text(table.cell(2, col), "{{ h.%s }}" % key, center=key not in ("change", "reason"))
+        _cell_text(table.cell(2, col), "{{ h.%s }}" % key, center=key not in ("change", "reason"), size=10)
     # the row holding `{%tr endfor %}` must be its own row after the repeated one
     end = table.add_row()
     _cell_text(end.cells[0], "{%tr endfor %}")
+    keep_rows_whole(table)
+
+
+def keep_rows_whole(table: Table) -> None:
+    """Mark every row `w:cantSplit`: a row never breaks across pages."""
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        if tr_pr.find(qn("w:cantSplit")) is None:
+            tr_pr.append(OxmlElement("w:cantSplit"))
 
 
 def _repeat_header(table: Table) -> None:
@@ -259,6 +308,7 @@ def grid_table(doc: DocxDocument, header: list[str], rows: list[list[str]], widt
     for r, values in enumerate(rows, start=1):
         for col, text in enumerate(values):
             _cell_text(table.cell(r, col), text, size=10)
+    keep_rows_whole(table)
     return table
 
 
