@@ -144,11 +144,12 @@ def _date(value: str | None) -> date | None:
 @click.option("--effective", metavar="YYYY-MM-DD", help="Effective date (default: the document's, else today).")
 @click.option("--minor", is_flag=True, help="Release the next minor revision of a released document (edition/numeric schemes).")
 @click.option("--sign", multiple=True, metavar="PROFILE", help="Also archive a PDF signed with this profile (repeatable, in order).")
+@click.option("--diff-summary", is_flag=True, help="Add the change summary against the previous release (dossier diff) to the revision history entry.")
 @WORKSPACE_OPTION
 def release_command(doc_id: str, approved_by: str, reason: str, effective: str | None, minor: bool,
-                    sign: tuple[str, ...], workspace: Path) -> None:
+                    sign: tuple[str, ...], diff_summary: bool, workspace: Path) -> None:
     """Release the working revision: archive its outputs and record it in the ledger."""
-    result = release(workspace, doc_id, approved_by, reason, _date(effective), minor, sign=sign)
+    result = release(workspace, doc_id, approved_by, reason, _date(effective), minor, sign=sign, diff_summary=diff_summary)
     entry = result.entry
     click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}); "
                f"ledger entry {entry.seq}; archived in {result.archive.relative_to(workspace.resolve())}")

@@ -34,6 +34,7 @@ class PendingRelease:
     approved_on: date
     effective: date
     reason: str
+    change: str  # what the revision changes, as the history row and ledger will read
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def document_controls(
     if pending is not None:
         state = State.EFFECTIVE if pending.effective <= today else State.APPROVED
         rows = history_rows(entries, doc.id) + history_rows([], doc.id, DraftChange(
-            doc.revision, doc.change or None, pending.effective.isoformat(),
+            doc.revision, pending.change or None, pending.effective.isoformat(),
             doc.prepared_by.name if doc.prepared_by else None, pending.approved_by))
         rows[-1] = HistoryRow(**{**rows[-1].__dict__, "reason": pending.reason, "released": True})
         approved = Signoff(pending.approved_by, pending.approved_on)

@@ -89,6 +89,7 @@ def release(
     minor: bool = False,
     now: datetime | None = None,
     sign: tuple[str, ...] = (),
+    diff_summary: bool = False,
 ) -> ReleaseResult:
     """Release the working revision of `doc_id` (see module docstring).
 
@@ -96,7 +97,8 @@ def release(
     already released, or when the effective date lies before the approval date.
     `minor` first starts the next minor revision of a released document (edition/numeric schemes).
     `sign` names signing profiles: the archive then also holds `ID.signed.pdf` (the issued file)
-    beside the unsigned `ID.pdf` (the reproducible artifact).
+    beside the unsigned `ID.pdf` (the reproducible artifact). `diff_summary` appends the redline
+    summary against the previous release (sections, paragraphs, rows, fields) to the change text.
     """
     moment = now or datetime.now(timezone.utc)
     today = moment.date()
@@ -125,7 +127,12 @@ def release(
     if effective_on < today:
         raise UsageError(f"error: --effective {effective_on}: before the approval date {today}")
     entries = ledger.entries()
-    pending = PendingRelease(approved_by.strip(), today, effective_on, reason.strip())
+    change = doc.change
+    if diff_summary and ledger.for_document(doc.id):
+        from dossier.changes import change_summary_text
+
+        change = f"{doc.change}（{change_summary_text(root, doc.id)}）" if doc.change else change_summary_text(root, doc.id)
+    pending = PendingRelease(approved_by.strip(), today, effective_on, reason.strip(), change)
     controls = {doc.id: document_controls(ws, doc, entries, today, pending)}
     outputs = produce(ws, [doc], controls)[doc.id]
     files = {f"{doc.id}.{suffix}": data for suffix, data in outputs.items()}
@@ -139,7 +146,7 @@ def release(
             action="release", document=doc.id, revision=doc.revision, timestamp=format_timestamp(moment),
             effective_date=effective_on.isoformat(), inputs_sha256=inputs_digest(ws, doc), outputs=hashes,
             prepared_by=doc.prepared_by.name, reviewed_by=doc.reviewed_by.name, approved_by=pending.approved_by,
-            reason=pending.reason, change_summary=doc.change or None,
+            reason=pending.reason, change_summary=pending.change or None,
         )
     except BaseException:
         _remove_archive(archive)

@@ -176,3 +176,19 @@ def test_docx_only_build_removes_the_stale_pdf(tmp_path: Path) -> None:
     assert not (root / "build/QP-01.pdf").exists()
     manifest = json.loads((root / "build/manifest.json").read_text(encoding="utf-8"))
     assert [o["path"] for d in manifest["documents"] for o in d["outputs"]] == ["build/QP-01.docx"]
+
+
+def test_release_attaches_the_diff_summary_to_the_history(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert run_cli("init", str(root)).exit_code == 0
+    assert run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "首次发布", "-w", str(root)).exit_code == 0
+    body = root / "content/QP-01.md"
+    body.write_text(body.read_text(encoding="utf-8").replace("编制、审核", "编写、审核"), encoding="utf-8")
+    assert run_cli("revise", "QP-01", "--change", "术语统一", "-w", str(root)).exit_code == 0
+    result = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "r2", "--diff-summary", "-w", str(root))
+    assert result.exit_code == 0, result.output
+    entry = json.loads((root / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert entry["change_summary"] == "术语统一（与A版相比：涉及“1 目的”；段落修改1处。）"
+    document = Document(str(root / "releases/QP-01/B/QP-01.docx"))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert entry["change_summary"] in cells
