@@ -103,7 +103,7 @@ def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool,
     if result.products:
         click.echo(f"built {len(result.products)} disinfectant filing files under {ws_rel(result.products[0], root)}")
     built = len(result.outputs) - len(result.up_to_date)
-    click.echo(f"{built} documents built, {len(result.up_to_date)} up to date; manifest {result.manifest.relative_to(root)}")
+    click.echo(f"{built} document{'s' if built != 1 else ''} built, {len(result.up_to_date)} up to date; manifest {result.manifest.relative_to(root)}")
 
 
 def ws_rel(path: Path, root: Path) -> str:
@@ -194,7 +194,9 @@ def status_command(doc_id: str | None, workspace: Path, as_json: bool) -> None:
             click.echo(json.dumps(row, ensure_ascii=False, indent=2, sort_keys=True))
             return
         for key in sorted(row):
-            click.echo(f"{key}: {row[key]}")
+            value = row[key]
+            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else ("-" if value is None else value)
+            click.echo(f"{key}: {shown}")
         return
     from dossier.disinfectant.workspace import workspace_validity_warnings
 

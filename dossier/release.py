@@ -125,7 +125,8 @@ def release(
         raise UsageError("error: --reason: the reason for this release is required")
     effective_on = effective or doc.effective_date or today
     if effective_on < today:
-        raise UsageError(f"error: --effective {effective_on}: before the approval date {today}")
+        source = "--effective" if effective else f"{doc.source_display}: effective_date:"
+        raise UsageError(f"error: {source} {effective_on} is before the approval date {today}")
     entries = ledger.entries()
     change = doc.change
     if diff_summary and ledger.for_document(doc.id):
