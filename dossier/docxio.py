@@ -10,6 +10,7 @@ from pathlib import Path
 from docx.document import Document as DocxDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.styles import BabelFish
 
 from dossier.atomic import write_bytes
 
@@ -90,11 +91,13 @@ def apply_cjk_fonts(document: DocxDocument, body: str = BODY_FONT, heading: str 
                 rpr = OxmlElement("w:rPr")
                 rpr_default.append(rpr)
             _set_fonts(rpr, body, body)
-    for style in document.styles:
-        if style.type not in (1, 2):  # paragraph, character
+    # the w:style elements themselves: python-docx style objects parse an enum per style, which costs
+    # more than the fonts (templates hold hundreds of styles)
+    for style in styles.iterchildren(qn("w:style")):
+        if style.get(qn("w:type"), "paragraph") not in ("paragraph", "character"):
             continue
-        name = style.name or ""
+        name = BabelFish.internal2ui(style.name_val or "")
         face = heading if name.startswith(("Heading", "Title", "Subtitle")) or name.startswith("TOC Heading") else None
-        if face is None and style.element.rPr is None:
+        if face is None and style.rPr is None:
             continue
-        _set_fonts(style.element.get_or_add_rPr(), face or body, face or body)
+        _set_fonts(style.get_or_add_rPr(), face or body, face or body)

@@ -294,6 +294,11 @@ def _set_numbering(paragraph: Paragraph, num_id: int, level: int) -> None:
     num_pr.get_or_add_numId().val = num_id
 
 
+def _set_style(paragraph: Paragraph, style_id: str | None) -> None:
+    """Apply a paragraph style by id (None: the default style) as `paragraph.style = name` would."""
+    paragraph._p.get_or_add_pPr().style = style_id
+
+
 def _paragraph_property(paragraph: Paragraph, xml: str) -> None:
     """Add a pBdr or shd element to the paragraph properties, in schema order."""
     element = parse_xml(xml)
@@ -384,14 +389,20 @@ class _Renderer:
         self.levels = list(range(top_level, top_level + len(self.counters)))  # Markdown level of each counter
         self.text_width = _text_width(self.document)
         self.numbering: _Numbering | None = None
+        self.style_ids: dict[str, str | None] = {}  # paragraph style name -> id (None: the default style)
 
     # -- shared helpers -------------------------------------------------------------------------
 
     def _problem(self, line: int, message: str) -> None:
         self.problems.add(self.source, self.line_offset + line + 1, "body", message)
 
-    def _style(self, name: str) -> str:
-        """`name`, after adding it as a plain paragraph style if the template lacks it."""
+    def _style_id(self, name: str) -> str | None:
+        """Id of paragraph style `name` (None for the default style), adding the style if the template lacks it.
+
+        Looked up once per renderer: python-docx scans every style on each lookup by name.
+        """
+        if name in self.style_ids:
+            return self.style_ids[name]
         styles = self.document.styles
         if name not in styles:
             style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -402,13 +413,24 @@ class _Renderer:
                 style.font.bold = True
                 style.paragraph_format.keep_with_next = True
                 style.element.get_or_add_pPr().get_or_add_outlineLvl().val = int(heading.group(1)) - 1
-        return name
+        style_id = self.style_ids[name] = self.target.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+        return style_id
+
+    @functools.cached_property
+    def _table_style_id(self) -> str | None:
+        """Id of the template's "Table Grid" style; None if it lacks one or it is the default table style."""
+        styles = self.document.styles
+        if "Table Grid" not in styles:
+            return None
+        return self.target.part.get_style_id(styles["Table Grid"], WD_STYLE_TYPE.TABLE)
 
     def _paragraph(self, ctx: _Context, style: str | None = None) -> Paragraph:
-        """A new body paragraph indented for its list/quote context."""
+        """A new body paragraph in paragraph style `style` (else Quote inside a quote), indented for its context."""
         if style is None and ctx.quote:
-            style = self._style("Quote")
-        paragraph = self.target.add_paragraph(style=style)
+            style = "Quote"
+        paragraph = self.target.add_paragraph()
+        if style is not None:
+            _set_style(paragraph, self._style_id(style))
         if ctx.indent:
             _indent(paragraph, ctx.indent)
         return paragraph
@@ -433,7 +455,7 @@ class _Renderer:
             case "blockquote":
                 self.blocks(node.children, replace(ctx, quote=ctx.quote + 1))
             case "fence" | "code_block":
-                paragraph = self._paragraph(ctx, style=self._style("Normal"))
+                paragraph = self._paragraph(ctx, style="Normal")
                 _paragraph_property(paragraph, f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="F2F2F2"/>')
                 _add_runs(paragraph, node.content.rstrip("\n"), _Format(code=True))
             case "table":
@@ -458,8 +480,9 @@ class _Renderer:
         self.levels = self.levels[:depth] + [level]
         self.counters = (self.counters + [0])[: depth + 1]
         self.counters[depth] += 1
-        style = self._style(f"Heading {min(max(level + self.heading_offset, 1), 9)}")
-        paragraph = self.target.add_paragraph(style=style)
+        style_id = self._style_id(f"Heading {min(max(level + self.heading_offset, 1), 9)}")
+        paragraph = self.target.add_paragraph()
+        _set_style(paragraph, style_id)
         if self.number_headings:
             paragraph.add_run(".".join(str(count) for count in self.counters) + " ")
         self.inline(node.children[0], paragraph, self.target.add_paragraph, self.text_width)
@@ -472,16 +495,17 @@ class _Renderer:
             self.numbering = _Numbering(self.target.part)
         num_id = self.numbering.new_list(ordered, level, int(node.attrs.get("start", 1)))
         kind = "List Number" if ordered else "List Bullet"
-        style = self._style(kind if level == 0 else f"{kind} {level + 1}")
+        style_id = self._style_id(kind if level == 0 else f"{kind} {level + 1}")
         for item in node.children:
-            self.item(item.children, style, num_id, ctx)
+            self.item(item.children, style_id, num_id, ctx)
 
-    def item(self, blocks: list[SyntaxTreeNode], style: str, num_id: int, ctx: _Context) -> None:
-        """One numbered or bulleted item at `ctx`'s list level; its first paragraph carries the number."""
+    def item(self, blocks: list[SyntaxTreeNode], style_id: str | None, num_id: int, ctx: _Context) -> None:
+        """One item at `ctx`'s list level in the list style `style_id`; its first paragraph carries the number."""
         level = ctx.list_depth
         inner = replace(ctx, list_depth=level + 1)
         children = list(blocks)
-        paragraph = self.target.add_paragraph(style=style)
+        paragraph = self.target.add_paragraph()
+        _set_style(paragraph, style_id)
         _set_numbering(paragraph, num_id, level)
         _indent(paragraph, inner.indent, INDENT)
         if children and children[0].type == "paragraph":
@@ -497,7 +521,7 @@ class _Renderer:
         num_id = self.numbering.new_list(True, 0, notes[0].meta["id"] + 1)
         for note in notes:
             blocks = [child for child in note.children if child.type != "footnote_anchor"]
-            self.item(blocks, self._style("List Number"), num_id, _Context())
+            self.item(blocks, self._style_id("List Number"), num_id, _Context())
 
     def table(self, node: SyntaxTreeNode) -> None:
         """A full-width bordered table; no row splits across pages; the header row is bold and repeats."""
@@ -507,8 +531,8 @@ class _Renderer:
         if blocks and blocks[-1].tag == qn("w:tbl"):
             self.target.add_paragraph()  # Word joins adjacent tables into one
         table = self.target.add_table(rows=len(rows), cols=columns)
-        if "Table Grid" in self.document.styles:
-            table.style = self.document.styles["Table Grid"]
+        if self._table_style_id is not None:
+            table._tbl.tblStyle_val = self._table_style_id
         _table_borders(table)
         table.autofit = False
         total = Emu(self.text_width).twips
@@ -518,10 +542,11 @@ class _Renderer:
         table_width.set(qn("w:w"), str(total))
         for index, width in enumerate(widths):
             table.columns[index].width = Twips(width)
-        for row_index, (row, header) in enumerate(rows):
-            _row_properties(table.rows[row_index], header)
+        for (row, header), table_row in zip(rows, table.rows):
+            _row_properties(table_row, header)
+            cells = table_row.cells  # once per row: table.cell() rebuilds the whole grid on every call
             for column, cell_node in enumerate(row.children):
-                cell = table.cell(row_index, column)
+                cell = cells[column]
                 cell.width = Twips(widths[column])
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 paragraph = cell.paragraphs[0]
@@ -543,7 +568,9 @@ class _Renderer:
             paragraph.paragraph_format.first_line_indent = 0
             paragraph.paragraph_format.keep_with_next = bool(state.captions)
         for caption, line in state.captions:
-            caption_paragraph = add_paragraph(style=self._style("Caption"))
+            caption_style = self._style_id("Caption")
+            caption_paragraph = add_paragraph()
+            _set_style(caption_paragraph, caption_style)
             caption_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             caption_paragraph.paragraph_format.first_line_indent = 0
             self.runs(caption.children, caption_paragraph, _Format(), _InlineState(line=line, max_width=max_width))

@@ -445,6 +445,19 @@ def test_missing_styles_and_numbering_part_are_added(image_dir):
     assert level == 0 and level_attr(abstract_level(document, num_id, 0), "w:numFmt") == "bullet"
 
 
+def test_styles_are_written_by_the_template_s_style_ids(image_dir):
+    document = docx.Document()
+    styles = document.styles.element
+    for style_id, own_id in (("Quote", "a5"), ("ListBullet", "a6"), ("TableGrid", "a7")):
+        styles.xpath(f'./w:style[@w:styleId="{style_id}"]')[0].set(qn("w:styleId"), own_id)
+    md = "> 引用一\n>\n> ```\n> 代码\n> ```\n\n- 甲\n- 乙\n\n| 表 |\n|---|\n| 1 |\n\n> 引用二\n"
+    document, _ = render(md, image_dir, document)
+    style_ids = [p._p.pPr.style if p._p.pPr is not None else None for p in document.paragraphs]
+    assert style_ids == ["a5", None, "a6", "a6", "a5"]  # the default style (Normal) is written as no w:pStyle
+    assert [p.style.name for p in document.paragraphs] == ["Quote", "Normal", "List Bullet", "List Bullet", "Quote"]
+    assert document.tables[0]._tbl.tblStyle_val == "a7" and document.tables[0].style.name == "Table Grid"
+
+
 def test_level_six_heading_with_offset_uses_heading_9(image_dir):
     document, _ = render("# 一\n\n###### 六\n", image_dir, heading_offset=4)
     assert [p.style.name for p in document.paragraphs] == ["Heading 5", "Heading 9"]
