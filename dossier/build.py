@@ -6,7 +6,6 @@ in a private staging directory first, then each file is renamed into place.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tempfile
 from datetime import date
@@ -24,7 +23,8 @@ from dossier.progress import Progress
 from dossier.disinfectant.build import build_disinfectant_products
 from dossier.disinfectant.workspace import load_products, product_files
 from dossier.errors import InputErrors, Problems, ToolError, UsageError
-from dossier.signstep import sha256, sign_pdfs
+from dossier.archive import sha256_bytes, sha256_file
+from dossier.signstep import sign_pdfs
 from dossier.load import load_workspace
 from dossier.model import Document, Workspace
 from dossier.pdfnorm import normalise_pdf
@@ -45,11 +45,6 @@ class BuildResult:
     manifest: Path | None = None
     up_to_date: list[str] = field(default_factory=list)
     products: list[Path] = field(default_factory=list)
-
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def load_checked(root: Path) -> Workspace:
@@ -231,7 +226,7 @@ def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool 
     for doc_id, files in outputs.items():
         for suffix in {"docx", "pdf"} - set(files):  # an output of the other format would be stale now
             (ws.config.build_path / f"{doc_id}.{suffix}").unlink(missing_ok=True)
-        cache.record(doc_id, keys[doc_id], files, {"pdf": sha256(unsigned[doc_id])} if doc_id in unsigned else {})
+        cache.record(doc_id, keys[doc_id], files, {"pdf": sha256_bytes(unsigned[doc_id])} if doc_id in unsigned else {})
     result.products = [] if only else build_products(ws, cache, force)
     cache.save()
     result.manifest = write_manifest(ws, cache)

@@ -50,9 +50,7 @@ def docx_bytes(document: DocxDocument, when: datetime | None = None) -> bytes:
 
 def save_deterministic(document: DocxDocument | bytes, path: Path, when: datetime | None = None) -> bytes:
     """Write a byte-reproducible docx atomically; returns the bytes written."""
-    data = document if isinstance(document, bytes) else docx_bytes(document, when)
-    if isinstance(document, bytes):
-        data = deterministic_zip(document)
+    data = deterministic_zip(document) if isinstance(document, bytes) else docx_bytes(document, when)
     write_bytes(path, data)
     return data
 

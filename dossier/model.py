@@ -107,8 +107,3 @@ class Workspace:
     def root(self) -> Path:
         """The workspace directory."""
         return self.config.root
-
-    def citation(self, doc_id: str) -> str:
-        """How a [[DOC-ID]] citation reads: 《title》ID revision版. KeyError if unknown."""
-        doc = self.documents[doc_id]
-        return f"《{doc.title}》{doc.number} {doc.revision}版"

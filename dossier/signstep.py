@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from dossier.errors import Problems, UsageError
 from dossier.model import Workspace
 
@@ -38,8 +36,3 @@ def sign_pdfs(ws: Workspace, names: tuple[str, ...] | list[str], pdfs: dict[str,
             data = signer.sign(data, label=name)
         signed[name] = data
     return signed
-
-
-def sha256(data: bytes) -> str:
-    """Hex SHA-256."""
-    return hashlib.sha256(data).hexdigest()
