@@ -122,3 +122,22 @@ def test_a_document_normalises_to_the_same_bytes_alone_and_late_in_a_batch(tmp_p
     fonts = [PdfReader(io.BytesIO(p.read_bytes())).pages[0]["/Resources"]["/Font"] for p in (alone, late)]
     assert len(fonts[0]) == len(fonts[1])
     assert normalised(alone) == normalised(late)
+
+
+def test_a_long_batch_is_split_over_fresh_processes(tmp_path, cache_home, monkeypatch):
+    """Each soffice converts at most MAX_PER_PROCESS documents, which bounds its memory."""
+    from dossier.converters import local
+
+    runs: list[int] = []
+    real_run = local.run_soffice
+
+    def counting(files, out_dir, timeout, profile):
+        runs.append(len(files))
+        return real_run(files, out_dir, timeout, profile)
+
+    monkeypatch.setattr(local, "MAX_PER_PROCESS", 2)
+    monkeypatch.setattr(local, "run_soffice", counting)
+    files = [make_docx(tmp_path / f"d{n}.docx", f"文件{n}") for n in range(5)]
+    results = convert_batch(files, tmp_path / "pdf", workers=1)
+    assert runs == [2, 2, 1]
+    assert all(PdfReader(results[f]).pages for f in files)

@@ -107,11 +107,17 @@ class Reporter:
             self.sweep()
 
 
-def _convert_batch(batch: list[Path], out_dir: Path, timeout: float) -> None:
+MAX_PER_PROCESS = 40  # LibreOffice grows towards ~400 MB over a long batch; a restart caps it
+
+
+def _convert_batch(batch: list[Path], out_dir: Path, per_doc: float) -> None:
+    """One worker's documents, in runs of at most MAX_PER_PROCESS per soffice process."""
     with lo_profile() as profile:
-        run_soffice(batch, out_dir, timeout, profile)
-        if not any(is_pdf(out_dir / f"{docx.stem}.pdf") for docx in batch):
-            discard(profile)
+        for start in range(0, len(batch), MAX_PER_PROCESS):
+            run = batch[start:start + MAX_PER_PROCESS]
+            run_soffice(run, out_dir, STARTUP_SECONDS + per_doc * len(run), profile)
+            if not any(is_pdf(out_dir / f"{docx.stem}.pdf") for docx in run):
+                discard(profile)  # a broken profile: the next run starts from a fresh one
 
 
 def _retry(docx: Path, pdf: Path, per_doc: float) -> str | None:
@@ -138,7 +144,7 @@ def convert_local(
     watcher.start()
     try:
         with ThreadPoolExecutor(max_workers=len(batches)) as pool:
-            list(pool.map(lambda b: _convert_batch(b, out_dir, STARTUP_SECONDS + per_doc * len(b)), batches))
+            list(pool.map(lambda b: _convert_batch(b, out_dir, per_doc), batches))
             failed = [docx for docx, pdf in results.items() if not is_pdf(pdf)]
             problems = [p for p in pool.map(lambda d: _retry(d, results[d], per_doc), failed) if p]
     finally:
