@@ -13,20 +13,7 @@ from dossier.disinfectant.evaluation import evaluate
 from dossier.disinfectant.validity import expiry_date, validity_warnings
 from dossier.disinfectant.workspace import load_checked, workspace_validity_warnings
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "content" / "disinfectant"
-
-
-def copy_example(tmp_path: Path, name: str = "skin-ethanol") -> Path:
-    """A private copy of an example product (with the shared seal); returns its product.yaml."""
-    shutil.copy(EXAMPLES / "seal.png", tmp_path / "seal.png")
-    shutil.copytree(EXAMPLES / name, tmp_path / name)
-    return tmp_path / name / "product.yaml"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from tests.disinfectant_support import EXAMPLES, copy_example, edit
 
 
 def load(path: Path):
