@@ -170,6 +170,12 @@ def _working(ws: Workspace, doc_id: str, entries: list[LedgerEntry]) -> Revision
     return Revision(WORKING, doc.revision, data, doc.raw, "working draft", author, day or doc.effective_date)
 
 
+def _never_released(option: str, doc_id: str, rev: str, entries: list) -> UsageError:
+    """The error for a --from/--to revision that is not in the ledger."""
+    return UsageError(f"error: {option} {rev}: {doc_id} revision {rev} was never released "
+                      f"(released: {_released_list(entries)})")
+
+
 def _released_list(entries: list[LedgerEntry]) -> str:
     return ", ".join(e.revision for e in entries) or "none"
 
@@ -188,8 +194,7 @@ def _sides(ws: Workspace, doc_id: str, from_rev: str | None, to_rev: str) -> tup
     elif to_rev in released:
         newer_entry = released[to_rev]
     else:
-        raise UsageError(f"error: --to {to_rev}: {doc_id} revision {to_rev} was never released "
-                         f"(released: {_released_list(entries)})")
+        raise _never_released("--to", doc_id, to_rev, entries)
     if from_rev is None:
         before = entries[:entries.index(newer_entry)] if newer_entry is not None else entries
         if not before:
@@ -199,8 +204,7 @@ def _sides(ws: Workspace, doc_id: str, from_rev: str | None, to_rev: str) -> tup
     elif from_rev in released:
         older_entry = released[from_rev]
     else:
-        raise UsageError(f"error: --from {from_rev}: {doc_id} revision {from_rev} was never released "
-                         f"(released: {_released_list(entries)})")
+        raise _never_released("--from", doc_id, from_rev, entries)
     if older_entry is newer_entry:
         raise UsageError(f"error: --from {older_entry.revision} and --to are the same revision")
     newer = _archived(ws, newer_entry) if newer_entry is not None else _working(ws, doc_id, all_entries)

@@ -71,6 +71,15 @@ _SKIPPED = {qn("w:rPr"), qn("w:lastRenderedPageBreak")}
 _Block = TypeVar("_Block")
 
 
+def _paragraph_properties(p: Any) -> Any:
+    """The paragraph's w:pPr, created as its first child when missing."""
+    ppr = p.find(_PPR)
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        p.insert(0, ppr)
+    return ppr
+
+
 @dataclass(frozen=True)
 class BlockChange:
     """One change found in the compared content.
@@ -400,10 +409,7 @@ class _Writer:
 
     def _mark_paragraph(self, p: Any, tag: str) -> None:
         """Mark a paragraph's mark (the paragraph break) inserted or deleted."""
-        ppr = p.find(_PPR)
-        if ppr is None:
-            ppr = OxmlElement("w:pPr")
-            p.insert(0, ppr)
+        ppr = _paragraph_properties(p)
         rpr = ppr.find(_RPR)
         if rpr is None:
             rpr = OxmlElement("w:rPr")
@@ -551,10 +557,7 @@ class _Writer:
         return out
 
     def _record_ppr_change(self, out: Any, old_ppr: Any) -> None:
-        ppr = out.find(_PPR)
-        if ppr is None:
-            ppr = OxmlElement("w:pPr")
-            out.insert(0, ppr)
+        ppr = _paragraph_properties(out)
         change = self.mark("pPrChange")
         before = etree.SubElement(change, _PPR)
         for child in old_ppr if old_ppr is not None else ():
