@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import docx
+from docx.document import Document as DocxDocument
+from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
+from docxtpl.subdoc import Subdoc
+from lxml import etree
 
-from dossier.docxio import apply_cjk_fonts, docx_bytes
+from dossier.docxio import apply_cjk_fonts, docx_bytes, drop_unused_styles
 from dossier.errors import Problems
 from dossier.control import Controls
 from dossier.lifecycle import HistoryRow
@@ -35,6 +41,24 @@ def template_path(ws: Workspace, kind: str) -> Path:
     """The workspace's own template for `kind` if present, else the default one."""
     own = ws.root / ws.config.templates_dir / f"{kind}.docx"
     return own if own.is_file() else PACKAGE_TEMPLATES / f"{kind}.docx"
+
+
+@functools.cache
+def _blank_document_xml() -> bytes:
+    return etree.tostring(docx.Document().element)
+
+
+class BlankSubdoc(Subdoc):
+    """`tpl.new_subdoc()` without parsing python-docx's default template again for every subdoc.
+
+    Like docxtpl's blank subdoc, its body starts as the default document's and everything
+    else (styles, numbering, images) belongs to the template's document.
+    """
+
+    def __init__(self, tpl: DocxTemplate):
+        self.tpl = tpl
+        self.docx = tpl.get_docx()
+        self.subdocx = DocxDocument(parse_xml(_blank_document_xml()), self.docx.part)
 
 
 def document_timestamp(effective: date | None) -> datetime:
@@ -93,7 +117,7 @@ def render_document(
 ) -> Rendered:
     """Render one document to docx bytes; Markdown problems (unknown citation, missing image) are recorded."""
     tpl = DocxTemplate(str(template_path(ws, doc.kind)))
-    body = tpl.new_subdoc()
+    body = BlankSubdoc(tpl)
     image_dir = doc.source.parent
     markdown, source, offset = doc.body, doc.body_source, doc.body_line_offset
     if doc.kind == "validation_protocol" and isinstance(doc.validation, dict):
@@ -124,16 +148,17 @@ def render_document(
     headings: list[Heading] = []
     if doc.kind == "quality_manual":
         headings = body_headings(body)
-        toc = tpl.new_subdoc()
+        toc = BlankSubdoc(tpl)
         fill_toc(toc, headings, toc_pages)
         context["toc"] = toc
     if doc.kind == "record_form" and isinstance(doc.form, dict):
-        form = tpl.new_subdoc()
+        form = BlankSubdoc(tpl)
         fill_form(form, [str(x) for x in doc.form.get("header_fields") or []], [str(x) for x in doc.form.get("columns") or []],
                   int(doc.form.get("rows") or 1), [str(x) for x in doc.form.get("footer_fields") or []])
         context["form"] = form
     tpl.render(context, autoescape=True)
     document = tpl.docx
+    drop_unused_styles(document)
     apply_cjk_fonts(document)
     props = document.core_properties
     props.title = doc.title

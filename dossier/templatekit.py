@@ -28,7 +28,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from dossier.docxio import HEADING_FONT, apply_cjk_fonts, docx_bytes
+from dossier.docxio import HEADING_FONT, apply_cjk_fonts, docx_bytes, drop_surplus_parts
 from dossier.fieldcodes import add_field
 from dossier.atomic import write_bytes
 
@@ -78,6 +78,17 @@ def _styles(doc: DocxDocument) -> None:
     label.paragraph_format.keep_with_next = True
     apply_cjk_fonts(doc)
     _set_font(label.element, HEADING_FONT)
+    _drop_table_styles(doc)
+    drop_surplus_parts(doc)
+
+
+def _drop_table_styles(doc: DocxDocument) -> None:
+    """Keep only the table styles a template uses (Table Grid, the default): python-docx's stock
+    template brings a hundred more, 95% of styles.xml, which every render would parse again."""
+    styles = doc.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "table" and style.get(qn("w:default")) != "1" and style.name_val != "Table Grid":
+            styles.remove(style)
 
 
 def _set_font(style_element, face: str) -> None:
