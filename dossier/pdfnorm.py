@@ -22,10 +22,11 @@ def pdf_date(when: datetime) -> str:
 _UNIQUE_ID = re.compile(rb"/UniqueID\s+(\d+)")
 EEXEC_KEY, EEXEC_C1, EEXEC_C2 = 55665, 52845, 22719
 FIRST_UNIQUE_ID = 4100000
+PRIVATE_PREFIX = 2048  # the Private dictionary's /UniqueID sits in the first few hundred encrypted bytes
 
 
 def _eexec_decrypt(cipher: bytes) -> bytes:
-    """The plain text of a Type 1 font's eexec-encrypted part."""
+    """The plain text of (the start of) a Type 1 font's eexec-encrypted part."""
     r, plain = EEXEC_KEY, bytearray(len(cipher))
     for i, c in enumerate(cipher):
         plain[i] = c ^ (r >> 8)
@@ -33,14 +34,43 @@ def _eexec_decrypt(cipher: bytes) -> bytes:
     return bytes(plain)
 
 
-def _eexec_encrypt(plain: bytes) -> bytes:
-    """Inverse of `_eexec_decrypt` (the random first four bytes are kept, so it is deterministic)."""
-    r, cipher = EEXEC_KEY, bytearray(len(plain))
-    for i, p in enumerate(plain):
-        c = p ^ (r >> 8)
-        cipher[i] = c
+def _eexec_state(cipher: bytes) -> int:
+    """The eexec key after `cipher`."""
+    r = EEXEC_KEY
+    for c in cipher:
         r = ((c + r) * EEXEC_C1 + EEXEC_C2) & 0xFFFF
-    return bytes(cipher)
+    return r
+
+
+def _eexec_replace(cipher: bytes, at: int, old_length: int, new: bytes) -> bytes:
+    """`cipher` whose plain text has `old_length` bytes at `at` replaced by `new`, encrypted again.
+
+    Everything after the change must be encrypted again (each byte's key depends on the cipher
+    text before it); one pass decrypts with the old key and encrypts with the new one.
+    """
+    r_old = r_new = _eexec_state(cipher[:at])
+    out = bytearray(cipher[:at])
+    for p in new:
+        n = p ^ (r_new >> 8)
+        out.append(n)
+        r_new = ((n + r_new) * EEXEC_C1 + EEXEC_C2) & 0xFFFF
+    for c in cipher[at:at + old_length]:
+        r_old = ((c + r_old) * EEXEC_C1 + EEXEC_C2) & 0xFFFF
+    append = out.append
+    for c in cipher[at + old_length:]:
+        n = c ^ ((r_old ^ r_new) >> 8)
+        append(n)
+        r_old = ((c + r_old) * EEXEC_C1 + EEXEC_C2) & 0xFFFF
+        r_new = ((n + r_new) * EEXEC_C1 + EEXEC_C2) & 0xFFFF
+    return bytes(out)
+
+
+def _private_unique_id(cipher: bytes) -> re.Match[bytes] | None:
+    """The /UniqueID entry in the encrypted Private dictionary (positions are in the plain text)."""
+    match = _UNIQUE_ID.search(_eexec_decrypt(cipher[:PRIVATE_PREFIX]))
+    if match is None and len(cipher) > PRIVATE_PREFIX:
+        match = _UNIQUE_ID.search(_eexec_decrypt(cipher))
+    return match
 
 
 def canonical_type1_ids(writer: PdfWriter) -> None:
@@ -64,9 +94,9 @@ def canonical_type1_ids(writer: PdfWriter) -> None:
         clear_len, crypt_len = int(obj["/Length1"]), int(obj["/Length2"])
         clear = _UNIQUE_ID.sub(new, data[:clear_len], count=1)
         crypt = data[clear_len : clear_len + crypt_len]
-        plain = _eexec_decrypt(crypt)
-        if _UNIQUE_ID.search(plain):
-            crypt = _eexec_encrypt(_UNIQUE_ID.sub(new, plain, count=1))
+        private = _private_unique_id(crypt)
+        if private:
+            crypt = _eexec_replace(crypt, private.start(), private.end() - private.start(), new)
         obj.set_data(clear + crypt + data[clear_len + crypt_len :])
         obj[NameObject("/Length1")] = NumberObject(len(clear))
         obj[NameObject("/Length2")] = NumberObject(len(crypt))
