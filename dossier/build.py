@@ -27,6 +27,7 @@ from dossier.archive import sha256_bytes, sha256_file
 from dossier.signstep import sign_pdfs
 from dossier.load import load_workspace
 from dossier.model import Document, Workspace
+from dossier.parallel import parallel_map
 from dossier.pdfnorm import normalise_pdf
 from dossier.render import Rendered, document_timestamp, render_document
 from dossier.toc import heading_pages
@@ -94,11 +95,16 @@ def select(ws: Workspace, only: tuple[str, ...] | list[str]) -> list[Document]:
 
 def render_all(ws: Workspace, docs: list[Document], controls: dict[str, Controls],
                toc_pages: dict[str, list[int]] | None = None) -> dict[str, Rendered]:
-    """Render step for several documents; all Markdown problems are reported together."""
+    """Render step for several documents, on every core; all Markdown problems are reported together."""
+    def render_one(doc: Document) -> tuple[Rendered, Problems]:
+        found = Problems()
+        return render_document(ws, doc, found, controls[doc.id], (toc_pages or {}).get(doc.id)), found
+
     problems = Problems()
     rendered = {}
-    for doc in docs:
-        rendered[doc.id] = render_document(ws, doc, problems, controls[doc.id], (toc_pages or {}).get(doc.id))
+    for doc, (result, found) in zip(docs, parallel_map(render_one, docs)):
+        rendered[doc.id] = result
+        problems.extend(found)
     problems.raise_if_any()
     return rendered
 
@@ -169,8 +175,10 @@ def produce(ws: Workspace, docs: list[Document], controls: dict[str, Controls], 
         with tempfile.TemporaryDirectory(prefix="dossier-build-") as tmp, \
                 Progress(len(docs), "Converting", enabled=progress) as bar:
             pdfs = convert_rendered(ws, docs, rendered, controls, Path(tmp), converter_urls(ws, converters), bar)
-        for doc in docs:
-            outputs[doc.id]["pdf"] = normalise_pdf(pdfs[doc.id], document_timestamp(controls[doc.id].effective), doc.title)
+        normalised = parallel_map(
+            lambda doc: normalise_pdf(pdfs[doc.id], document_timestamp(controls[doc.id].effective), doc.title), docs)
+        for doc, pdf in zip(docs, normalised):
+            outputs[doc.id]["pdf"] = pdf
     if fmt in ("docx", "all"):
         for doc in docs:
             outputs[doc.id]["docx"] = rendered[doc.id].data
