@@ -11,7 +11,6 @@ from pathlib import Path
 import docx
 from docx.document import Document as DocxDocument
 from docx.oxml.parser import parse_xml
-from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 from lxml import etree
 
@@ -22,6 +21,7 @@ from dossier.lifecycle import HistoryRow
 from dossier.markdown_docx import render_markdown
 from dossier.model import Document, Signoff, Workspace
 from dossier.recordform import fill_form
+from dossier.templating import Template
 from dossier.toc import Heading, body_headings, fill_toc
 from dossier.validate import ART76_ELEMENTS
 
@@ -55,7 +55,7 @@ class BlankSubdoc(Subdoc):
     else (styles, numbering, images) belongs to the template's document.
     """
 
-    def __init__(self, tpl: DocxTemplate):
+    def __init__(self, tpl: Template):
         self.tpl = tpl
         self.docx = tpl.get_docx()
         self.subdocx = DocxDocument(parse_xml(_blank_document_xml()), self.docx.part)
@@ -116,7 +116,7 @@ def render_document(
     toc_pages: list[int] | None = None,
 ) -> Rendered:
     """Render one document to docx bytes; Markdown problems (unknown citation, missing image) are recorded."""
-    tpl = DocxTemplate(str(template_path(ws, doc.kind)))
+    tpl = Template(str(template_path(ws, doc.kind)))
     body = BlankSubdoc(tpl)
     image_dir = doc.source.parent
     markdown, source, offset = doc.body, doc.body_source, doc.body_line_offset
@@ -156,7 +156,7 @@ def render_document(
         fill_form(form, [str(x) for x in doc.form.get("header_fields") or []], [str(x) for x in doc.form.get("columns") or []],
                   int(doc.form.get("rows") or 1), [str(x) for x in doc.form.get("footer_fields") or []])
         context["form"] = form
-    tpl.render(context, autoescape=True)
+    tpl.render_autoescaped(context)
     document = tpl.docx
     drop_unused_styles(document)
     apply_cjk_fonts(document)

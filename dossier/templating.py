@@ -1,0 +1,51 @@
+"""docxtpl templates that prepare each distinct template part once per process, not once per render.
+
+Before rendering, docxtpl cleans every part's XML with a few dozen regular expressions
+(`patch_xml`) and Jinja compiles the result; both depend only on the template, yet ran again for
+every document (about 10 ms of a 65 ms render). Here both are memoised by their source text,
+so a build of many documents from one template pays for them once. The output is unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+from types import CodeType
+
+from docxtpl import DocxTemplate
+from jinja2 import Environment
+
+CACHED_SOURCES = 64  # distinct template parts (bodies, headers, footers) kept per process
+
+
+@functools.lru_cache(maxsize=CACHED_SOURCES)
+def _patched(src_xml: str) -> str:
+    return DocxTemplate.patch_xml(None, src_xml)  # patch_xml never uses self
+
+
+class _CompilingOnce(Environment):
+    """An autoescaping Jinja environment that compiles each distinct source once."""
+
+    @functools.lru_cache(maxsize=CACHED_SOURCES)  # noqa: B019 - one environment lives as long as the process
+    def _compiled(self, source: str) -> CodeType:
+        return super().compile(source)
+
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[override]
+        """Jinja's compile, memoised for plain template sources (what `from_string` passes)."""
+        if isinstance(source, str) and name is None and filename is None and not raw and not defer_init:
+            return self._compiled(source)
+        return super().compile(source, name, filename, raw, defer_init)
+
+
+ENVIRONMENT = _CompilingOnce(autoescape=True)
+
+
+class Template(DocxTemplate):
+    """A DocxTemplate whose XML clean-up is memoised; render with `render_autoescaped`."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        """docxtpl's clean-up of a part's XML for Jinja, computed once per distinct source."""
+        return _patched(src_xml)
+
+    def render_autoescaped(self, context: dict) -> None:
+        """Render with autoescaping (values never inject XML) and the shared compiling environment."""
+        self.render(context, jinja_env=ENVIRONMENT, autoescape=True)
