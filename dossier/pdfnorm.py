@@ -74,11 +74,13 @@ def _private_unique_id(cipher: bytes) -> re.Match[bytes] | None:
 
 
 def canonical_type1_ids(writer: PdfWriter) -> None:
-    """Renumber the embedded Type 1 fonts' /UniqueID 4100000, 4100001, … in their original order.
+    """Renumber the embedded Type 1 fonts' /UniqueID 4100000, 4100001, … in object order.
 
     LibreOffice numbers every Type 1 font subset it embeds from one counter per process, in the
     clear-text header and in the encrypted Private dictionary, so the same document converted
     alone, tenth in a batch, or by a warm unoserver would otherwise differ in its font bytes.
+    Even the order of those numbers among one document's fonts varies between runs, while the
+    fonts' object order does not.
     """
     fonts = []
     for obj in writer._objects:
@@ -87,7 +89,7 @@ def canonical_type1_ids(writer: PdfWriter) -> None:
             match = _UNIQUE_ID.search(data[: int(obj["/Length1"])])
             if match:
                 fonts.append((int(match.group(1)), obj, data))
-    for index, (old, obj, data) in enumerate(sorted(fonts, key=lambda font: font[0])):
+    for index, (old, obj, data) in enumerate(fonts):
         if old == FIRST_UNIQUE_ID + index:
             continue
         new = b"/UniqueID %d" % (FIRST_UNIQUE_ID + index)
