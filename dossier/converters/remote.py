@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dossier.atomic import write_bytes
-from dossier.converters import ConversionError, Unreachable, gotenberg, unoserver
+from dossier.converters import ConversionError, Unreachable
 from dossier.converters.outputs import is_pdf_bytes
 from dossier.errors import ToolError, UsageError
 
@@ -41,6 +41,8 @@ class Endpoint:
 
     def convert(self, docx: Path, timeout: float) -> bytes:
         """PDF bytes of `docx`; ConversionError when the server did not deliver a valid PDF."""
+        from dossier.converters import gotenberg, unoserver  # HTTP clients (urllib3: 45 ms) only when used
+
         data = docx.read_bytes()
         if self.kind == "unoserver":
             pdf = unoserver.convert(self.host, self.port, data, timeout)
