@@ -235,13 +235,15 @@ def load_workspace(start: Path, problems: Problems) -> Workspace:
     root = find_root(start)
     config = load_config(root, problems)
     documents: dict[str, Document] = {}
+    unreadable: set[str] = set()
     for path in document_files(config, problems):
         doc = load_document(path, root, problems)
         if doc is None or not doc.id:
+            unreadable.add(path.stem)
             continue
         if doc.id in documents:
             first = documents[doc.id].source_display
             problems.add(doc.source_display, doc.raw.line_of("id"), "id", f"document id {doc.id} is already used by {first}")
             continue
         documents[doc.id] = doc
-    return Workspace(config, dict(sorted(documents.items())))
+    return Workspace(config, dict(sorted(documents.items())), unreadable)

@@ -102,6 +102,9 @@ class Workspace:
 
     config: Config
     documents: dict[str, Document]
+    # ids (file names) of document files that could not be loaded: their problems are reported
+    # already, so citing them is not reported again as "unknown document"
+    unreadable: set[str] = field(default_factory=set)
 
     @property
     def root(self) -> Path:

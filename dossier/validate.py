@@ -55,14 +55,15 @@ def cited_ids(doc: Document) -> set[str]:
 
 
 def _check_citations(ws: Workspace, doc: Document, problems: Problems) -> None:
+    known = ws.documents.keys() | ws.unreadable
     for line, cited in citations(doc.body):
-        if cited not in ws.documents:
+        if cited not in known:
             problems.add(doc.body_source, doc.body_line_offset + line + 1, "body", f"cites unknown document {cited}")
     if isinstance(doc.validation, SourceMap):
         for key, value in doc.validation.items():
             if isinstance(value, str):
                 for line, cited in citations(value):
-                    if cited not in ws.documents:
+                    if cited not in known:
                         problems.add(doc.source_display, doc.validation.line_of(key) + line + 1, f"validation.{key}", f"cites unknown document {cited}")
 
 

@@ -148,3 +148,15 @@ def test_unusable_build_directory_is_one_line_not_a_traceback(tmp_path: Path) ->
     result = run_cli("build", str(root), "--format", "docx")
     assert result.exit_code == 3
     assert result.output.strip().startswith("error: ") and "Traceback" not in result.output
+
+
+def test_a_broken_document_is_not_reported_again_as_unknown_where_cited(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    body = root / "content" / "QP-01.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\n见 [[QR-01-01]]。\n", encoding="utf-8")
+    (root / "content" / "QR-01-01.yaml").write_text("id: QR-01-01\ntitle: [unclosed\n", encoding="utf-8")
+    result = run_cli("check", str(root))
+    assert result.exit_code == 2
+    errors = _errors(result)
+    assert any(e.startswith("error: content/QR-01-01.yaml") and "invalid YAML" in e for e in errors), errors
+    assert not any("unknown document QR-01-01" in e for e in errors), errors
