@@ -18,7 +18,7 @@ from dossier.model import Workspace
 from dossier.progress import progress_wanted
 from dossier.register import write_register
 from dossier.release import obsolete, release, revise
-from dossier.status import status_lines, where_used, workspace_status
+from dossier.status import copies_to_recall, status_lines, where_used, workspace_status
 from dossier.validate import validate_workspace
 from dossier.scaffold import init_workspace
 
@@ -175,6 +175,10 @@ def obsolete_command(doc_id: str, reason: str, approved_by: str, workspace: Path
     """Withdraw a document (作废); status then shows the end of its retention period."""
     entry = obsolete(workspace, doc_id, reason, approved_by)
     click.echo(f"withdrew {entry.document} (revision {entry.revision}) on {entry.effective_date}; ledger entry {entry.seq}")
+    doc = load_workspace_or_fail(workspace).documents[doc_id]
+    for copy in copies_to_recall(doc, [], withdrawn=True, in_force=None):
+        click.echo(f"recall copy {copy['copy']} from {copy['holder']} ({copy['department'] or '-'}, issued {copy['issued']}); "
+                   f"then record its withdrawn date in {doc.source_display}")
 
 
 @cli.command("status")

@@ -18,6 +18,24 @@ def where_used(ws: Workspace, doc_id: str) -> list[str]:
     return sorted(d.id for d in ws.documents.values() if doc_id in cited_ids(d) and d.id != doc_id)
 
 
+def copies_to_recall(doc: Document, releases: list[LedgerEntry], withdrawn: bool, in_force: str | None) -> list[dict[str, Any]]:
+    """Issued copies still out that must come back (Art. 43: records of replacement and withdrawal).
+
+    Of a withdrawn document: every copy without a `withdrawn` date. Otherwise, once a later
+    revision is in force: the copies issued before that revision was approved (its release day),
+    which can only be copies of an earlier revision. Copies of a new revision handed out ahead of
+    its effective date, for training, are not flagged.
+    """
+    out = [entry for entry in doc.distribution if entry["withdrawn"] is None]
+    if not withdrawn:
+        approvals = [date.fromisoformat(e.timestamp[:10]) for e in releases if e.revision == in_force]
+        if not approvals or releases[0].revision == in_force:
+            return []
+        out = [entry for entry in out if entry["issued"] and entry["issued"] < approvals[-1]]
+    return [{"copy": e["copy"], "holder": e["holder"], "department": e["department"],
+             "issued": e["issued"].isoformat() if e["issued"] else None} for e in out]
+
+
 def document_row(ws: Workspace, doc: Document, entries: list[LedgerEntry], today: date) -> dict[str, Any]:
     """Status of one document as a JSON-ready dict."""
     status = document_status(entries, doc.id, doc.revision, doc.kind, today, policy_of(ws))
@@ -34,6 +52,7 @@ def document_row(ws: Workspace, doc: Document, entries: list[LedgerEntry], today
                            (doc.effective_date.isoformat() if doc.effective_date else None)),
         "changed_since_release": bool(last and last.inputs_sha256 != inputs_digest(ws, doc)),
         "last_released": last.revision if last else None,
+        "copies_to_recall": copies_to_recall(doc, releases, status.withdrawn_on is not None, status.in_force),
     })
     return row
 
@@ -54,6 +73,8 @@ def status_lines(rows: list[dict[str, Any]]) -> list[str]:
             flags.append("REVIEW-OVERDUE")
         if r["changed_since_release"]:
             flags.append("CHANGED")
+        if r["copies_to_recall"]:
+            flags.append(f"RECALL-{len(r['copies_to_recall'])}")
         if r["retention_until"]:
             flags.append(f"retain-until {r['retention_until']}")
         lines.append(

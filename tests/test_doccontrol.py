@@ -146,6 +146,15 @@ def test_obsolete_shows_retention_end(walked: dict, tmp_path: Path) -> None:
     row = json.loads(run_cli("status", "QP-01", "--json", "-w", str(copy)).output)
     assert row["state"] == "obsolete" and row["withdrawal_reason"] == "合并至QP-02"
     assert row["retention_until"] is not None
+    # the issued copy must come back (Art. 43): named on withdrawal, flagged until its return is recorded
+    assert "recall copy 1 from 编制人 (质量部" in result.output and "content/QP-01.yaml" in result.output
+    assert [c["copy"] for c in row["copies_to_recall"]] == [1]
+    assert "RECALL-1" in run_cli("status", "-w", str(copy)).output
+    yaml_file = copy / "content/QP-01.yaml"
+    text = yaml_file.read_text(encoding="utf-8")
+    issued = re.search(r'issued: "([0-9-]+)"', text).group(1)
+    yaml_file.write_text(text.replace(f'issued: "{issued}"}}', f'issued: "{issued}", withdrawn: "{issued}"}}'), encoding="utf-8")
+    assert json.loads(run_cli("status", "QP-01", "--json", "-w", str(copy)).output)["copies_to_recall"] == []
 
 
 def test_release_order_and_distribution_records(tmp_path: Path) -> None:
