@@ -91,22 +91,36 @@ def citations(md: str) -> list[tuple[int, str]]:
 
     Parses like `render_markdown`, so citations in code spans and code blocks are not counted.
     """
+    return _inline_targets(md, lambda token: token.content if token.type == "citation" else None)
+
+
+def images(md: str) -> list[tuple[int, str]]:
+    """(0-based line, file name as the renderer resolves it) of every image, in line order.
+
+    Parses like `render_markdown`, so image syntax in code spans and code blocks is not counted.
+    """
+    return _inline_targets(md, lambda token: unquote(str(token.attrs.get("src", ""))) if token.type == "image" else None)
+
+
+def _inline_targets(md: str, pick: Callable[[Token], str | None]) -> list[tuple[int, str]]:
+    """(0-based line, value) of every inline token `pick` returns a value for, in line order."""
     found: list[tuple[int, str]] = []
     for token in _parser().parse(_normalised(md)):
         if token.type == "inline" and token.map is not None:
-            _inline_citations(token.children or [], token.map[0], found)
+            _walk_inline(token.children or [], token.map[0], pick, found)
     return sorted(found, key=lambda pair: pair[0])
 
 
-def _inline_citations(tokens: list[Token], line: int, found: list[tuple[int, str]]) -> int:
-    """Add the citations among inline tokens starting at `line`; the line after them is returned."""
+def _walk_inline(tokens: list[Token], line: int, pick: Callable[[Token], str | None], found: list[tuple[int, str]]) -> int:
+    """Add what `pick` finds among inline tokens starting at `line`; the line after them is returned."""
     for token in tokens:
+        value = pick(token)
+        if value is not None:
+            found.append((line, value))
         if token.type in ("softbreak", "hardbreak"):
             line += 1
-        elif token.type == "citation":
-            found.append((line, token.content))
         elif token.children:
-            line = _inline_citations(token.children, line, found)
+            line = _walk_inline(token.children, line, pick, found)
     return line
 
 

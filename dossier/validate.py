@@ -11,6 +11,7 @@ import re
 from dossier.errors import Problems
 from dossier.fields import FieldReader
 from dossier.markdown_docx import citations as markdown_citations
+from dossier.markdown_docx import images as markdown_images
 from dossier.model import Document, Workspace
 from dossier.revisions import scheme
 from dossier.yamlsrc import SourceMap
@@ -123,29 +124,27 @@ def _check_validation(doc: Document, problems: Problems) -> None:
         block.text_list("acceptance_criteria", required=True)
 
 
-IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?")
 TEMPLATE_FIELDS = {"company", "doc", "body", "prepared", "reviewed", "approved", "history"}
 KIND_FIELDS = {"quality_manual": {"toc"}, "record_form": {"form"}}
 
 
 def _check_images(doc: Document, problems: Problems) -> None:
-    """Every image the body embeds exists and is a picture Word can hold."""
+    """Every image the body embeds exists and is a picture Word can hold (images in code are text)."""
     from docx.image.image import Image
 
-    for number, line in enumerate(doc.body.splitlines()):
-        for target in IMAGE.findall(line):
-            where = (doc.body_source, doc.body_line_offset + number + 1, "body")
-            if re.match(r"[a-z][a-z0-9+.-]*:", target, re.I):
-                problems.add(*where, f"image {target}: only files next to the document can be embedded, not URLs")
-                continue
-            path = doc.source.parent / target
-            if not path.is_file():
-                problems.add(*where, f"image {target}: file not found")
-                continue
-            try:
-                Image.from_file(str(path))
-            except Exception as exc:  # python-docx raises many types for a truncated or foreign file
-                problems.add(*where, f"image {target}: not a readable PNG/JPEG/GIF/BMP/TIFF image ({type(exc).__name__})")
+    for number, target in markdown_images(doc.body) if "![" in doc.body else []:
+        where = (doc.body_source, doc.body_line_offset + number + 1, "body")
+        if re.match(r"[a-z][a-z0-9+.-]*:", target, re.I):
+            problems.add(*where, f"image {target}: only files next to the document can be embedded, not URLs")
+            continue
+        path = doc.source.parent / target
+        if not path.is_file():
+            problems.add(*where, f"image {target}: file not found")
+            continue
+        try:
+            Image.from_file(str(path))
+        except Exception as exc:  # python-docx raises many types for a truncated or foreign file
+            problems.add(*where, f"image {target}: not a readable PNG/JPEG/GIF/BMP/TIFF image ({type(exc).__name__})")
 
 
 def _check_distribution(doc: Document, problems: Problems) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from docx import Document
 
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 
 def _workspace(tmp_path: Path) -> Path:
@@ -160,3 +160,16 @@ def test_a_broken_document_is_not_reported_again_as_unknown_where_cited(tmp_path
     errors = _errors(result)
     assert any(e.startswith("error: content/QR-01-01.yaml") and "invalid YAML" in e for e in errors), errors
     assert not any("unknown document QR-01-01" in e for e in errors), errors
+
+
+def test_image_syntax_in_code_is_text_and_escaped_names_resolve(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    (root / "content" / "流程 图.png").write_bytes((REPO / "content" / "images" / "org-chart.png").read_bytes())
+    body = root / "content" / "QP-01.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\n写法示例：`![图](不存在.png)`\n\n"
+                    "    ![图](也不存在.png)\n\n![流程](<流程 图.png>)\n\n![缺失](缺失.png)\n", encoding="utf-8")
+    result = run_cli("check", str(root))
+    assert result.exit_code == 2
+    errors = _errors(result)
+    lines = body.read_text(encoding="utf-8").splitlines()
+    assert errors == [f"error: content/QP-01.md:{lines.index('![缺失](缺失.png)') + 1}: body: image 缺失.png: file not found"]
