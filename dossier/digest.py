@@ -6,11 +6,14 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from dossier.model import Document, Workspace
 from dossier.render import template_path
 
-IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?")
+# a superset of what the renderer embeds (image syntax in code counts too: hashing one file more is harmless,
+# and a full Markdown parse of every body would make no-op builds slow)
+IMAGE = re.compile(r"!\[[^\]]*\]\(\s*(?:<([^>\n]+)>|([^)\s]+))")
 
 
 def referenced_files(ws: Workspace, doc: Document) -> list[Path]:
@@ -20,7 +23,7 @@ def referenced_files(ws: Workspace, doc: Document) -> list[Path]:
     if doc.body_source != doc.source_display and body_file.is_file():
         files.append(body_file)
     files.append(template_path(ws, doc.kind))
-    for target in sorted(set(IMAGE.findall(doc.body))):
+    for target in sorted({unquote(bracketed or bare) for bracketed, bare in IMAGE.findall(doc.body)}):
         image = (doc.source.parent / target).resolve()
         if image.is_file():
             files.append(image)

@@ -66,3 +66,15 @@ def test_another_build_of_the_tool_rebuilds_everything(workspace: Path, monkeypa
 
 def test_force_rebuilds_everything(workspace: Path) -> None:
     assert _rebuilt(workspace, force=True) == BOTH
+
+
+def test_a_changed_image_rebuilds_the_document_that_shows_it(workspace: Path) -> None:
+    from tests.conftest import REPO
+
+    picture = REPO / "content/images/org-chart.png"
+    (workspace / "content/流程 图.png").write_bytes(picture.read_bytes())
+    body = workspace / "content/QP-01.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\n![流程](<流程 图.png>)\n", encoding="utf-8")
+    assert _rebuilt(workspace) == ["QP-01"]
+    (workspace / "content/流程 图.png").write_bytes(picture.read_bytes() + b"\0")  # same picture, other bytes
+    assert _rebuilt(workspace) == ["QP-01"]
