@@ -22,7 +22,7 @@ MIN_ITEMS = 4  # below this, starting workers costs more than it saves
 _job: tuple[Callable, Sequence] | None = None  # what forked workers run; set only while a pool is open
 
 
-def _run(index: int):
+def _run(index: int) -> object:
     function, items = _job
     return function(items[index])
 
