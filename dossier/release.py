@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from dossier.archive import archive_outputs, release_dir
-from dossier.atomic import write_text
+from dossier.atomic import write_bytes, write_text
 from dossier.build import check_released_unchanged, load_checked, produce, write_manifest, write_outputs
 from dossier.cache import BuildCache
 from dossier.signstep import sign_pdfs
@@ -62,7 +62,11 @@ def _set_yaml_field(path: Path, key: str, line: int | None, value: str) -> None:
 
 
 def revise(root: Path, doc_id: str, minor: bool = False, change: str = "") -> str:
-    """Start the next revision of a released document as a draft; returns the new revision."""
+    """Start the next revision of a released document as a draft; returns the new revision.
+
+    The YAML gets the new revision and change text, and its effective date is cleared: release
+    writes the new revision's own date (today, or `--effective`).
+    """
     problems = Problems()
     ws = load_workspace(root, problems)
     validate_workspace(ws, problems)
@@ -75,8 +79,12 @@ def revise(root: Path, doc_id: str, minor: bool = False, change: str = "") -> st
         new = scheme(ws.config.revision_scheme).next(doc.revision, minor)
     except ValueError as exc:
         raise UsageError(f"error: {doc.id}: {exc}") from exc
-    _set_yaml_field(doc.source, "change", doc.raw.line_of("change") if "change" in doc.raw else None, change)
-    _set_yaml_field(doc.source, "revision", doc.raw.line_of("revision"), new)
+    edits = {"revision": new, "change": change}
+    if doc.effective_date is not None:  # the released revision's date; the new one gets its own on release
+        edits["effective_date"] = ""
+    # bottom-up, so a block value replaced by one line cannot shift the lines of the next edit
+    for key in sorted(edits, key=lambda k: doc.raw.line_of(k) if k in doc.raw else 0, reverse=True):
+        _set_yaml_field(doc.source, key, doc.raw.line_of(key) if key in doc.raw else None, edits[key])
     return new
 
 
@@ -127,6 +135,24 @@ def release(
     if effective_on < today:
         source = "--effective" if effective else f"{doc.source_display}: effective_date:"
         raise UsageError(f"error: {source} {effective_on} is before the approval date {today}")
+    if doc.effective_date == effective_on:
+        return _record_release(ws, doc, approved_by, reason, effective_on, moment, sign, diff_summary)
+    # the YAML states the date the release takes effect, so the archived sources and the ledger agree
+    original = doc.source.read_bytes()
+    _set_yaml_field(doc.source, "effective_date", doc.raw.line_of("effective_date") if "effective_date" in doc.raw else None,
+                    effective_on.isoformat())
+    try:
+        ws = load_checked(root)
+        return _record_release(ws, _document(ws, doc_id), approved_by, reason, effective_on, moment, sign, diff_summary)
+    except BaseException:
+        write_bytes(doc.source, original)
+        raise
+
+
+def _record_release(ws: Workspace, doc: Document, approved_by: str, reason: str, effective_on: date, moment: datetime,
+                    sign: tuple[str, ...], diff_summary: bool) -> ReleaseResult:
+    """Render the approved revision, archive it and append the ledger entry (release() has checked it)."""
+    root, today, ledger = ws.root, moment.date(), ledger_of(ws)
     entries = ledger.entries()
     change = doc.change
     if diff_summary and ledger.for_document(doc.id):

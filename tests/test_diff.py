@@ -102,7 +102,7 @@ def make_revisions(root: Path) -> Path:
     _edit(yaml_path, 'prepared_by: {name: 陈静, date: "2026-11-02"}', 'prepared_by: {name: 张敏, date: "2026-12-10"}')
     _edit(yaml_path, 'reviewed_by: {name: 李强, date: "2026-11-05"}', 'reviewed_by: {name: 李强, date: "2026-12-11"}')
     _edit(yaml_path, 'approved_by: {name: 王建国, date: "2026-11-10"}', 'approved_by: {name: 王建国, date: "2026-12-12"}')
-    _edit(yaml_path, 'effective_date: "2026-12-01"', 'effective_date: "2026-12-20"')
+    _edit(yaml_path, 'effective_date: ""', 'effective_date: "2026-12-20"')  # revise cleared A's date
     release(root, DOC, "王建国", "年度再确认", now=RELEASE_B)
     return root
 

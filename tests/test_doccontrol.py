@@ -201,3 +201,29 @@ def test_release_attaches_the_diff_summary_to_the_history(tmp_path: Path) -> Non
     document = Document(str(root / "releases/QP-01/B/QP-01.docx"))
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert entry["change_summary"] in cells
+
+
+def test_revise_clears_the_date_and_release_writes_the_new_one(tmp_path: Path) -> None:
+    from datetime import date
+
+    root = tmp_path / "ws"
+    assert run_cli("init", str(root)).exit_code == 0
+    yaml_file = root / "content/QP-01.yaml"
+    assert run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "首次发布", "-w", str(root)).exit_code == 0
+    assert run_cli("revise", "QP-01", "--change", "增加电子发放", "-w", str(root)).exit_code == 0
+    text = yaml_file.read_text(encoding="utf-8")
+    assert 'effective_date: ""' in text and 'revision: "B"' in text and 'change: "增加电子发放"' in text
+    assert run_cli("build", str(root), "--only", "QP-01", "--format", "docx").exit_code == 0
+    header = [c.text for t in Document(str(root / "build/QP-01.docx")).sections[0].header.tables for r in t.rows for c in r.cells]
+    assert header[header.index("生效日期") + 1] == "—"  # a draft has no effective date yet, not revision A's
+    # a release that fails leaves the YAML as it was
+    failed = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "CAPA-01", "--sign", "nosuch", "-w", str(root))
+    assert failed.exit_code == 2 and yaml_file.read_text(encoding="utf-8") == text
+    released = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "CAPA-01", "-w", str(root))
+    assert released.exit_code == 0, released.output  # dated today without --effective
+    today = date.today().isoformat()
+    assert f'effective_date: "{today}"' in yaml_file.read_text(encoding="utf-8")
+    assert f'effective_date: "{today}"' in (root / "releases/QP-01/B/QP-01.yaml").read_text(encoding="utf-8")
+    entry = json.loads((root / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert entry["effective_date"] == today
+    assert run_cli("check", str(root)).exit_code == 0  # the written date is part of revision B as released
