@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Sequence
 from typing import TypeVar
+
+from dossier.errors import ToolError
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -30,7 +34,8 @@ def _run(index: int) -> object:
 def parallel_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None) -> list[Result]:
     """[function(item) for item in items], spread over `workers` processes (default: one per core).
 
-    Results must be picklable. An exception in a worker is raised here.
+    Results must be picklable. An exception in a worker is raised here; a worker that dies
+    (killed, out of memory) is a ToolError.
     """
     global _job
     count = min(workers or os.cpu_count() or 1, len(items))
@@ -38,7 +43,9 @@ def parallel_map(function: Callable[[Item], Result], items: Sequence[Item], work
         return [function(item) for item in items]
     _job = (function, items)
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
-            return pool.map(_run, range(len(items)), chunksize=max(1, len(items) // (count * 4)))
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_run, range(len(items)), chunksize=max(1, len(items) // (count * 4))))
+    except BrokenProcessPool as exc:  # a worker was killed (out of memory?): fail, never wait forever
+        raise ToolError(f"error: a worker process died while working on {len(items)} items ({exc})") from exc
     finally:
         _job = None

@@ -37,3 +37,15 @@ def test_an_error_in_a_worker_is_raised_here():
 
     with pytest.raises(ValueError, match="item 3 is bad"):
         parallel_map(fail_on_three, list(range(10)), workers=2)
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang():
+    from dossier.errors import ToolError
+
+    def die_on_five(n: int) -> int:
+        if n == 5:
+            os._exit(1)  # as the out-of-memory killer would end it
+        return n
+
+    with pytest.raises(ToolError, match="worker process died"):
+        parallel_map(die_on_five, list(range(20)), workers=2)
