@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -141,34 +142,43 @@ def release(
     original = doc.source.read_bytes()
     _set_yaml_field(doc.source, "effective_date", doc.raw.line_of("effective_date") if "effective_date" in doc.raw else None,
                     effective_on.isoformat())
+
+    def undo() -> None:
+        write_bytes(doc.source, original)
+
     try:
         ws = load_checked(root)
-        return _record_release(ws, _document(ws, doc_id), approved_by, reason, effective_on, moment, sign, diff_summary)
     except BaseException:
-        write_bytes(doc.source, original)
+        undo()
         raise
+    return _record_release(ws, _document(ws, doc_id), approved_by, reason, effective_on, moment, sign, diff_summary, undo)
 
 
 def _record_release(ws: Workspace, doc: Document, approved_by: str, reason: str, effective_on: date, moment: datetime,
-                    sign: tuple[str, ...], diff_summary: bool) -> ReleaseResult:
-    """Render the approved revision, archive it and append the ledger entry (release() has checked it)."""
+                    sign: tuple[str, ...], diff_summary: bool, undo: Callable[[], None] = lambda: None) -> ReleaseResult:
+    """Render the approved revision, archive it and append the ledger entry (release() has checked it).
+
+    `undo` reverts what release() changed in the sources; it runs when anything fails before the
+    ledger entry exists (afterwards the release has happened, whatever else fails).
+    """
     root, today, ledger = ws.root, moment.date(), ledger_of(ws)
     entries = ledger.entries()
-    change = doc.change
-    if diff_summary and ledger.for_document(doc.id):
-        from dossier.changes import change_summary_text
-
-        change = f"{doc.change}（{change_summary_text(root, doc.id)}）" if doc.change else change_summary_text(root, doc.id)
-    pending = PendingRelease(approved_by.strip(), today, effective_on, reason.strip(), change)
-    controls = {doc.id: document_controls(ws, doc, entries, today, pending)}
-    outputs = produce(ws, [doc], controls)[doc.id]
-    files = {f"{doc.id}.{suffix}": data for suffix, data in outputs.items()}
-    files.update(source_files(ws, doc))
-    if sign:
-        files[f"{doc.id}.signed.pdf"] = sign_pdfs(ws, sign, {f"{doc.id}.pdf": outputs["pdf"]})[f"{doc.id}.pdf"]
-    hashes = archive_outputs(ws.root, doc.id, doc.revision, files, ws.config.releases_dir)
-    archive = release_dir(ws.root, doc.id, doc.revision, ws.config.releases_dir)
+    archive = None
     try:
+        change = doc.change
+        if diff_summary and ledger.for_document(doc.id):
+            from dossier.changes import change_summary_text
+
+            change = f"{doc.change}（{change_summary_text(root, doc.id)}）" if doc.change else change_summary_text(root, doc.id)
+        pending = PendingRelease(approved_by.strip(), today, effective_on, reason.strip(), change)
+        controls = {doc.id: document_controls(ws, doc, entries, today, pending)}
+        outputs = produce(ws, [doc], controls)[doc.id]
+        files = {f"{doc.id}.{suffix}": data for suffix, data in outputs.items()}
+        files.update(source_files(ws, doc))
+        if sign:
+            files[f"{doc.id}.signed.pdf"] = sign_pdfs(ws, sign, {f"{doc.id}.pdf": outputs["pdf"]})[f"{doc.id}.pdf"]
+        hashes = archive_outputs(ws.root, doc.id, doc.revision, files, ws.config.releases_dir)
+        archive = release_dir(ws.root, doc.id, doc.revision, ws.config.releases_dir)
         entry = ledger.append(
             action="release", document=doc.id, revision=doc.revision, timestamp=format_timestamp(moment),
             effective_date=effective_on.isoformat(), inputs_sha256=inputs_digest(ws, doc), outputs=hashes,
@@ -176,7 +186,9 @@ def _record_release(ws: Workspace, doc: Document, approved_by: str, reason: str,
             reason=pending.reason, change_summary=pending.change or None,
         )
     except BaseException:
-        _remove_archive(archive)
+        if archive is not None:
+            _remove_archive(archive)
+        undo()
         raise
     write_outputs(ws, {doc.id: outputs})
     write_manifest(ws, BuildCache(ws.config.build_path))

@@ -227,3 +227,24 @@ def test_revise_clears_the_date_and_release_writes_the_new_one(tmp_path: Path) -
     entry = json.loads((root / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert entry["effective_date"] == today
     assert run_cli("check", str(root)).exit_code == 0  # the written date is part of revision B as released
+
+
+def test_a_failure_after_the_ledger_entry_keeps_the_released_date(tmp_path: Path, monkeypatch) -> None:
+    import dossier.release as releasing
+    from datetime import date, timedelta
+
+    root = tmp_path / "ws"
+    assert run_cli("init", str(root)).exit_code == 0
+    later = (date.today() + timedelta(days=30)).isoformat()
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(releasing, "write_outputs", full_disk)
+    with pytest.raises(OSError):
+        releasing.release(root, "QP-01", "王建国", "首次发布", effective=date.fromisoformat(later))
+    # the release happened (ledger entry, archive); the YAML says what was released
+    assert json.loads((root / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])["effective_date"] == later
+    assert f'effective_date: "{later}"' in (root / "content/QP-01.yaml").read_text(encoding="utf-8")
+    monkeypatch.undo()
+    assert run_cli("check", str(root)).exit_code == 0
