@@ -8,12 +8,26 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
+from dossier.markdown_docx import images as markdown_images
 from dossier.model import Document, Workspace
 from dossier.render import template_path
 
-# a superset of what the renderer embeds (image syntax in code counts too: hashing one file more is harmless,
-# and a full Markdown parse of every body would make no-op builds slow)
-IMAGE = re.compile(r"!\[[^\]]*\]\(\s*(?:<([^>\n]+)>|([^)\s]+))")
+# an image in its plain form: no brackets in the alt text, no title, no escapes, entities or parentheses in the name
+_PLAIN_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\(\s*(?:<([^<>\n\\&]+)>|([^()\s<>\\&]+))\s*\)")
+
+
+def image_names(body: str) -> list[str]:
+    """The image files a Markdown body embeds, as the renderer resolves them.
+
+    When every `![` opens an image in its plain form, a regex reads them (fast: no-op builds
+    digest every document); otherwise the renderer's own parser decides.
+    """
+    if "![" not in body:
+        return []
+    plain = _PLAIN_IMAGE.findall(body)
+    if len(plain) == body.count("!["):
+        return [unquote(bracketed or bare) for bracketed, bare in plain]
+    return [name for _, name in markdown_images(body)]
 
 
 def referenced_files(ws: Workspace, doc: Document) -> list[Path]:
@@ -23,7 +37,7 @@ def referenced_files(ws: Workspace, doc: Document) -> list[Path]:
     if doc.body_source != doc.source_display and body_file.is_file():
         files.append(body_file)
     files.append(template_path(ws, doc.kind))
-    for target in sorted({unquote(bracketed or bare) for bracketed, bare in IMAGE.findall(doc.body)}):
+    for target in sorted(set(image_names(doc.body))):
         image = (doc.source.parent / target).resolve()
         if image.is_file():
             files.append(image)

@@ -78,3 +78,16 @@ def test_a_changed_image_rebuilds_the_document_that_shows_it(workspace: Path) ->
     assert _rebuilt(workspace) == ["QP-01"]
     (workspace / "content/流程 图.png").write_bytes(picture.read_bytes() + b"\0")  # same picture, other bytes
     assert _rebuilt(workspace) == ["QP-01"]
+
+
+@pytest.mark.parametrize("markdown", ["![图 [1] 流程](fig(1).png)", "![流程][fig]\n\n[fig]: fig(1).png", "![流程](fig\\(1\\).png)"])
+def test_images_in_every_markdown_form_are_part_of_the_key(workspace: Path, markdown: str) -> None:
+    from tests.conftest import REPO
+
+    picture = REPO / "content/images/org-chart.png"
+    (workspace / "content/fig(1).png").write_bytes(picture.read_bytes())
+    body = workspace / "content/QP-01.md"
+    body.write_text(body.read_text(encoding="utf-8") + f"\n{markdown}\n", encoding="utf-8")
+    assert _rebuilt(workspace) == ["QP-01"]
+    (workspace / "content/fig(1).png").write_bytes(picture.read_bytes() + b"\0")
+    assert _rebuilt(workspace) == ["QP-01"]
