@@ -66,7 +66,7 @@ def drop_unused_styles(document: DocxDocument) -> None:
     """
     styles = document.styles.element
     by_id = {style.get(qn("w:styleId")): style for style in styles.iterchildren(qn("w:style"))}
-    keep = _referenced_style_ids(document) | {sid for sid, style in by_id.items() if style.get(qn("w:default")) == "1"}
+    keep = _referenced_style_ids(document) | {sid for sid, style in by_id.items() if style.default}  # 1, true or on
     todo = list(keep)
     while todo:
         style = by_id.get(todo.pop())

@@ -67,9 +67,10 @@ def _eexec_replace(cipher: bytes, at: int, old_length: int, new: bytes) -> bytes
 
 def _private_unique_id(cipher: bytes) -> re.Match[bytes] | None:
     """The /UniqueID entry in the encrypted Private dictionary (positions are in the plain text)."""
-    match = _UNIQUE_ID.search(_eexec_decrypt(cipher[:PRIVATE_PREFIX]))
-    if match is None and len(cipher) > PRIVATE_PREFIX:
-        match = _UNIQUE_ID.search(_eexec_decrypt(cipher))
+    prefix = _eexec_decrypt(cipher[:PRIVATE_PREFIX])
+    match = _UNIQUE_ID.search(prefix)
+    if (match is None or match.end() == len(prefix)) and len(cipher) > PRIVATE_PREFIX:
+        match = _UNIQUE_ID.search(_eexec_decrypt(cipher))  # absent from the prefix, or its number cut off there
     return match
 
 

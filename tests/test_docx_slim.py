@@ -52,3 +52,14 @@ def test_styles_that_used_styles_build_on_are_kept() -> None:
     package = zipfile.ZipFile(io.BytesIO(docx_bytes(document)))
     assert "word/stylesWithEffects.xml" not in package.namelist()
     assert docx.Document(io.BytesIO(docx_bytes(document))).paragraphs[0].style.name == "Derived Label"
+
+
+@pytest.mark.parametrize("spelling", ["1", "true", "on"])
+def test_default_styles_stay_however_default_is_spelled(spelling: str) -> None:
+    document = docx.Document()
+    for style in document.styles.element.findall(qn("w:style")):
+        if style.get(qn("w:default")) == "1":
+            style.set(qn("w:default"), spelling)
+    drop_unused_styles(document)
+    kept = {style.get(qn("w:styleId")) for style in document.styles.element.findall(qn("w:style"))}
+    assert {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"} <= kept
