@@ -49,6 +49,9 @@ class InputErrors(DossierError):
         self.problems = sorted(problems, key=lambda p: (p.path, p.line or 0, p.field))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # rebuilt from its problems when it crosses a process boundary
+        return (type(self), (self.problems,))
+
     def lines(self) -> list[str]:
         return [f"error: {p}" for p in self.problems]
 
@@ -73,6 +76,9 @@ class CheckFailed(DossierError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+    def __reduce__(self):  # rebuilt from its problems when it crosses a process boundary
+        return (type(self), (self.problems,))
 
     def lines(self) -> list[str]:
         return list(self.problems)

@@ -49,3 +49,16 @@ def test_a_worker_that_dies_is_an_error_not_a_hang():
 
     with pytest.raises(ToolError, match="worker process died"):
         parallel_map(die_on_five, list(range(20)), workers=2)
+
+
+def test_input_errors_from_a_worker_keep_their_problems():
+    from dossier.errors import InputErrors, InputProblem
+
+    def reject_three(n: int) -> int:
+        if n == 3:
+            raise InputErrors([InputProblem("content/QP-03.md", 7, "body", "cites unknown document QP-99")])
+        return n
+
+    with pytest.raises(InputErrors) as raised:
+        parallel_map(reject_three, list(range(10)), workers=2)
+    assert raised.value.lines() == ["error: content/QP-03.md:7: body: cites unknown document QP-99"]
