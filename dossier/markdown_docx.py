@@ -102,6 +102,11 @@ def images(md: str) -> list[tuple[int, str]]:
     return _inline_targets(md, lambda token: unquote(str(token.attrs.get("src", ""))) if token.type == "image" else None)
 
 
+def is_relative_name(name: str) -> bool:
+    """True for an image name the renderer embeds: a path relative to the document, not a URL."""
+    return bool(name) and not _SCHEME.match(name) and not Path(name).is_absolute()
+
+
 def _inline_targets(md: str, pick: Callable[[Token], str | None]) -> list[tuple[int, str]]:
     """(0-based line, value) of every inline token `pick` returns a value for, in line order."""
     found: list[tuple[int, str]] = []
@@ -679,7 +684,7 @@ class _Renderer:
     def image_path(self, src: str, line: int) -> Path | None:
         """The image file a Markdown image refers to, or None after recording why it cannot be used."""
         name = unquote(src)
-        if not name or _SCHEME.match(name) or Path(name).is_absolute():
+        if not is_relative_name(name):
             self._problem(line, f"image {name or '(empty)'}: expected a path relative to {self.image_dir}")
             return None
         path = self.image_dir / name

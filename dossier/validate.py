@@ -12,6 +12,7 @@ from dossier.errors import Problems
 from dossier.fields import FieldReader
 from dossier.markdown_docx import citations as markdown_citations
 from dossier.markdown_docx import images as markdown_images
+from dossier.markdown_docx import is_relative_name
 from dossier.model import Document, Workspace
 from dossier.revisions import scheme
 from dossier.yamlsrc import SourceMap
@@ -134,8 +135,9 @@ def _check_images(doc: Document, problems: Problems) -> None:
 
     for number, target in markdown_images(doc.body) if "![" in doc.body else []:
         where = (doc.body_source, doc.body_line_offset + number + 1, "body")
-        if re.match(r"[a-z][a-z0-9+.-]*:", target, re.I):
-            problems.add(*where, f"image {target}: only files next to the document can be embedded, not URLs")
+        if not is_relative_name(target):
+            problems.add(*where, f"image {target or '(empty)'}: only files next to the document can be embedded "
+                                 "(a relative path, not a URL or an absolute path)")
             continue
         path = doc.source.parent / target
         if not path.is_file():

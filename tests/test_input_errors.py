@@ -167,9 +167,11 @@ def test_image_syntax_in_code_is_text_and_escaped_names_resolve(tmp_path: Path) 
     (root / "content" / "流程 图.png").write_bytes((REPO / "content" / "images" / "org-chart.png").read_bytes())
     body = root / "content" / "QP-01.md"
     body.write_text(body.read_text(encoding="utf-8") + "\n写法示例：`![图](不存在.png)`\n\n"
-                    "    ![图](也不存在.png)\n\n![流程](<流程 图.png>)\n\n![缺失](缺失.png)\n", encoding="utf-8")
+                    "    ![图](也不存在.png)\n\n![流程](<流程 图.png>)\n\n![缺失](缺失.png)\n\n![绝对](/tmp/x.png)\n", encoding="utf-8")
     result = run_cli("check", str(root))
     assert result.exit_code == 2
     errors = _errors(result)
     lines = body.read_text(encoding="utf-8").splitlines()
-    assert errors == [f"error: content/QP-01.md:{lines.index('![缺失](缺失.png)') + 1}: body: image 缺失.png: file not found"]
+    assert errors == [f"error: content/QP-01.md:{lines.index('![缺失](缺失.png)') + 1}: body: image 缺失.png: file not found",
+                      f"error: content/QP-01.md:{lines.index('![绝对](/tmp/x.png)') + 1}: body: image /tmp/x.png: only files "
+                      "next to the document can be embedded (a relative path, not a URL or an absolute path)"]
