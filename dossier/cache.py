@@ -1,7 +1,8 @@
 """Incremental builds: an output is rebuilt only when something it depends on changed.
 
-A document's build key hashes everything its outputs are made from: the tool (its version and
-the content of its package files, so a changed rule or renderer counts even within a version), its
+A document's build key hashes everything its outputs are made from: the tool (its version, the
+content of its package files, so a changed rule or renderer counts even within a version, and
+the versions of the libraries and LibreOffice that write the outputs), its
 YAML, Markdown body, template and embedded images (digest.py), the workspace settings it shows
 (company), the title/number/revision of every document it cites, its document-control data from
 the ledger (mark, watermark, sign-offs, history rows) and SOURCE_DATE_EPOCH. The cache file
@@ -16,6 +17,8 @@ import functools
 import hashlib
 import json
 import os
+import shutil
+from importlib import metadata
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -31,13 +34,27 @@ PRODUCTS = "<disinfectant>"
 FORMAT_VERSION = 2
 
 
+# what else shapes the output bytes: the libraries that write docx and PDF, and LibreOffice
+OUTPUT_PACKAGES = ("python-docx", "docxtpl", "docxcompose", "lxml", "jinja2", "markdown-it-py", "mdit-py-plugins", "pypdf")
+
+
 @functools.cache
 def tool_fingerprint() -> str:
-    """The dossier version and a SHA-256 over its package files (code, rule data): ~4 ms, once per run."""
+    """The dossier version plus a SHA-256 over its package files (code, rule data), the versions of
+    the libraries that write the outputs and LibreOffice's version file: ~5 ms, once per run."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in OUTPUT_PACKAGES:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} missing\n".encode())
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    versionrc = Path(soffice).resolve().parent / "versionrc" if soffice else None
+    if versionrc is not None and versionrc.is_file():
+        digest.update(versionrc.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:16]}"
 
 
