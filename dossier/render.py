@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import os
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-import docx
-from docx.document import Document as DocxDocument
-from docx.oxml.parser import parse_xml
-from docxtpl.subdoc import Subdoc
-from lxml import etree
 
 from dossier.docxio import apply_cjk_fonts, docx_bytes, drop_unused_styles
 from dossier.errors import Problems
@@ -41,24 +35,6 @@ def template_path(ws: Workspace, kind: str) -> Path:
     """The workspace's own template for `kind` if present, else the default one."""
     own = ws.root / ws.config.templates_dir / f"{kind}.docx"
     return own if own.is_file() else PACKAGE_TEMPLATES / f"{kind}.docx"
-
-
-@functools.cache
-def _blank_document_xml() -> bytes:
-    return etree.tostring(docx.Document().element)
-
-
-class BlankSubdoc(Subdoc):
-    """`tpl.new_subdoc()` without parsing python-docx's default template again for every subdoc.
-
-    Like docxtpl's blank subdoc, its body starts as the default document's and everything
-    else (styles, numbering, images) belongs to the template's document.
-    """
-
-    def __init__(self, tpl: Template):
-        self.tpl = tpl
-        self.docx = tpl.get_docx()
-        self.subdocx = DocxDocument(parse_xml(_blank_document_xml()), self.docx.part)
 
 
 def document_timestamp(effective: date | None) -> datetime:
@@ -117,7 +93,7 @@ def render_document(
 ) -> Rendered:
     """Render one document to docx bytes; Markdown problems (unknown citation, missing image) are recorded."""
     tpl = Template(str(template_path(ws, doc.kind)))
-    body = BlankSubdoc(tpl)
+    body = tpl.new_subdoc()
     image_dir = doc.source.parent
     markdown, source, offset = doc.body, doc.body_source, doc.body_line_offset
     if doc.kind == "validation_protocol" and isinstance(doc.validation, dict):
@@ -148,11 +124,11 @@ def render_document(
     headings: list[Heading] = []
     if doc.kind == "quality_manual":
         headings = body_headings(body)
-        toc = BlankSubdoc(tpl)
+        toc = tpl.new_subdoc()
         fill_toc(toc, headings, toc_pages)
         context["toc"] = toc
     if doc.kind == "record_form" and isinstance(doc.form, dict):
-        form = BlankSubdoc(tpl)
+        form = tpl.new_subdoc()
         fill_form(form, [str(x) for x in doc.form.get("header_fields") or []], [str(x) for x in doc.form.get("columns") or []],
                   int(doc.form.get("rows") or 1), [str(x) for x in doc.form.get("footer_fields") or []])
         context["form"] = form
