@@ -56,6 +56,7 @@ from dossier.build import load_checked, produce
 from dossier.control import document_controls, ledger_of
 from dossier.errors import CheckFailed, Problems, UsageError
 from dossier.ledger import LedgerEntry
+from dossier.lifecycle import recorded_date
 from dossier.load import load_workspace
 from dossier.model import KIND_LABELS, Workspace
 from dossier.redline import BlockChange, Redline, redline, split_tokens
@@ -158,7 +159,7 @@ def _archived(ws: Workspace, entry: LedgerEntry) -> Revision:
         problems.raise_if_any()
     author, day = _signoff(fields, "prepared_by")
     return Revision(entry.revision, entry.revision, docx, fields, rel, author or entry.prepared_by,
-                    day or date.fromisoformat(entry.timestamp[:10]))
+                    day or recorded_date(entry))
 
 
 def _working(ws: Workspace, doc_id: str, entries: list[LedgerEntry]) -> Revision:

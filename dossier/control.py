@@ -13,7 +13,8 @@ import yaml
 
 from dossier.archive import release_dir
 from dossier.ledger import Ledger, LedgerEntry
-from dossier.lifecycle import DraftChange, HistoryRow, Policy, State, document_status, entry_date, history_rows
+from dossier.lifecycle import (DraftChange, HistoryRow, Policy, State, document_status, entry_date, history_rows,
+                               recorded_date)
 from dossier.model import Document, Signoff, Workspace
 from dossier.validate import cited_ids
 
@@ -122,7 +123,7 @@ def document_controls(
         state = status.state
         rows = [r for r in history_rows(entries, doc.id)]
         rows = rows[: next(i for i, r in enumerate(rows) if r.revision == doc.revision) + 1]
-        approved = Signoff(released.approved_by or "", date.fromisoformat(released.timestamp[:10]))
+        approved = Signoff(released.approved_by or "", recorded_date(released))
         effective = entry_date(released)
         entries = [e for e in entries if e.seq <= released.seq]
     else:

@@ -62,6 +62,11 @@ class Policy:
         return table.get(kind, table.get("default", DEFAULT_RETENTION_YEARS))
 
 
+def recorded_date(entry: LedgerEntry) -> date:
+    """The day an entry was recorded (for a release: the day it was approved)."""
+    return date.fromisoformat(entry.timestamp[:10])
+
+
 def entry_date(entry: LedgerEntry) -> date:
     """The date an entry takes effect: its effective date, else the day of its timestamp."""
     return date.fromisoformat(entry.effective_date or entry.timestamp[:10])

@@ -8,7 +8,7 @@ from typing import Any
 from dossier.control import ledger_of, policy_of
 from dossier.digest import inputs_digest
 from dossier.ledger import LedgerEntry
-from dossier.lifecycle import document_status
+from dossier.lifecycle import document_status, recorded_date
 from dossier.model import Document, Workspace
 from dossier.validate import cited_ids
 
@@ -28,7 +28,7 @@ def copies_to_recall(doc: Document, releases: list[LedgerEntry], withdrawn: bool
     """
     out = [entry for entry in doc.distribution if entry["withdrawn"] is None]
     if not withdrawn:
-        approvals = [date.fromisoformat(e.timestamp[:10]) for e in releases if e.revision == in_force]
+        approvals = [recorded_date(e) for e in releases if e.revision == in_force]
         if not approvals or releases[0].revision == in_force:
             return []
         out = [entry for entry in out if entry["issued"] and entry["issued"] < approvals[-1]]
