@@ -18,8 +18,9 @@ from dossier.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
 CONFIG_FILE = "dossier.yaml"
 CONFIG_FIELDS = {
     "company", "revision_scheme", "numbering", "review_interval_months", "retention_years",
-    "paths", "signing", "disinfectant", "converter",
+    "paths", "signing", "disinfectant", "converter", "fonts",
 }
+FONT_ROLES = ("body", "heading", "latin")
 DOCUMENT_FIELDS = {
     "id", "kind", "title", "revision", "effective_date", "department", "prepared_by",
     "reviewed_by", "approved_by", "change", "body", "body_file", "distribution", "form", "validation",
@@ -89,6 +90,9 @@ def load_config(root: Path, problems: Problems) -> Config:
                     config.numbering[key] = pattern
                 except re.error as exc:
                     numbering.fail(str(key), f"not a valid regular expression ({exc})")
+    fonts = top.child("fonts")
+    if fonts is not None:
+        config.fonts = _font_settings(fonts)
     config.review_interval_months = _int_table(top.child("review_interval_months"), {"default": 24})
     config.retention_years = _int_table(top.child("retention_years"), {"default": 10})
     converter = top.get("converter")
@@ -110,6 +114,25 @@ def load_config(root: Path, problems: Problems) -> Config:
         config.releases_dir = paths.text("releases", default=config.releases_dir)
         config.ledger_file = paths.text("ledger", default=config.ledger_file)
     return config
+
+
+def _font_settings(reader: FieldReader) -> dict[str, dict[str, str]]:
+    """`fonts:` as {"": workspace faces, kind: that kind's faces}; each {role: face name}.
+
+    Only what the workspace writes is kept: those roles override a template's own faces.
+    Whether a face can be drawn is checked by validate (it needs the font catalogue).
+    """
+    settings: dict[str, dict[str, str]] = {"": {}}
+    reader.unknown({*FONT_ROLES, *KIND_LABELS})
+    for key in reader.mapping:
+        if key in FONT_ROLES:
+            settings[""][key] = reader.text(key, required=True)
+        elif key in KIND_LABELS:
+            per_kind = reader.child(key)
+            if per_kind is not None:
+                per_kind.unknown(set(FONT_ROLES))
+                settings[key] = {role: per_kind.text(role, required=True) for role in FONT_ROLES if role in per_kind.mapping}
+    return settings
 
 
 def _signoff(reader: FieldReader, key: str) -> Signoff | None:

@@ -46,7 +46,7 @@ from dossier.yamlsrc import illegal_xml_chars
 
 CITATION = re.compile(r"\[\[[ \t]*([A-Za-z0-9][A-Za-z0-9_.\-/]*)[ \t]*\]\]")
 INDENT = 420  # twips per list/quote level: two Chinese characters at 10.5 pt
-CODE_FONT = "DejaVu Sans Mono"
+CODE_FONT = "Courier New"  # drawn with Liberation Mono (metric-compatible) when converting
 CELL_MARGINS = 2 * 108  # twips, Word's default left + right cell margin
 CHAR_TWIPS = 140  # a half-width character (Latin capitals included) of text up to 12 pt, for sizing table columns
 A4_TEXT_WIDTH = Cm(16)  # used only when the template's section has no page size

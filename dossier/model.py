@@ -49,12 +49,18 @@ class Config:
     releases_dir: str = "releases"
     ledger_file: str = "ledger.jsonl"
     converters: list[str] = field(default_factory=list)
+    # faces chosen in `fonts:`: {"": workspace-wide, kind: per kind}, each {role: face}
+    fonts: dict[str, dict[str, str]] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
     def build_path(self) -> Path:
         """Absolute build directory."""
         return self.root / self.build_dir
+
+    def font_choices(self, kind: str) -> dict[str, str]:
+        """The faces the workspace chose for `kind` ({role: face}; roles not chosen are absent)."""
+        return {**self.fonts.get("", {}), **self.fonts.get(kind, {})}
 
     def per_kind(self, table: dict[str, int], kind: str) -> int:
         """A per-kind setting with its `default`."""

@@ -99,9 +99,7 @@ def _grid(subdoc, columns: list[str], rows: int, text_width_cm: float) -> Table:
         for cell in row.cells:
             _centred(cell)
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    tr_pr.append(repeat)
+    tr_pr.append(OxmlElement("w:tblHeader"))  # on by default: ST_OnOff needs no value
     keep_rows_whole(table)
     return table
 

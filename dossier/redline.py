@@ -48,6 +48,7 @@ from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from dossier.docxio import docx_bytes
+from dossier.word.package import CoreProperties
 from dossier.errors import UsageError
 
 PARAGRAPH_SIMILARITY = 0.5  # paired as "changed" at or above this ratio, else removed + added
@@ -796,8 +797,10 @@ def redline(old_docx: bytes, new_docx: bytes, author: str, when: date | None, te
         else:
             anchor.addnext(element)
             anchor = element
-    stamp = new.document.core_properties.created
-    return Redline(docx_bytes(new.document, stamp), _moves(writer.changes), scope)
+    core = new.document.core_properties
+    props = CoreProperties(title=core.title, subject=core.subject, creator=core.author, keywords=core.keywords,
+                           when=core.created or CoreProperties.when)
+    return Redline(docx_bytes(new.document, props, lean=False), _moves(writer.changes), scope)
 
 
 def _moves(changes: list[BlockChange]) -> list[BlockChange]:

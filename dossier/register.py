@@ -15,6 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from dossier.atomic import write_bytes
 from dossier.convert import convert_batch
 from dossier.docxio import docx_bytes
+from dossier.word.package import CoreProperties
 from dossier.model import Workspace
 from dossier.pdfnorm import normalise_pdf
 from dossier.status import workspace_status
@@ -66,7 +67,8 @@ def _docx(ws: Workspace, title: str, header: list[str], rows: list[list[str]], w
     stamp = doc.add_paragraph(f"编制日期：{today.isoformat()}　　共 {len(rows)} 项")
     stamp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     grid_table(doc, header, rows, widths)
-    return docx_bytes(doc, datetime(today.year, today.month, today.day))
+    props = CoreProperties(title=title, creator=ws.config.company_name, when=datetime(today.year, today.month, today.day))
+    return docx_bytes(doc, props)
 
 
 def write_register(ws: Workspace, today: date, out_dir: Path) -> list[Path]:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 
-from dossier.docxio import apply_cjk_fonts, docx_bytes, drop_unused_styles
+from dossier.docxio import docx_bytes
 from dossier.errors import Problems
 from dossier.control import Controls
 from dossier.lifecycle import HistoryRow
@@ -18,8 +18,10 @@ from dossier.recordform import fill_form
 from dossier.templating import Template
 from dossier.toc import Heading, body_headings, fill_toc
 from dossier.validate import ART76_ELEMENTS
+from dossier.word.fonts import default_fonts, word_name
+from dossier.word.package import CoreProperties, Fonts
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "word" / "templates"
 EMPTY = "—"
 
 
@@ -35,6 +37,12 @@ def template_path(ws: Workspace, kind: str) -> Path:
     """The workspace's own template for `kind` if present, else the default one."""
     own = ws.root / ws.config.templates_dir / f"{kind}.docx"
     return own if own.is_file() else PACKAGE_TEMPLATES / f"{kind}.docx"
+
+
+def document_fonts(ws: Workspace, kind: str) -> Fonts:
+    """The faces a document of `kind` is set in; the roles the workspace chose override its template."""
+    chosen = ws.config.font_choices(kind)
+    return Fonts(default_fonts().merged({role: word_name(face) for role, face in chosen.items()}), frozenset(chosen))
 
 
 def document_timestamp(effective: date | None) -> datetime:
@@ -103,7 +111,9 @@ def render_document(
         markdown = doc.body
     render_markdown(markdown, body, resolve_citation=controls.citations.__getitem__, image_dir=image_dir, source=source,
                     problems=problems, line_offset=offset)
+    fonts = document_fonts(ws, doc.kind)
     context = {
+        "fonts": {"body": fonts.faces.body, "heading": fonts.faces.heading},
         "company": {"name": ws.config.company_name, "address": ws.config.company_address},
         "doc": {
             "title": doc.title,
@@ -133,13 +143,7 @@ def render_document(
                   int(doc.form.get("rows") or 1), [str(x) for x in doc.form.get("footer_fields") or []])
         context["form"] = form
     tpl.render_autoescaped(context)
-    document = tpl.docx
-    drop_unused_styles(document)
-    apply_cjk_fonts(document)
-    props = document.core_properties
-    props.title = doc.title
-    props.author = doc.prepared_by.name if doc.prepared_by else ws.config.company_name
-    props.subject = f"{doc.number} {doc.revision}"
-    props.keywords = doc.kind_label
-    props.comments = ""
-    return Rendered(docx_bytes(document, document_timestamp(controls.effective)), headings)
+    props = CoreProperties(title=doc.title, subject=f"{doc.number} {doc.revision}",
+                           creator=doc.prepared_by.name if doc.prepared_by else ws.config.company_name,
+                           keywords=doc.kind_label, when=document_timestamp(controls.effective))
+    return Rendered(docx_bytes(tpl.docx, props, fonts), headings)

@@ -21,6 +21,9 @@ numbering:                        # each document id must match its kind's patte
   validation_protocol: "VP-\\\\d{{2}}-\\\\d{{2}}"
 review_interval_months: {{default: 24}}
 retention_years: {{default: 10}}
+# fonts named in the .docx (default 宋体 body, 黑体 headings, Times New Roman for Latin text);
+# per kind too, e.g. work_instruction: {{body: 仿宋}}
+# fonts: {{body: 宋体, heading: 黑体, latin: Times New Roman}}
 """,
     "content/QP-01.yaml": """\
 id: QP-01

@@ -1,4 +1,4 @@
-"""Builds the default docxtpl templates in `templates/` (run `python -m dossier.templatekit`).
+"""Builds the default docxtpl templates in `dossier/word/templates/` (run `python -m dossier.templatekit`).
 
 Each template is an ordinary Word file with Jinja tags: header and footer carry company,
 title, number, revision, effective date, page X of Y and the control mark; the body holds
@@ -28,11 +28,11 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from dossier.docxio import HEADING_FONT, apply_cjk_fonts, docx_bytes, drop_surplus_parts
+from dossier.docxio import docx_bytes
 from dossier.fieldcodes import add_field
 from dossier.atomic import write_bytes
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "templates"
+DEFAULT_DIR = Path(__file__).resolve().parent / "word" / "templates"
 TEXT_WIDTH_CM = 16.5  # A4 portrait, 2.5 cm + 2.0 cm side margins
 HEADER_WIDTHS = [2.2, 7.6, 2.2, 4.5]  # 文件名称 | title | 文件编号 | number
 HEADER_TITLE_PT = 9.0
@@ -76,10 +76,7 @@ def _styles(doc: DocxDocument) -> None:
     label.font.size = Pt(12)
     label.paragraph_format.space_before = Pt(12)
     label.paragraph_format.keep_with_next = True
-    apply_cjk_fonts(doc)
-    _set_font(label.element, HEADING_FONT)
     _drop_table_styles(doc)
-    drop_surplus_parts(doc)
 
 
 def _drop_table_styles(doc: DocxDocument) -> None:
@@ -89,13 +86,6 @@ def _drop_table_styles(doc: DocxDocument) -> None:
     for style in styles.findall(qn("w:style")):
         if style.get(qn("w:type")) == "table" and style.get(qn("w:default")) != "1" and style.name_val != "Table Grid":
             styles.remove(style)
-
-
-def _set_font(style_element, face: str) -> None:
-    rpr = style_element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), face)
 
 
 def _page(doc: DocxDocument, landscape: bool = False) -> None:
@@ -185,7 +175,7 @@ WATERMARK_VML = (
     'style="position:absolute;margin-left:0;margin-top:0;width:360pt;height:180pt;rotation:315;z-index:-251654144;'
     'mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;'
     'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#d0d0d0" stroked="f"><v:fill opacity=".5"/>'
-    '<v:textpath style="font-family:&quot;Noto Sans CJK SC&quot;;font-size:1pt" string="{{ doc.watermark }}"/>'
+    '<v:textpath style="font-family:&quot;{{ fonts.heading }}&quot;;font-size:1pt" string="{{ doc.watermark }}"/>'
     '</v:shape></w:pict></w:r>'
 )
 
@@ -255,9 +245,7 @@ def keep_rows_whole(table: Table) -> None:
 
 def _repeat_header(table: Table) -> None:
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    tr_pr.append(repeat)
+    tr_pr.append(OxmlElement("w:tblHeader"))  # on by default: ST_OnOff needs no value
 
 
 def _title_block(doc: DocxDocument) -> None:
@@ -364,7 +352,7 @@ def write_templates(directory: Path = DEFAULT_DIR) -> list[Path]:
     written = []
     for kind in KINDS:
         path = directory / f"{kind}.docx"
-        write_bytes(path, docx_bytes(build_template(kind)))
+        write_bytes(path, docx_bytes(build_template(kind), lean=False))
         written.append(path)
     return written
 

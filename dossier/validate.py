@@ -219,3 +219,17 @@ def validate_workspace(ws: Workspace, problems: Problems) -> None:
         if doc.kind:
             validate_document(ws, doc, problems)
     validate_templates(ws, problems)
+    validate_fonts(ws, problems)
+
+
+def validate_fonts(ws: Workspace, problems: Problems) -> None:
+    """Every face named in `fonts:` can be drawn: known to the catalogue, or installed."""
+    from dossier.word.fonts import font_problem
+
+    block = ws.config.raw.get("fonts") if isinstance(ws.config.raw, dict) else None
+    for scope, choices in ws.config.fonts.items():
+        where = block.get(scope) if scope and isinstance(block, SourceMap) else block
+        for role, face in choices.items():
+            message = font_problem(face)
+            if message and isinstance(where, SourceMap):
+                problems.add(where.path, where.line_of(role), f"fonts.{scope + '.' if scope else ''}{role}", message)

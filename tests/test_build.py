@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
+from lxml import etree
 from pypdf import PdfReader
 
 from tests.conftest import pdf_text
@@ -82,10 +84,10 @@ def test_header_carries_number_revision_effective_date(example_build: Path) -> N
 
 def test_east_asian_fonts_named_on_styles(example_build: Path) -> None:
     document = Document(str(example_build / "build" / "QP-04.docx"))
-    xml = document.styles.element.xml
-    assert 'w:eastAsia="Noto Serif CJK SC"' in xml
+    defaults = etree.tostring(document.styles.element.find(qn("w:docDefaults")), encoding="unicode")
+    assert 'w:eastAsia="宋体"' in defaults and 'w:ascii="Times New Roman"' in defaults
     heading = document.styles["Heading 1"].element.xml
-    assert 'w:eastAsia="Noto Sans CJK SC"' in heading
+    assert 'w:eastAsia="黑体"' in heading
     section = document.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
 

@@ -120,12 +120,8 @@ def test_every_form_label_is_in_the_pdf_text(built: dict[str, Path], slug: str, 
 
 def test_regulation_wording_is_verbatim_in_forms() -> None:
     regulation = squash(
-        (
-            Path(__file__).resolve().parents[2]
-            / "shared"
-            / "regulations"
-            / "disinfectant-hygiene-safety-evaluation-2014.md"
-        ).read_text(encoding="utf-8")
+        (Path(__file__).resolve().parents[1] / "docs" / "regulations" / "disinfectant-hygiene-safety-evaluation-2014.md")
+        .read_text(encoding="utf-8")
     )
     for label in (*ANNEX3_LABELS, *ANNEX5_LABELS, forms.ANNEX4_GUARANTEE, forms.ANNEX4_SIGN, *forms.ANNEX4_NOTES):
         assert squash(label).lstrip("1234.") in regulation, label

@@ -1,6 +1,6 @@
 """`dossier disinfectant tests`: classes and required items checked against the regulation's own tables.
 
-The expected cells are parsed from the regulation text in ../shared/regulations (not from the
+The expected cells are parsed from the regulation text in docs/regulations (not from the
 package's rule data), then the effect of each table note is stated here independently.
 """
 
@@ -19,9 +19,7 @@ from dossier.disinfectant.requirements import make_selection, plan_tests
 from dossier.disinfectant.ruleset import load_rule_set
 from dossier.errors import UsageError
 
-REGULATION = (
-    Path(__file__).resolve().parents[2] / "shared" / "regulations" / "disinfectant-hygiene-safety-evaluation-2014.md"
-)
+REGULATION = Path(__file__).resolve().parents[1] / "docs" / "regulations" / "disinfectant-hygiene-safety-evaluation-2014.md"
 MARKS = re.compile("[①②③④⑤⑥⑦⑧⑨]")
 WORDS = {"+": "required", "±": "optional", "-": "not_required"}
 RANK = {"not_required": 0, "optional": 1, "required": 2}

@@ -17,6 +17,7 @@ from docx import Document
 from lxml import etree
 
 from dossier.docxio import docx_bytes
+from dossier.word.package import CoreProperties
 from dossier.errors import Problems
 from dossier.markdown_docx import render_markdown
 from dossier.redline import redline, split_tokens
@@ -88,7 +89,7 @@ def _docx(markdown: str, images: Path | None = None) -> bytes:
     render_markdown(markdown, document, resolve_citation=lambda doc_id: doc_id, image_dir=images or Path("."),
                     source="test.md", problems=problems)
     assert not problems, problems.items
-    return docx_bytes(document, datetime(2026, 1, 1))
+    return docx_bytes(document, CoreProperties(when=datetime(2026, 1, 1)))
 
 
 def _compare(old_md: str, new_md: str, images: Path | None = None):
@@ -216,7 +217,7 @@ def _cell_docx(*paragraphs: str) -> bytes:
     cell.paragraphs[0].text = paragraphs[0]
     for text in paragraphs[1:]:
         cell.add_paragraph(text)
-    return docx_bytes(document, datetime(2026, 1, 1))
+    return docx_bytes(document, CoreProperties(when=datetime(2026, 1, 1)))
 
 
 def test_a_cell_losing_or_gaining_its_last_paragraph_resolves_both_ways() -> None:

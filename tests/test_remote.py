@@ -30,6 +30,7 @@ from pypdf import PdfReader
 
 from dossier.convert import convert_batch
 from dossier.converters.remote import parse_endpoint
+from dossier.word.fonts import write_fontconfig
 from dossier.errors import ToolError, UsageError
 from dossier.pdfnorm import normalise_pdf
 
@@ -146,7 +147,7 @@ def gotenberg(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def unoserver_url(tmp_path_factory):
-    """A real unoserver on loopback, with its own LibreOffice profile."""
+    """A real unoserver on loopback, with its own LibreOffice profile and dossier's font aliases."""
     assert UNO_MODULE.exists(), "the unoserver test needs LibreOffice's uno module: apt-get install python3-uno"
     pytest.importorskip("unoserver", reason="pip install unoserver (test extra)")
     base = tmp_path_factory.mktemp("unoserver")
@@ -158,7 +159,8 @@ def unoserver_url(tmp_path_factory):
     process = subprocess.Popen(
         [sys.executable, "-m", "unoserver.server", "--interface", "127.0.0.1", "--port", str(port),
          "--uno-port", str(free_port()), "--user-installation", str(profile)],
-        env={**os.environ, "PYTHONPATH": str(uno_path), "HOME": str(base)},
+        # set up as scripts/setup.sh sets up a converter host: with dossier's font aliases
+        env={**os.environ, "PYTHONPATH": str(uno_path), "HOME": str(base), "FONTCONFIG_FILE": str(write_fontconfig(base))},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     proxy = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}")

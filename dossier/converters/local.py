@@ -21,6 +21,7 @@ from pathlib import Path
 from dossier.converters.outputs import is_pdf, looks_finished
 from dossier.converters.profiles import discard, lo_profile
 from dossier.errors import ToolError
+from dossier.word.fonts import write_fontconfig
 
 STARTUP_SECONDS = 60.0
 POLL_SECONDS = 0.2
@@ -41,7 +42,8 @@ def soffice_binary() -> str:
 
 def run_soffice(files: list[Path], out_dir: Path, timeout: float, profile: Path) -> bool:
     """Convert `files` into `out_dir` with one soffice process on `profile`; False when it timed out."""
-    env = {**os.environ, "HOME": str(profile)}
+    # the faces a .docx names (宋体, 黑体, Times New Roman) drawn with installed ones (see dossier.word.fonts)
+    env = {**os.environ, "HOME": str(profile), "FONTCONFIG_FILE": str(write_fontconfig(profile))}
     command = [
         soffice_binary(),
         f"-env:UserInstallation={profile.resolve().as_uri()}",

@@ -27,6 +27,7 @@ from dossier.disinfectant.forms import ANNEX1_TITLE, ANNEX2_TITLE, ANNEX3_TITLE,
 from dossier.disinfectant.product import Product
 from dossier.disinfectant.workspace import load_products, product_files
 from dossier.docxio import save_deterministic
+from dossier.word.package import CoreProperties
 from dossier.pdfnorm import normalise_pdf
 
 
@@ -63,7 +64,8 @@ def build_products(products: list[Product], out_dir: Path) -> list[Path]:
             if doc.formula_only and product.formula is None:
                 continue
             path = target / f"{product.slug}-{doc.suffix}.docx"
-            save_deterministic(doc.make(evaluations[product.source]), path, _when(product))
+            props = CoreProperties(title=f"{product.name} {doc.title}", creator=product.responsible.name, when=_when(product))
+            save_deterministic(doc.make(evaluations[product.source]), path, props)
             written.append(path)
             docx_jobs.append((product, doc, path))
     with tempfile.TemporaryDirectory(prefix="dossier-disinfectant-") as tmp:

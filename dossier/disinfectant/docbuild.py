@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -12,22 +13,22 @@ from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from dossier.docxio import BODY_FONT, HEADING_FONT, apply_cjk_fonts
+from dossier.word.fonts import default_fonts
 
 CHECKED, UNCHECKED = "☑", "☐"
-SYMBOL_FONT = "DejaVu Sans"  # Noto CJK has no ☐/☑
 BODY_SIZE = Pt(10.5)  # 五号
+HEADING_TEXT = "Heading Text"  # character style: set in the heading face (黑体) when the package is finished
 
 
 def new_document() -> DocxDocument:
-    """An empty A4 document with Song-style body and Hei-style headings for Chinese."""
+    """An empty A4 document; body and heading faces are named when the package is finished."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(25)
     section.top_margin, section.bottom_margin = Mm(25), Mm(25)
     document.styles["Normal"].font.size = BODY_SIZE
-    apply_cjk_fonts(document)
+    document.styles.add_style(HEADING_TEXT, WD_STYLE_TYPE.CHARACTER)
     return document
 
 
@@ -42,19 +43,18 @@ def _fonts(run, face: str) -> None:
 
 
 def add_run(paragraph: Paragraph, text: str, bold: bool = False, size: Pt | None = None, heading: bool = False):
-    """Append a run with the East Asian font set on the run itself."""
-    run = paragraph.add_run(text)
+    """Append a run in the body face, or in the heading face (the `Heading Text` style)."""
+    run = paragraph.add_run(text, style=HEADING_TEXT if heading else None)
     run.bold = bold or None
     if size is not None:
         run.font.size = size
-    _fonts(run, HEADING_FONT if heading else BODY_FONT)
     return run
 
 
 def add_box(paragraph: Paragraph, checked: bool) -> None:
-    """Append ☑ or ☐ in a font that has the glyph."""
+    """Append ☑ or ☐ in a font that has the glyph (宋体 and 黑体 have none)."""
     run = paragraph.add_run(CHECKED if checked else UNCHECKED)
-    _fonts(run, SYMBOL_FONT)
+    _fonts(run, default_fonts().symbol)
 
 
 def title(document: DocxDocument, text: str, size: float = 18) -> Paragraph:
@@ -99,9 +99,7 @@ def grid(document: DocxDocument, rows: int, widths_mm: list[float], header_rows:
         for cell, width in zip(row.cells, widths_mm):
             cell.width = Mm(width)
     for row in table.rows[:header_rows]:
-        marker = OxmlElement("w:tblHeader")
-        marker.set(qn("w:val"), "true")
-        row._tr.get_or_add_trPr().append(marker)
+        row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # on by default: ST_OnOff needs no value
     return table
 
 
