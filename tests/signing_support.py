@@ -20,7 +20,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from dossier.convert import convert_batch
-from dossier.pdfnorm import normalise_pdf
+from dossier.pdf.normalise import normalise_pdf
 from dossier.signing.profiles import SigningProfile, Source
 from dossier.signing.sign import sign_pdf
 from pki import Identity, ThrowawayCA

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import dossier.archive as archive_module
-from dossier.archive import archive_outputs, release_dir, revision_dirname
+import dossier.control.archive as archive_module
+from dossier.control.archive import archive_outputs, release_dir, revision_dirname
 from dossier.errors import UsageError
-from dossier.ledger import Ledger, verify_workspace
-from dossier.lifecycle import DraftChange, State, document_status, history_rows
-from dossier.revisions import scheme
+from dossier.control.ledger import Ledger, verify_workspace
+from dossier.control.lifecycle import DraftChange, State, document_status, history_rows
+from dossier.workspace.revisions import scheme
 
 PDF_A = b"%PDF-1.7 QP-04 revision A"
 DOCX_A = b"PK docx QP-04 revision A"

@@ -14,9 +14,9 @@ import pytest
 from pypdf import PdfReader
 
 from dossier.convert import convert_batch
-from dossier.converters.profiles import lo_profile
+from dossier.convert.profiles import lo_profile
 from dossier.errors import EXIT_INPUT, EXIT_TOOL, ToolError, UsageError
-from dossier.pdfnorm import normalise_pdf
+from dossier.pdf.normalise import normalise_pdf
 
 
 def make_docx(path: Path, text: str, paragraphs: int = 3) -> Path:
@@ -126,7 +126,7 @@ def test_a_document_normalises_to_the_same_bytes_alone_and_late_in_a_batch(tmp_p
 
 def test_a_long_batch_is_split_over_fresh_processes(tmp_path, cache_home, monkeypatch):
     """Each soffice converts at most MAX_PER_PROCESS documents, which bounds its memory."""
-    from dossier.converters import local
+    from dossier.convert import local
 
     runs: list[int] = []
     real_run = local.run_soffice

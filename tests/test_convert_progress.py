@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from dossier.progress import Progress, progress_wanted
+from dossier.util.progress import Progress, progress_wanted
 
 
 class Terminal(io.StringIO):

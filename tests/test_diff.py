@@ -15,11 +15,11 @@ from click.testing import CliRunner, Result
 from docx import Document
 from lxml import etree
 
-from dossier.changes import change_summary_text
+from dossier.redline.compare import change_summary_text
 from dossier.cli import DossierGroup
-from dossier.diffcmd import diff_command
-from dossier.release import release, revise
-from dossier.scaffold import init_workspace
+from dossier.cli.diff import diff_command
+from dossier.actions.release import release, revise
+from dossier.actions.init import init_workspace
 from tests.conftest import pdf_text
 from tests.test_redline import W, resolved, texts
 

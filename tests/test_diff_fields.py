@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dossier.changes import FieldChange, field_changes, field_label, inline_diff
+from dossier.redline.compare import FieldChange, field_changes, field_label, inline_diff
 from dossier.errors import Problems
-from dossier.yamlsrc import load_yaml_text
+from dossier.workspace.yamlsrc import load_yaml_text
 
 OLD = """\
 title: 纯化水系统再确认方案

@@ -1,4 +1,4 @@
-"""The pypdf post-processing the filing uses: binding (dossier.bundle) and seals (dossier.stamp)."""
+"""The pypdf post-processing the filing uses: binding (dossier.pdf.bundle) and seals (dossier.pdf.stamp)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
 
-from dossier.bundle import Section, bundle
+from dossier.pdf.bundle import Section, bundle
 from dossier.errors import UsageError
-from dossier.stamp import POINTS_PER_MM, Placement, stamp_cross_page_seal, stamp_seal
+from dossier.pdf.stamp import POINTS_PER_MM, Placement, stamp_cross_page_seal, stamp_seal
 
 A4 = (595.28, 841.89)
 

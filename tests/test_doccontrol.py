@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from dossier.ledger import verify_workspace
+from dossier.control.ledger import verify_workspace
 from tests.conftest import pdf_text, run_cli
 
 
@@ -96,9 +96,9 @@ def test_draft_is_watermarked_and_marked(walked: dict) -> None:
 
 def test_superseded_revision_renders_void(walked: dict, tmp_path: Path) -> None:
     """Rendering revision A again (from its archived sources) marks it 作废."""
-    from dossier.build import load_checked
-    from dossier.control import document_controls, ledger_of
-    from dossier.lifecycle import State
+    from dossier.pipeline.build import load_checked
+    from dossier.control.controls import document_controls, ledger_of
+    from dossier.control.lifecycle import State
     from datetime import date
 
     ws = load_checked(walked["root"])
@@ -230,7 +230,7 @@ def test_revise_clears_the_date_and_release_writes_the_new_one(tmp_path: Path) -
 
 
 def test_a_failure_after_the_ledger_entry_keeps_the_released_date(tmp_path: Path, monkeypatch) -> None:
-    import dossier.release as releasing
+    import dossier.actions.release as releasing
     from datetime import date, timedelta
 
     root = tmp_path / "ws"

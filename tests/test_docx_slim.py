@@ -12,7 +12,7 @@ import pytest
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 
-from dossier.docxio import docx_bytes, drop_unused_styles
+from dossier.word.document import docx_bytes, drop_unused_styles
 
 DOCUMENTS = ["QM-01", "QP-04", "QR-12-01", "VP-12-01"]
 

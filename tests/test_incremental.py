@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-import dossier.cache
-from dossier.build import build
-from dossier.cache import CACHE_FILE, tool_fingerprint
+import dossier.pipeline.cache
+from dossier.pipeline.build import build
+from dossier.pipeline.cache import CACHE_FILE, tool_fingerprint
 from tests.conftest import run_cli
 
 BOTH = ["QP-01", "QR-01-01"]  # the scaffold's procedure and record form cite each other
@@ -60,7 +60,7 @@ def test_an_unreadable_cache_means_a_full_rebuild(workspace: Path, damage: str) 
 
 def test_another_build_of_the_tool_rebuilds_everything(workspace: Path, monkeypatch) -> None:
     assert tool_fingerprint().startswith(dossier.__version__ + "+")
-    monkeypatch.setattr(dossier.cache, "tool_fingerprint", lambda: f"{dossier.__version__}+changed")
+    monkeypatch.setattr(dossier.pipeline.cache, "tool_fingerprint", lambda: f"{dossier.__version__}+changed")
     assert _rebuilt(workspace) == BOTH
 
 

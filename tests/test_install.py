@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGE_DATA = (
     "dossier/word/templates/procedure.docx",
     "dossier/word/templates/quality_manual.docx",
-    "dossier/word/fonts.yaml",
+    "dossier/fonts/fonts.yaml",
     "dossier/disinfectant/rules/ws2014/table1.yaml",
 )
 

@@ -14,9 +14,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.table import Table
 
-from dossier.recordform import column_layout, needed_cm
-from dossier.register import DISTRIBUTION_WIDTHS, MASTER_WIDTHS
-from dossier.templatekit import HEADER_WIDTHS, HISTORY_WIDTHS, TEXT_WIDTH_CM
+from dossier.word.recordform import column_layout, needed_cm
+from dossier.actions.register import DISTRIBUTION_WIDTHS, MASTER_WIDTHS
+from dossier.word.templatekit import HEADER_WIDTHS, HISTORY_WIDTHS, TEXT_WIDTH_CM
 from tests.conftest import copy_workspace, pdf_text, run_cli
 
 LONG_CHANGE = "首次发布，依据医疗器械生产质量管理规范建立文件控制程序"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dossier.errors import CheckFailed, UsageError
-from dossier.ledger import ZERO_HASH, Ledger, format_timestamp
+from dossier.control.ledger import ZERO_HASH, Ledger, format_timestamp
 
 DOCS = [("QP-04", "A"), ("QP-05", "A"), ("QP-04", "B"), ("QP-12", "A"), ("QP-05", "B")]
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from dossier.ledger import ZERO_HASH, LedgerEntry
-from dossier.lifecycle import (
+from dossier.control.ledger import ZERO_HASH, LedgerEntry
+from dossier.control.lifecycle import (
     DraftChange,
     HistoryRow,
     Policy,

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from dossier.parallel import MIN_ITEMS, parallel_map
+from dossier.util.parallel import MIN_ITEMS, parallel_map
 
 
 def test_results_keep_the_order_of_the_items():

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from dossier.ledger import LedgerEntry
-from dossier.model import Document
-from dossier.status import copies_to_recall
+from dossier.control.ledger import LedgerEntry
+from dossier.workspace.model import Document
+from dossier.control.status import copies_to_recall
 
 
 def _release(revision: str, day: str) -> LedgerEntry:

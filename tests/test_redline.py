@@ -16,12 +16,12 @@ from pathlib import Path
 from docx import Document
 from lxml import etree
 
-from dossier.docxio import docx_bytes
+from dossier.word.document import docx_bytes
 from dossier.word.package import CoreProperties
 from dossier.errors import Problems
-from dossier.markdown_docx import render_markdown
+from dossier.word.markdown import render_markdown
 from dossier.redline import redline, split_tokens
-from dossier.render import PACKAGE_TEMPLATES
+from dossier.pipeline.render import PACKAGE_TEMPLATES
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 LONG = "操作人员进入洁净区前按规定更衣，洗手后用百分之七十五乙醇溶液消毒双手，经缓冲间进入操作间，并在进入记录上签名。"

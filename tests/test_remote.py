@@ -29,10 +29,10 @@ import pytest
 from pypdf import PdfReader
 
 from dossier.convert import convert_batch
-from dossier.converters.remote import parse_endpoint
-from dossier.word.fonts import write_fontconfig
+from dossier.convert.remote import parse_endpoint
+from dossier.fonts import write_fontconfig
 from dossier.errors import ToolError, UsageError
-from dossier.pdfnorm import normalise_pdf
+from dossier.pdf.normalise import normalise_pdf
 
 UNO_MODULE = Path("/usr/lib/python3/dist-packages/uno.py")
 TAGS = "甲乙丙"  # digits next to CJK get spaces in pdftotext

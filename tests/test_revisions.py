@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dossier.revisions import SCHEME_NAMES, scheme
+from dossier.workspace.revisions import SCHEME_NAMES, scheme
 
 
 def walk(name: str, steps: int, minor: bool = False) -> list[str]:

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from dossier.archive import archive_outputs
+from dossier.control.archive import archive_outputs
 from dossier.cli import cli
-from dossier.ledger import Ledger
+from dossier.control.ledger import Ledger
 from signing_support import APPROVER_PASS, AUTHOR_PASS, approval_pdf, signed_twice, write_keys
 
 CONFIG = """\

@@ -8,7 +8,7 @@ import pytest
 
 from dossier.errors import InputErrors, Problems, UsageError
 from dossier.signing.profiles import Source, cli_source, load_profiles
-from dossier.yamlsrc import load_yaml
+from dossier.workspace.yamlsrc import load_yaml
 
 CONFIG = """\
 company: {name: 示例医疗科技有限公司}

@@ -145,7 +145,7 @@ def test_workspace_fonts_override_the_default_faces(tmp_path: Path) -> None:
 
 
 def test_a_template_keeps_its_own_fonts_unless_the_workspace_sets_them(tmp_path: Path) -> None:
-    from dossier.render import PACKAGE_TEMPLATES
+    from dossier.pipeline.render import PACKAGE_TEMPLATES
 
     root = copy_workspace(tmp_path / "ws")
     template = Document(str(PACKAGE_TEMPLATES / "procedure.docx"))
@@ -190,7 +190,7 @@ def test_core_properties_hold_long_titles_within_words_limit() -> None:
 
 
 def test_the_fontconfig_aliases_draw_office_fonts_with_installed_faces(tmp_path: Path) -> None:
-    from dossier.word.fonts import write_fontconfig
+    from dossier.fonts import write_fontconfig
 
     env = {"FONTCONFIG_FILE": str(write_fontconfig(tmp_path)), "PATH": "/usr/bin:/bin"}
     for name, face in (("宋体", "Noto Serif CJK SC"), ("SimHei", "Noto Sans CJK SC"), ("Times New Roman", "Liberation Serif")):

@@ -14,7 +14,7 @@ from typing import Callable
 
 from docx.document import Document as DocxDocument
 
-from dossier.atomic import write_bytes
+from dossier.util.atomic import write_bytes
 from dossier.convert import convert_batch
 from dossier.disinfectant.documents.annex1 import annex1
 from dossier.disinfectant.documents.annex2 import annex2
@@ -26,9 +26,9 @@ from dossier.disinfectant.filing import filing_pdf
 from dossier.disinfectant.forms import ANNEX1_TITLE, ANNEX2_TITLE, ANNEX3_TITLE, ANNEX4_TITLE, ANNEX5_TITLE
 from dossier.disinfectant.product import Product
 from dossier.disinfectant.workspace import load_products, product_files
-from dossier.docxio import save_deterministic
+from dossier.word.document import save_deterministic
 from dossier.word.package import CoreProperties
-from dossier.pdfnorm import normalise_pdf
+from dossier.pdf.normalise import normalise_pdf
 
 
 @dataclass(frozen=True)

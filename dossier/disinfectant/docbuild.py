@@ -13,7 +13,7 @@ from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from dossier.word.fonts import default_fonts
+from dossier.fonts import default_fonts
 
 CHECKED, UNCHECKED = "☑", "☐"
 BODY_SIZE = Pt(10.5)  # 五号

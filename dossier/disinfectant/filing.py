@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dossier.bundle import Section, bundle
+from dossier.pdf.bundle import Section, bundle
 from dossier.disinfectant.forms import ANNEX3_TITLE, MATERIALS
 from dossier.disinfectant.product import Product
-from dossier.stamp import Placement, stamp_cross_page_seal, stamp_seal
+from dossier.pdf.stamp import Placement, stamp_cross_page_seal, stamp_seal
 
 
 def filing_pdf(product: Product, annex3_pdf: bytes, formula_pdf: bytes | None) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dossier.fields import FieldReader
+from dossier.workspace.fields import FieldReader
 
 DEFAULT_TOLERANCE = 0.5
 KINDS = ("chemical", "plant", "composite", "extract")

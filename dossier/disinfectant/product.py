@@ -22,8 +22,8 @@ from dossier.disinfectant.ruleset import (
     load_rule_set,
 )
 from dossier.errors import Problems
-from dossier.fields import FieldReader
-from dossier.yamlsrc import SourceMap, load_yaml
+from dossier.workspace.fields import FieldReader
+from dossier.workspace.yamlsrc import SourceMap, load_yaml
 
 CONCLUSIONS = {"合格": True, "符合要求": True, "不合格": False, "不符合要求": False}
 ANSWERS = {"是": True, "否": False, True: True, False: False}

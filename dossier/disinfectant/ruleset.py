@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.errors import Problems, UsageError
-from dossier.yamlsrc import SourceList, SourceMap, load_yaml
+from dossier.workspace.yamlsrc import SourceList, SourceMap, load_yaml
 
 DEFAULT_RULE_SET = "ws2014"
 SYMBOLS = {"+": "required", "±": "optional", "-": "not_required"}

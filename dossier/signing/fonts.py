@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTCollection
 
-from dossier import atomic
+from dossier.util import atomic
 from dossier.errors import UsageError
 
 DEFAULT_FONTS = (

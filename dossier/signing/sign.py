@@ -24,7 +24,7 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 
-from dossier import atomic
+from dossier.util import atomic
 from dossier.errors import ToolError, UsageError
 from dossier.signing.fonts import signature_font
 from dossier.signing.keys import load_signer

@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from dossier.word.fonts import FontSet, catalogue, word_name
+from dossier.fonts import FontSet, catalogue, word_name
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"

@@ -1,0 +1,118 @@
+"""`dossier diff DOC-ID`: redline (.docx with tracked changes, and its PDF) and change summary.
+
+Writes `build/diff/ID_FROM_TO.docx` and `.pdf` (TO is a revision or `working`; `A/1` is
+written `A-1`). The PDF is LibreOffice's rendering of the redline, which shows insertions
+underlined and deletions struck through in the author's colour, with change bars.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dossier.control.archive import revision_dirname
+from dossier.util.atomic import write_bytes
+from dossier.redline.compare import WORKING, Comparison, compare, summary
+from dossier.convert import convert_batch
+from dossier.pdf.normalise import normalise_pdf
+from dossier.pipeline.render import document_timestamp
+
+DIFF_DIR = "diff"
+SHOWN_CHARS = 60  # paragraph text shown per line in the printed summary
+
+
+def output_stem(comparison: Comparison) -> str:
+    """`ID_FROM_TO` of the output files."""
+    return "_".join([comparison.document, revision_dirname(comparison.old.label), revision_dirname(comparison.new.label)])
+
+
+def write_redline(comparison: Comparison, out_dir: Path, pdf: bool = True) -> dict[str, Path]:
+    """Write the redline docx (and its PDF) into `out_dir`; nothing is written if conversion fails."""
+    stem = output_stem(comparison)
+    files = {"docx": comparison.redline.data}
+    if pdf:
+        with tempfile.TemporaryDirectory(prefix="dossier-diff-") as tmp:
+            source = Path(tmp) / f"{stem}.docx"
+            write_bytes(source, files["docx"])
+            converted = convert_batch([source], Path(tmp) / "pdf")[source].read_bytes()
+        stamp = document_timestamp(comparison.new.day)
+        title = f"{comparison.title} {comparison.old.revision}→{comparison.new.revision} 修订对照"
+        files["pdf"] = normalise_pdf(converted, stamp, title)
+    written = {}
+    for suffix, data in files.items():
+        written[suffix] = out_dir / f"{stem}.{suffix}"
+        write_bytes(written[suffix], data)
+    return written
+
+
+def _short(text: Any) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= SHOWN_CHARS else flat[:SHOWN_CHARS] + "…"
+
+
+def summary_lines(data: dict[str, Any]) -> list[str]:
+    """The change summary as readable lines."""
+    to = data["to"]["revision"] + (" (working draft)" if data["to"]["source"] == "working draft" else "")
+    lines = [f"{data['document']} {data['title']}: {data['from']['revision']} -> {to}, "
+             f"changes by {data['author']}" + (f" on {data['date']}" if data["date"] else "")]
+    if data["sections"]:
+        lines.append("sections: " + ", ".join(data["sections"]))
+    for action, entries in data["paragraphs"].items():
+        for entry in entries:
+            shown = entry["diff"] if action == "changed" else entry["text"]
+            lines.append(f"  paragraph {action} [{entry['section']}]: {_short(shown)}")
+    for action, entries in data["table_rows"].items():
+        for entry in entries:
+            cells = " | ".join(entry["new"]) if action == "changed" else " | ".join(entry["cells"])
+            lines.append(f"  table row {action} [{entry['section']}] ({_short(entry['table'])}): {_short(cells)}")
+    if data["fields"] is None:
+        lines.append("  fields: not compared (a revision has no archived YAML)")
+    else:
+        for action, entries in data["fields"].items():
+            for entry in entries:
+                value = entry.get("new", entry.get("old"))
+                lines.append(f"  field {action} {entry['field']}: {_short(json.dumps(value, ensure_ascii=False))}")
+    counts = data["counts"]
+    lines.append(f"{sum(v for k, v in counts.items() if k.startswith('paragraphs_'))} paragraph(s), "
+                 f"{sum(v for k, v in counts.items() if k.startswith('table_rows_'))} table row(s), "
+                 f"{counts['fields']} field(s) changed")
+    return lines
+
+
+@click.command("diff")
+@click.argument("doc_id", metavar="DOC-ID")
+@click.option("--from", "from_rev", metavar="REV", help="Older revision (default: the release before --to).")
+@click.option("--to", "to_rev", metavar="REV|working", default=WORKING, show_default=True,
+              help="Newer revision: a released one, or the working draft.")
+@click.option("--author", metavar="NAME", help="Name on the tracked changes (default: the newer revision's prepared_by).")
+@click.option("--json", "as_json", is_flag=True, help="Print the change summary as JSON.")
+@click.option("--no-pdf", is_flag=True, help="Write only the redline .docx (no LibreOffice).")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: build/diff in the workspace).")
+@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+def diff_command(doc_id: str, from_rev: str | None, to_rev: str, author: str | None, as_json: bool, no_pdf: bool,
+                 out_dir: Path | None, workspace: Path) -> None:
+    """Redline between two revisions: tracked-changes .docx, its PDF, and a change summary."""
+    comparison = compare(workspace, doc_id, from_rev, to_rev, author)
+    root = workspace.resolve()
+    target = out_dir if out_dir is not None else comparison.build_dir / DIFF_DIR
+    written = write_redline(comparison, target, pdf=not no_pdf)
+    data = summary(comparison)
+    data["outputs"] = {suffix: _shown(path, root) for suffix, path in written.items()}
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for line in summary_lines(data):
+        click.echo(line)
+    click.echo("wrote " + ", ".join(data["outputs"].values()))
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,83 @@
+"""`dossier sign` and `dossier verify`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from dossier.errors import CheckFailed, Problems, UsageError
+from dossier.workspace.load import find_root, load_config
+from dossier.signing.profiles import SigningProfile, cli_source, load_profiles
+from dossier.signing.sign import ProfileSigner
+from dossier.actions.verify import verify_targets
+from dossier.signing.verify import load_trust_roots
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.command("sign")
+@click.argument("paths", nargs=-1, required=True, type=_FILE)
+@click.option("--profile", "profile_name", required=True, metavar="NAME",
+              help="Signing profile from dossier.yaml (signing.profiles).")
+@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="Workspace whose dossier.yaml holds the profile.")
+@click.option("--key-env", metavar="VAR", help="Variable holding the key's path (PKCS#12 or PEM) "
+              "or PEM text; replaces the profile's key.")
+@click.option("--key-file", metavar="PATH", help="Key file (PKCS#12 or PEM); replaces the profile's key.")
+@click.option("--cert-env", metavar="VAR", help="Variable holding the certificate's path or PEM text.")
+@click.option("--cert-file", metavar="PATH", help="Certificate file for a PEM key.")
+@click.option("--passphrase-env", metavar="VAR", help="Variable holding the key's passphrase.")
+@click.option("--passphrase-file", metavar="PATH", help="File holding the key's passphrase.")
+def sign_command(paths: tuple[Path, ...], profile_name: str, workspace: Path,
+                 key_env: str | None, key_file: str | None, cert_env: str | None,
+                 cert_file: str | None, passphrase_env: str | None,
+                 passphrase_file: str | None) -> None:
+    """Sign PDFs in place with a signing profile (PAdES; each signature an incremental update)."""
+    profile = _profile(workspace, profile_name).with_overrides(
+        key=cli_source(key_env, key_file, "key"), cert=cli_source(cert_env, cert_file, "cert"),
+        passphrase=cli_source(passphrase_env, passphrase_file, "passphrase"))
+    signer = ProfileSigner(profile)
+    for path in paths:
+        result = signer.sign_file(path)
+        click.echo(f"signed {path} as {profile.role} ({signer.signer_name}): "
+                   f"SHA-256 unsigned {result.unsigned_sha256}, signed {result.signed_sha256}")
+
+
+def _profile(workspace: Path, name: str) -> SigningProfile:
+    """The named profile of the workspace's dossier.yaml (all config problems reported)."""
+    root = find_root(workspace)
+    problems = Problems()
+    config = load_config(root, problems)
+    profiles = load_profiles(config.raw, problems, root)
+    problems.raise_if_any()
+    if name not in profiles:
+        known = ", ".join(sorted(profiles)) or "none: add signing.profiles to dossier.yaml"
+        raise UsageError(f"unknown signing profile {name!r} (profiles: {known})")
+    return profiles[name]
+
+
+@click.command("verify")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--trust", "trust", multiple=True, type=_FILE, metavar="CERT",
+              help="Trusted root certificate, PEM or DER (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+def verify_command(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bool) -> None:
+    """Verify signed PDFs; for a workspace also its release ledger and archive.
+
+    PATHS are PDF files or workspace folders (default: the current folder). Exit 0 only when
+    every check holds, 1 with one line per problem otherwise.
+    """
+    report = verify_targets(list(paths) or [Path(".")], load_trust_roots(list(trust)))
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for check in report.files:
+            for line in check.summary_lines():
+                click.echo(line)
+        for workspace in report.workspaces:
+            if not workspace.problems:
+                click.echo(f"{workspace.path}: ledger and archive intact")
+    if not report.ok:
+        raise CheckFailed(report.failure_lines())

@@ -1,0 +1,249 @@
+"""Document lifecycle computed from ledger entries: pure functions, no I/O.
+
+States (device GMP Art. 43): a revision not yet released is a `draft`; a released revision
+whose effective date is still ahead is `approved`; the latest released revision whose
+effective date has come is `effective`; revisions released before it are `superseded`; a
+withdrawal (`obsolete` ledger entry, effective on its date) makes every revision released
+before it `obsolete`. Ledger order decides which release is later, not the revision letters.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from dossier.control.ledger import LedgerEntry
+
+DEFAULT_REVIEW_MONTHS = 24
+DEFAULT_RETENTION_YEARS = 10
+
+
+class State(StrEnum):
+    """Where one revision of a document stands."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    EFFECTIVE = "effective"
+    SUPERSEDED = "superseded"
+    OBSOLETE = "obsolete"
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole months; the day is clamped to the end of a shorter month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month0 = divmod(index, 12)
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return date(year, month0 + 1, min(day.day, last))
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Periodic review interval (months) and retention after withdrawal (years) per kind.
+
+    Both mappings are keyed by document kind, with an optional `default` key, as in
+    `dossier.yaml` (`review_interval_months: {default: 24, work_instruction: 12}`).
+    """
+
+    review_interval_months: Mapping[str, int] = field(default_factory=dict)
+    retention_years: Mapping[str, int] = field(default_factory=dict)
+
+    def review_months(self, kind: str) -> int:
+        """Months between periodic reviews of a document of `kind`."""
+        table = self.review_interval_months
+        return table.get(kind, table.get("default", DEFAULT_REVIEW_MONTHS))
+
+    def retention(self, kind: str) -> int:
+        """Years a withdrawn document of `kind` is kept (Art. 43(4))."""
+        table = self.retention_years
+        return table.get(kind, table.get("default", DEFAULT_RETENTION_YEARS))
+
+
+def recorded_date(entry: LedgerEntry) -> date:
+    """The day an entry was recorded (for a release: the day it was approved)."""
+    return date.fromisoformat(entry.timestamp[:10])
+
+
+def entry_date(entry: LedgerEntry) -> date:
+    """The date an entry takes effect: its effective date, else the day of its timestamp."""
+    return date.fromisoformat(entry.effective_date or entry.timestamp[:10])
+
+
+@dataclass(frozen=True)
+class _Timeline:
+    releases: list[LedgerEntry]
+    withdrawn: set[str]
+    withdrawal: LedgerEntry | None
+
+
+def _timeline(entries: Sequence[LedgerEntry], doc_id: str, today: date) -> _Timeline:
+    """Releases of one document, the revisions withdrawn by `today`, and its last withdrawal."""
+    releases: list[LedgerEntry] = []
+    withdrawn: set[str] = set()
+    withdrawal: LedgerEntry | None = None
+    for entry in entries:
+        if entry.document != doc_id:
+            continue
+        if entry.action == "release":
+            releases.append(entry)
+            withdrawal = None
+        else:
+            withdrawal = entry
+            if entry_date(entry) <= today:
+                withdrawn.update(r.revision for r in releases)
+    return _Timeline(releases, withdrawn, withdrawal)
+
+
+def _states(timeline: _Timeline, today: date) -> dict[str, State]:
+    live = [r for r in timeline.releases if r.revision not in timeline.withdrawn]
+    started = [i for i, r in enumerate(live) if entry_date(r) <= today]
+    in_force = started[-1] if started else -1
+    states: dict[str, State] = {}
+    for release in timeline.releases:
+        states[release.revision] = State.OBSOLETE
+    for i, release in enumerate(live):
+        if i < in_force:
+            states[release.revision] = State.SUPERSEDED
+        elif i == in_force:
+            states[release.revision] = State.EFFECTIVE
+        else:
+            states[release.revision] = State.APPROVED
+    return states
+
+
+def revision_states(entries: Sequence[LedgerEntry], doc_id: str, today: date) -> dict[str, State]:
+    """State on `today` of every released revision of `doc_id`, in release order."""
+    return _states(_timeline(entries, doc_id, today), today)
+
+
+@dataclass(frozen=True)
+class DocumentStatus:
+    """Everything `dossier status` shows about one document on one day."""
+
+    document: str
+    revision: str
+    state: State
+    revisions: dict[str, State]
+    in_force: str | None
+    in_force_since: date | None
+    next_review: date | None
+    review_overdue: bool
+    withdrawn_on: date | None
+    withdrawal_reason: str | None
+    retention_until: date | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (dates as YYYY-MM-DD, states as their names)."""
+        def plain(value: Any) -> Any:
+            return value.isoformat() if isinstance(value, date) else value
+
+        return {
+            "document": self.document,
+            "revision": self.revision,
+            "state": str(self.state),
+            "revisions": {rev: str(state) for rev, state in self.revisions.items()},
+            "in_force": self.in_force,
+            "in_force_since": plain(self.in_force_since),
+            "next_review": plain(self.next_review),
+            "review_overdue": self.review_overdue,
+            "withdrawn_on": plain(self.withdrawn_on),
+            "withdrawal_reason": self.withdrawal_reason,
+            "retention_until": plain(self.retention_until),
+        }
+
+
+def document_status(
+    entries: Sequence[LedgerEntry],
+    doc_id: str,
+    working_revision: str,
+    kind: str,
+    today: date,
+    policy: Policy = Policy(),
+) -> DocumentStatus:
+    """Status of `doc_id` on `today`, given the revision its YAML currently carries.
+
+    `state` is the state of the working revision (draft when it was never released); the
+    next periodic review is due `policy.review_months(kind)` after the revision in force took
+    effect; the retention period runs `policy.retention(kind)` years from the withdrawal.
+    """
+    timeline = _timeline(entries, doc_id, today)
+    states = _states(timeline, today)
+    revisions = dict(states)
+    revisions.setdefault(working_revision, State.DRAFT)
+    in_force = next((rev for rev, s in states.items() if s is State.EFFECTIVE), None)
+    since = entry_date(next(r for r in timeline.releases if r.revision == in_force)) if in_force else None
+    review = add_months(since, policy.review_months(kind)) if since else None
+    withdrawal = timeline.withdrawal
+    withdrawn_on = entry_date(withdrawal) if withdrawal else None
+    return DocumentStatus(
+        document=doc_id,
+        revision=working_revision,
+        state=revisions[working_revision],
+        revisions=revisions,
+        in_force=in_force,
+        in_force_since=since,
+        next_review=review,
+        review_overdue=review is not None and review < today,
+        withdrawn_on=withdrawn_on,
+        withdrawal_reason=withdrawal.reason if withdrawal else None,
+        retention_until=add_months(withdrawn_on, 12 * policy.retention(kind)) if withdrawn_on else None,
+    )
+
+
+@dataclass(frozen=True)
+class DraftChange:
+    """The working revision's change entry, taken from the document's YAML."""
+
+    revision: str
+    change: str | None
+    effective_date: str | None
+    prepared_by: str | None
+    approved_by: str | None
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One row of a document's revision history table (修订记录)."""
+
+    revision: str
+    effective_date: str | None
+    change: str | None
+    reason: str | None
+    prepared_by: str | None
+    approved_by: str | None
+    released: bool
+
+
+def history_rows(
+    entries: Sequence[LedgerEntry], doc_id: str, draft: DraftChange | None = None
+) -> list[HistoryRow]:
+    """Revision history of `doc_id`: one row per release, then the unreleased working draft."""
+    rows = [
+        HistoryRow(
+            revision=e.revision,
+            effective_date=e.effective_date,
+            change=e.change_summary,
+            reason=e.reason,
+            prepared_by=e.prepared_by,
+            approved_by=e.approved_by,
+            released=True,
+        )
+        for e in entries
+        if e.document == doc_id and e.action == "release"
+    ]
+    if draft is not None and all(row.revision != draft.revision for row in rows):
+        rows.append(
+            HistoryRow(
+                revision=draft.revision,
+                effective_date=draft.effective_date,
+                change=draft.change,
+                reason=None,
+                prepared_by=draft.prepared_by,
+                approved_by=draft.approved_by,
+                released=False,
+            )
+        )
+    return rows

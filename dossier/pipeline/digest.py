@@ -1,0 +1,70 @@
+"""Content hashes of what a document is rendered from (content + template + referenced files)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+from dossier.word.markdown import images as markdown_images
+from dossier.workspace.model import Document, Workspace
+from dossier.pipeline.render import template_path
+
+# an image in its plain form: no brackets in the alt text, no title, no escapes, entities or parentheses in the name
+_PLAIN_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\(\s*(?:<([^<>\n\\&]+)>|([^()\s<>\\&]+))\s*\)")
+
+
+def image_names(body: str) -> list[str]:
+    """The image files a Markdown body embeds, as the renderer resolves them.
+
+    When every `![` opens an image in its plain form, a regex reads them (fast: no-op builds
+    digest every document); otherwise the renderer's own parser decides.
+    """
+    if "![" not in body:
+        return []
+    plain = _PLAIN_IMAGE.findall(body)
+    if len(plain) == body.count("!["):
+        return [unquote(bracketed or bare) for bracketed, bare in plain]
+    return [name for _, name in markdown_images(body)]
+
+
+def referenced_files(ws: Workspace, doc: Document) -> list[Path]:
+    """The YAML, the Markdown body file, the template and every existing image the body embeds."""
+    files = [doc.source]
+    body_file = ws.root / doc.body_source
+    if doc.body_source != doc.source_display and body_file.is_file():
+        files.append(body_file)
+    files.append(template_path(ws, doc.kind))
+    for target in sorted(set(image_names(doc.body))):
+        image = (doc.source.parent / target).resolve()
+        if image.is_file():
+            files.append(image)
+    return files
+
+
+def _label(ws: Workspace, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(ws.root).as_posix()
+    except ValueError:
+        return f"<default>/{path.name}"
+
+
+NOT_CONTENT = ("distribution",)  # control records kept in the YAML, not part of the document
+
+
+def _yaml_content(doc: Document) -> bytes:
+    """The document's fields as canonical JSON, without the distribution record (comments ignored)."""
+    fields = {k: v for k, v in doc.raw.items() if k not in NOT_CONTENT}
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+
+def inputs_digest(ws: Workspace, doc: Document) -> str:
+    """SHA-256 over what the document is rendered from: its fields, body, template, images, company."""
+    outer = hashlib.sha256()
+    outer.update(f"company\0{ws.config.company_name}\0{ws.config.company_address}\n".encode())
+    for path in referenced_files(ws, doc):
+        data = _yaml_content(doc) if path == doc.source else path.read_bytes()
+        outer.update(f"{_label(ws, path)}\0{hashlib.sha256(data).hexdigest()}\n".encode())
+    return outer.hexdigest()

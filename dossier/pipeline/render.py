@@ -1,0 +1,149 @@
+"""Render step: one document + its template -> reproducible .docx bytes (docxtpl, autoescaped)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+
+from dossier.word.document import docx_bytes
+from dossier.errors import Problems
+from dossier.control.controls import Controls
+from dossier.control.lifecycle import HistoryRow
+from dossier.word.markdown import render_markdown
+from dossier.workspace.model import Document, Signoff, Workspace
+from dossier.word.recordform import fill_form
+from dossier.word.templating import Template
+from dossier.word.toc import Heading, body_headings, fill_toc
+from dossier.validate import ART76_ELEMENTS
+from dossier.fonts import default_fonts, word_name
+from dossier.word.package import CoreProperties, Fonts
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "word" / "templates"
+EMPTY = "—"
+
+
+@dataclass
+class Rendered:
+    """A rendered docx and the headings its table of contents lists (quality manual only)."""
+
+    data: bytes
+    headings: list[Heading]
+
+
+def template_path(ws: Workspace, kind: str) -> Path:
+    """The workspace's own template for `kind` if present, else the default one."""
+    own = ws.root / ws.config.templates_dir / f"{kind}.docx"
+    return own if own.is_file() else PACKAGE_TEMPLATES / f"{kind}.docx"
+
+
+def document_fonts(ws: Workspace, kind: str) -> Fonts:
+    """The faces a document of `kind` is set in; the roles the workspace chose override its template."""
+    chosen = ws.config.font_choices(kind)
+    return Fonts(default_fonts().merged({role: word_name(face) for role, face in chosen.items()}), frozenset(chosen))
+
+
+def document_timestamp(effective: date | None) -> datetime:
+    """Fixed timestamp for file metadata: SOURCE_DATE_EPOCH, else the effective date, else 2000-01-01."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+    day = effective or date(2000, 1, 1)
+    return datetime(day.year, day.month, day.day)
+
+
+def _signoff(person: Signoff | None) -> dict[str, str]:
+    if person is None:
+        return {"name": "", "date": ""}
+    return {"name": person.name, "date": person.date.isoformat() if person.date else ""}
+
+
+def _history_row(row: HistoryRow) -> dict[str, str]:
+    return {
+        "revision": row.revision,
+        "effective": row.effective_date or EMPTY,
+        "change": row.change or EMPTY,
+        "reason": row.reason or ("（待发布）" if not row.released else EMPTY),
+        "prepared": row.prepared_by or "",
+        "approved": row.approved_by or "",
+    }
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def validation_markdown(validation: dict) -> str:
+    """The Art. 76 elements of a validation protocol as Markdown sections, in the rule's order."""
+    parts = []
+    if validation.get("purpose"):
+        parts.append(f"# 目的\n\n{validation['purpose']}")
+    parts.append(f"# {ART76_ELEMENTS['object']}\n\n{validation.get('object', '')}")
+    rows = ["| 部门 | 人员 | 职责 |", "|---|---|---|"]
+    for entry in validation.get("responsibilities") or []:
+        rows.append(f"| {_cell(entry.get('department', ''))} | {_cell(entry.get('person', '') or EMPTY)} | {_cell(entry.get('duties', ''))} |")
+    parts.append(f"# {ART76_ELEMENTS['responsibilities']}\n\n" + "\n".join(rows))
+    for key in ("environment", "method", "sampling"):
+        parts.append(f"# {ART76_ELEMENTS[key]}\n\n{validation.get(key, '')}")
+    criteria = "\n".join(f"{i}. {c}" for i, c in enumerate(validation.get("acceptance_criteria") or [], start=1))
+    parts.append(f"# {ART76_ELEMENTS['acceptance_criteria']}\n\n{criteria}")
+    return "\n\n".join(parts) + "\n\n"
+
+
+def render_document(
+    ws: Workspace,
+    doc: Document,
+    problems: Problems,
+    controls: Controls,
+    toc_pages: list[int] | None = None,
+) -> Rendered:
+    """Render one document to docx bytes; Markdown problems (unknown citation, missing image) are recorded."""
+    tpl = Template(str(template_path(ws, doc.kind)))
+    body = tpl.new_subdoc()
+    image_dir = doc.source.parent
+    markdown, source, offset = doc.body, doc.body_source, doc.body_line_offset
+    if doc.kind == "validation_protocol" and isinstance(doc.validation, dict):
+        render_markdown(validation_markdown(doc.validation), body, resolve_citation=controls.citations.__getitem__, image_dir=image_dir,
+                        source=doc.source_display, problems=problems, line_offset=doc.validation.line)
+        # body sections continue the protocol's numbering after the Art. 76 sections
+        markdown = doc.body
+    render_markdown(markdown, body, resolve_citation=controls.citations.__getitem__, image_dir=image_dir, source=source,
+                    problems=problems, line_offset=offset)
+    fonts = document_fonts(ws, doc.kind)
+    context = {
+        "fonts": {"body": fonts.faces.body, "heading": fonts.faces.heading},
+        "company": {"name": ws.config.company_name, "address": ws.config.company_address},
+        "doc": {
+            "title": doc.title,
+            "number": doc.number,
+            "revision": doc.revision,
+            "effective": controls.effective.isoformat() if controls.effective else EMPTY,
+            "department": doc.department or EMPTY,
+            "kind_label": doc.kind_label,
+            "control_mark": controls.mark,
+            "watermark": controls.watermark,
+        },
+        "prepared": _signoff(controls.prepared),
+        "reviewed": _signoff(controls.reviewed),
+        "approved": _signoff(controls.approved),
+        "history": [_history_row(row) for row in controls.history],
+        "body": body,
+    }
+    headings: list[Heading] = []
+    if doc.kind == "quality_manual":
+        headings = body_headings(body)
+        toc = tpl.new_subdoc()
+        fill_toc(toc, headings, toc_pages)
+        context["toc"] = toc
+    if doc.kind == "record_form" and isinstance(doc.form, dict):
+        form = tpl.new_subdoc()
+        fill_form(form, [str(x) for x in doc.form.get("header_fields") or []], [str(x) for x in doc.form.get("columns") or []],
+                  int(doc.form.get("rows") or 1), [str(x) for x in doc.form.get("footer_fields") or []])
+        context["form"] = form
+    tpl.render_autoescaped(context)
+    props = CoreProperties(title=doc.title, subject=f"{doc.number} {doc.revision}",
+                           creator=doc.prepared_by.name if doc.prepared_by else ws.config.company_name,
+                           keywords=doc.kind_label, when=document_timestamp(controls.effective))
+    return Rendered(docx_bytes(tpl.docx, props, fonts), headings)

@@ -1,0 +1,362 @@
+"""Builds the default docxtpl templates in `dossier/word/templates/` (run `python -m dossier.word.templatekit`).
+
+Each template is an ordinary Word file with Jinja tags: header and footer carry company,
+title, number, revision, effective date, page X of Y and the control mark; the body holds
+the approval block (编制/审核/批准), the revision history (修订记录) and `{{p body }}`.
+Users may edit the generated files in Word or replace them per workspace (`templates/`).
+
+Tables use a fixed layout with explicit `w:tblGrid` column widths (LibreOffice ignores cell
+widths alone). The page header's 文件名称 cell is set in 9 pt and its row is exactly two lines
+high, so a long title never pushes the body down: about 22 CJK characters fit on one line,
+titles over ~40 characters wrap to the second line and anything beyond two lines is clipped.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from dossier.word.document import docx_bytes
+from dossier.word.fields import add_field
+from dossier.util.atomic import write_bytes
+
+DEFAULT_DIR = Path(__file__).resolve().parent / "templates"
+TEXT_WIDTH_CM = 16.5  # A4 portrait, 2.5 cm + 2.0 cm side margins
+HEADER_WIDTHS = [2.2, 7.6, 2.2, 4.5]  # 文件名称 | title | 文件编号 | number
+HEADER_TITLE_PT = 9.0
+HEADER_TITLE_ROW_CM = 1.0  # exactly two lines of 9 pt CJK text
+HISTORY_WIDTHS = [1.2, 2.4, 5.4, 4.3, 1.6, 1.6]  # 版本 生效日期 修订内容 修订原因 编制 批准
+KINDS = ("quality_manual", "procedure", "work_instruction", "record_form", "validation_protocol")
+
+
+def _styles(doc: DocxDocument) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.3
+    sizes = {"Heading 1": 15, "Heading 2": 13, "Heading 3": 12, "Heading 4": 11, "Title": 20}
+    for name, size in sizes.items():
+        style = styles[name]
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.paragraph_format.space_before = Pt(10 if name != "Title" else 0)
+        style.paragraph_format.space_after = Pt(6)
+    styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title_rpr = styles["Title"].element.get_or_add_rPr()
+    for border in title_rpr.findall(qn("w:pBdr")):
+        title_rpr.remove(border)
+    title_ppr = styles["Title"].element.get_or_add_pPr()
+    for border in title_ppr.findall(qn("w:pBdr")):
+        title_ppr.remove(border)
+    for level in (1, 2, 3):
+        name = f"TOC {level}"
+        style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, 1)
+        style.base_style = styles["Normal"]
+        style.paragraph_format.left_indent = Cm(0.75 * (level - 1))
+        style.paragraph_format.space_after = Pt(2)
+        style.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    label = styles.add_style("Block Label", 1)
+    label.base_style = styles["Normal"]
+    label.font.bold = True
+    label.font.size = Pt(12)
+    label.paragraph_format.space_before = Pt(12)
+    label.paragraph_format.keep_with_next = True
+    _drop_table_styles(doc)
+
+
+def _drop_table_styles(doc: DocxDocument) -> None:
+    """Keep only the table styles a template uses (Table Grid, the default): python-docx's stock
+    template brings a hundred more, 95% of styles.xml, which every render would parse again."""
+    styles = doc.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "table" and style.get(qn("w:default")) != "1" and style.name_val != "Table Grid":
+            styles.remove(style)
+
+
+def _page(doc: DocxDocument, landscape: bool = False) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Cm(29.7), Cm(21)) if landscape else (Cm(21), Cm(29.7))
+    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+    section.left_margin, section.right_margin = Cm(2.5), Cm(2.0)
+    section.header_distance, section.footer_distance = Cm(1.0), Cm(1.0)
+
+
+def _cell_text(cell, text: str, bold: bool = False, center: bool = True, size: float | None = None) -> Paragraph:
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
+    paragraph.paragraph_format.space_after = Pt(0)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    run = paragraph.add_run(text)
+    run.bold = bold
+    if size:
+        run.font.size = Pt(size)
+    return paragraph
+
+
+def set_column_widths(table: Table, widths_cm: list[float]) -> None:
+    """Fix a table's column widths so Word and LibreOffice both honour them.
+
+    Sets a fixed layout, the table width, the `w:tblGrid` columns and every cell's width
+    (a merged cell gets the sum of the columns it spans).
+    """
+    table.autofit = False  # w:tblLayout w:type="fixed"
+    twips = [round(Cm(width).twips) for width in widths_cm]
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(twips)))
+    grid = table._tbl.tblGrid
+    for col in list(grid):
+        grid.remove(col)
+    for width in twips:
+        col = OxmlElement("w:gridCol")
+        col.set(qn("w:w"), str(width))
+        grid.append(col)
+    for tr in table._tbl.tr_lst:
+        start = 0
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            tc.get_or_add_tcPr().get_or_add_tcW().set(qn("w:type"), "dxa")
+            tc.tcPr.tcW.set(qn("w:w"), str(sum(twips[start:start + span])))
+            start += span
+
+
+def _grid(table: Table, widths_cm: list[float]) -> None:
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    set_column_widths(table, widths_cm)
+
+
+def _header(doc: DocxDocument) -> None:
+    header = doc.sections[0].header
+    table = header.add_table(3, 4, Cm(TEXT_WIDTH_CM))
+    company = table.cell(0, 0).merge(table.cell(0, 3))
+    _grid(table, HEADER_WIDTHS)
+    _cell_text(company, "{{ company.name }}", bold=True, size=12)
+    labels = [("文件名称", "{{ doc.title }}", "文件编号", "{{ doc.number }}"),
+              ("版本", "{{ doc.revision }}", "生效日期", "{{ doc.effective }}")]
+    for row, values in enumerate(labels, start=1):
+        for col, text in enumerate(values):
+            title = (row, col) == (1, 1)
+            paragraph = _cell_text(table.cell(row, col), text, bold=col % 2 == 0, size=HEADER_TITLE_PT if title else 9.5)
+            paragraph.paragraph_format.line_spacing = 1.0
+    for index, row in enumerate(table.rows):
+        row.height = Cm(HEADER_TITLE_ROW_CM if index == 1 else 0.6)
+        row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY if index == 1 else WD_ROW_HEIGHT_RULE.AT_LEAST
+    header.paragraphs[0].paragraph_format.space_after = Pt(0)
+
+
+WATERMARK_VML = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"><w:pict>'
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" path="m@7,l@8,m@5,21600l@6,21600e">'
+    '<v:formulas><v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/>'
+    '<v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/><v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/>'
+    '<v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/>'
+    '<v:f eqn="mid @6 @7"/><v:f eqn="sum @6 0 @5"/></v:formulas>'
+    '<v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+    '<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:360pt;height:180pt;rotation:315;z-index:-251654144;'
+    'mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;'
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#d0d0d0" stroked="f"><v:fill opacity=".5"/>'
+    '<v:textpath style="font-family:&quot;{{ fonts.heading }}&quot;;font-size:1pt" string="{{ doc.watermark }}"/>'
+    '</v:shape></w:pict></w:r>'
+)
+
+
+def _watermark(doc: DocxDocument) -> None:
+    """A Word-style diagonal watermark (草稿/作废) on every page, only when doc.watermark is set."""
+    paragraph = doc.sections[0].header.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.add_run("{%r if doc.watermark %}")
+    paragraph._p.append(etree.fromstring(WATERMARK_VML))
+    paragraph.add_run("{%r endif %}")
+
+
+def _footer(doc: DocxDocument) -> None:
+    footer = doc.sections[0].footer
+    paragraph = footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("第 ")
+    add_field(paragraph, "PAGE", "1")
+    paragraph.add_run(" 页 共 ")
+    add_field(paragraph, "NUMPAGES", "1")
+    paragraph.add_run(" 页")
+    mark = footer.add_paragraph()
+    mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = mark.add_run("{{ doc.control_mark }}")
+    run.bold = True
+
+
+def _approval_block(doc: DocxDocument) -> None:
+    table = doc.add_table(3, 4)
+    _grid(table, [3.0, 4.5, 4.5, 4.5])
+    heads = ("", "编制", "审核", "批准")
+    for col, text in enumerate(heads):
+        _cell_text(table.cell(0, col), text, bold=True)
+    _cell_text(table.cell(1, 0), "签名", bold=True)
+    _cell_text(table.cell(2, 0), "日期", bold=True)
+    for col, who in enumerate(("prepared", "reviewed", "approved"), start=1):
+        _cell_text(table.cell(1, col), "{{ %s.name }}" % who)
+        _cell_text(table.cell(2, col), "{{ %s.date }}" % who)
+    for row in table.rows:
+        row.height = Cm(0.9)
+
+
+def _history(doc: DocxDocument) -> None:
+    doc.add_paragraph("修订记录", style="Block Label")
+    table = doc.add_table(3, 6)
+    _grid(table, HISTORY_WIDTHS)
+    for col, text in enumerate(("版本", "生效日期", "修订内容", "修订原因", "编制", "批准")):
+        _cell_text(table.cell(0, col), text, bold=True)
+    _repeat_header(table)
+    _cell_text(table.cell(1, 0), "{%tr for h in history %}")
+    for col, key in enumerate(("revision", "effective", "change", "reason", "prepared", "approved")):
+        _cell_text(table.cell(2, col), "{{ h.%s }}" % key, center=key not in ("change", "reason"), size=10)
+    # the row holding `{%tr endfor %}` must be its own row after the repeated one
+    end = table.add_row()
+    _cell_text(end.cells[0], "{%tr endfor %}")
+    keep_rows_whole(table)
+
+
+def keep_rows_whole(table: Table) -> None:
+    """Mark every row `w:cantSplit`: a row never breaks across pages."""
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        if tr_pr.find(qn("w:cantSplit")) is None:
+            tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def _repeat_header(table: Table) -> None:
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:tblHeader"))  # on by default: ST_OnOff needs no value
+
+
+def _title_block(doc: DocxDocument) -> None:
+    doc.add_paragraph("{{ doc.title }}", style="Title")
+    meta = doc.add_paragraph("{{ doc.kind_label }}　文件编号：{{ doc.number }}　版本：{{ doc.revision }}　归口部门：{{ doc.department }}")
+    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _page_break(doc: DocxDocument) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _body_placeholder(doc: DocxDocument, name: str = "body") -> None:
+    doc.add_paragraph("{{p %s }}" % name)
+
+
+def _cover(doc: DocxDocument) -> None:
+    for _ in range(5):
+        doc.add_paragraph()
+    company = doc.add_paragraph("{{ company.name }}", style="Title")
+    company.paragraph_format.space_after = Pt(30)
+    big = doc.add_paragraph("{{ doc.title }}", style="Title")
+    big.runs[0].font.size = Pt(30)
+    for _ in range(4):
+        doc.add_paragraph()
+    table = doc.add_table(5, 2)
+    _grid(table, [4.0, 7.0])
+    rows = [("文件编号", "{{ doc.number }}"), ("版本", "{{ doc.revision }}"), ("生效日期", "{{ doc.effective }}"),
+            ("受控状态", "{{ doc.control_mark }}"), ("发放编号", "")]
+    for index, (label, value) in enumerate(rows):
+        _cell_text(table.cell(index, 0), label, bold=True)
+        _cell_text(table.cell(index, 1), value)
+        table.rows[index].height = Cm(0.9)
+    _page_break(doc)
+
+
+def base_document(landscape: bool = False) -> DocxDocument:
+    """An empty A4 document with the house styles and a 第X页 共Y页 footer (for generated lists)."""
+    doc = Document()
+    _page(doc, landscape)
+    _styles(doc)
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("第 ")
+    add_field(footer, "PAGE", "1")
+    footer.add_run(" 页 共 ")
+    add_field(footer, "NUMPAGES", "1")
+    footer.add_run(" 页")
+    return doc
+
+
+def grid_table(doc: DocxDocument, header: list[str], rows: list[list[str]], widths_cm: list[float]) -> Table:
+    """A bordered table with a bold header row repeated on every page."""
+    table = doc.add_table(len(rows) + 1, len(header))
+    _grid(table, widths_cm)
+    for col, text in enumerate(header):
+        _cell_text(table.cell(0, col), text, bold=True, size=10)
+    _repeat_header(table)
+    for r, values in enumerate(rows, start=1):
+        for col, text in enumerate(values):
+            _cell_text(table.cell(r, col), text, size=10)
+    keep_rows_whole(table)
+    return table
+
+
+def build_template(kind: str) -> DocxDocument:
+    """The default template for one document kind."""
+    doc = Document()
+    _page(doc)
+    _styles(doc)
+    _header(doc)
+    _watermark(doc)
+    _footer(doc)
+    # python-docx's default body starts with no paragraph; keep the first block the title
+    if kind == "quality_manual":
+        _cover(doc)
+        doc.add_paragraph("审批", style="Block Label")
+        _approval_block(doc)
+        _history(doc)
+        _page_break(doc)
+        doc.add_paragraph("目　录", style="Title")
+        _body_placeholder(doc, "toc")
+        _page_break(doc)
+        _body_placeholder(doc)
+        return doc
+    _title_block(doc)
+    if kind == "record_form":
+        _body_placeholder(doc, "form")
+        _body_placeholder(doc)
+        _page_break(doc)
+        doc.add_paragraph("表单审批", style="Block Label")
+        _approval_block(doc)
+        _history(doc)
+        return doc
+    _approval_block(doc)
+    _history(doc)
+    _page_break(doc)
+    _body_placeholder(doc)
+    return doc
+
+
+def write_templates(directory: Path = DEFAULT_DIR) -> list[Path]:
+    """(Re)generate every default template into `directory`, byte-reproducibly."""
+    written = []
+    for kind in KINDS:
+        path = directory / f"{kind}.docx"
+        write_bytes(path, docx_bytes(build_template(kind), lean=False))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in write_templates(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DIR):
+        print(written_path)
