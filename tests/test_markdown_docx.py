@@ -18,7 +18,9 @@ from docx.shared import Emu
 from docxtpl import DocxTemplate
 
 from dossier.errors import Problems
-from dossier.word.markdown import CODE_FONT, INDENT, render_markdown
+from dossier.word.body import render_markdown
+from dossier.word.body.numbering import INDENT
+from dossier.word.body.runs import CODE_FONT
 from dossier.validate import citations
 
 CITED = {"QP-04": "《文件控制程序》QP-04 B版", "QP-05": "《记录控制程序》QP-05 A版"}

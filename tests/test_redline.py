@@ -19,9 +19,9 @@ from lxml import etree
 from dossier.word.document import docx_bytes
 from dossier.word.package import CoreProperties
 from dossier.errors import Problems
-from dossier.word.markdown import render_markdown
+from dossier.word.body import render_markdown
 from dossier.redline import redline, split_tokens
-from dossier.pipeline.render import PACKAGE_TEMPLATES
+from dossier.word.templates import PACKAGE_TEMPLATES
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 LONG = "操作人员进入洁净区前按规定更衣，洗手后用百分之七十五乙醇溶液消毒双手，经缓冲间进入操作间，并在进入记录上签名。"

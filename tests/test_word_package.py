@@ -145,7 +145,7 @@ def test_workspace_fonts_override_the_default_faces(tmp_path: Path) -> None:
 
 
 def test_a_template_keeps_its_own_fonts_unless_the_workspace_sets_them(tmp_path: Path) -> None:
-    from dossier.pipeline.render import PACKAGE_TEMPLATES
+    from dossier.word.templates import PACKAGE_TEMPLATES
 
     root = copy_workspace(tmp_path / "ws")
     template = Document(str(PACKAGE_TEMPLATES / "procedure.docx"))

@@ -19,13 +19,14 @@ from dossier.pipeline.build import check_released_unchanged, load_checked, produ
 from dossier.pipeline.cache import BuildCache
 from dossier.pipeline.sign import sign_pdfs
 from dossier.control.controls import PendingRelease, document_controls, ledger_of
-from dossier.pipeline.digest import inputs_digest
+from dossier.control.digest import inputs_digest
 from dossier.errors import Problems, UsageError
 from dossier.control.ledger import LedgerEntry, format_timestamp
 from dossier.workspace.load import load_workspace
 from dossier.workspace.model import Document, Workspace
 from dossier.workspace.revisions import scheme
-from dossier.validate import cited_ids, validate_workspace
+from dossier.markdown.queries import cited_ids
+from dossier.validate import validate_workspace
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dossier.control.ledger import Ledger, LedgerEntry
 from dossier.control.lifecycle import (DraftChange, HistoryRow, Policy, State, document_status, entry_date, history_rows,
                                recorded_date)
 from dossier.workspace.model import Document, Signoff, Workspace
-from dossier.validate import cited_ids
+from dossier.markdown.queries import cited_ids
 
 MARKS = {
     State.DRAFT: ("草稿", "草稿"),

@@ -6,11 +6,11 @@ from datetime import date
 from typing import Any
 
 from dossier.control.controls import ledger_of, policy_of
-from dossier.pipeline.digest import inputs_digest
+from dossier.control.digest import inputs_digest
 from dossier.control.ledger import LedgerEntry
 from dossier.control.lifecycle import document_status, recorded_date
 from dossier.workspace.model import Document, Workspace
-from dossier.validate import cited_ids
+from dossier.markdown.queries import cited_ids
 
 
 def where_used(ws: Workspace, doc_id: str) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from dossier.util.atomic import write_bytes, write_text
 from dossier.pipeline.cache import BuildCache, build_key, products_key
 from dossier.control.controls import Controls, document_controls, ledger_of
-from dossier.pipeline.digest import inputs_digest
+from dossier.control.digest import inputs_digest
 from dossier.control.ledger import LedgerEntry
 from dossier.workspace.revisions import scheme
 from dossier.convert import configured_converters, convert_batch

@@ -26,7 +26,7 @@ from typing import Any
 from dossier import __version__
 from dossier.util.atomic import write_text
 from dossier.control.controls import Controls
-from dossier.pipeline.digest import inputs_digest
+from dossier.control.digest import inputs_digest
 from dossier.workspace.model import Document, Workspace
 
 CACHE_FILE = Path(".cache") / "state.json"

@@ -12,7 +12,8 @@ from dossier.word.document import docx_bytes
 from dossier.errors import Problems
 from dossier.control.controls import Controls
 from dossier.control.lifecycle import HistoryRow
-from dossier.word.markdown import render_markdown
+from dossier.word.body import render_markdown
+from dossier.word.templates import template_path
 from dossier.workspace.model import Document, Signoff, Workspace
 from dossier.word.recordform import fill_form
 from dossier.word.templating import Template
@@ -21,7 +22,6 @@ from dossier.validate import ART76_ELEMENTS
 from dossier.fonts import default_fonts, word_name
 from dossier.word.package import CoreProperties, Fonts
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "word" / "templates"
 EMPTY = "—"
 
 
@@ -31,12 +31,6 @@ class Rendered:
 
     data: bytes
     headings: list[Heading]
-
-
-def template_path(ws: Workspace, kind: str) -> Path:
-    """The workspace's own template for `kind` if present, else the default one."""
-    own = ws.root / ws.config.templates_dir / f"{kind}.docx"
-    return own if own.is_file() else PACKAGE_TEMPLATES / f"{kind}.docx"
 
 
 def document_fonts(ws: Workspace, kind: str) -> Fonts:

@@ -60,7 +60,7 @@ from dossier.control.lifecycle import recorded_date
 from dossier.workspace.load import load_workspace
 from dossier.workspace.model import KIND_LABELS, Workspace
 from dossier.redline import BlockChange, Redline, redline, split_tokens
-from dossier.pipeline.render import template_path
+from dossier.word.templates import template_path
 from dossier.validate import ART76_ELEMENTS
 from dossier.workspace.yamlsrc import load_yaml_text
 

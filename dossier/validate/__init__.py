@@ -10,9 +10,8 @@ import re
 
 from dossier.errors import Problems
 from dossier.workspace.fields import FieldReader
-from dossier.word.markdown import citations as markdown_citations
-from dossier.word.markdown import images as markdown_images
-from dossier.word.markdown import is_relative_name
+from dossier.markdown import citations, images as markdown_images, is_relative_name
+from dossier.markdown.queries import cited_ids
 from dossier.workspace.model import Document, Workspace
 from dossier.workspace.revisions import scheme
 from dossier.workspace.yamlsrc import SourceMap
@@ -29,31 +28,6 @@ ART76_ELEMENTS = {
 VALIDATION_FIELDS = set(ART76_ELEMENTS) | {"purpose"}
 FORM_FIELDS = {"header_fields", "columns", "rows", "footer_fields"}
 MAX_FORM_ROWS = 60
-
-
-_CITATION = re.compile(r"\[\[[ \t]*([A-Za-z0-9][A-Za-z0-9_.\-/]*)[ \t]*\]\]")
-_MAY_HOLD_CODE = re.compile(r"`|~~~|^(?: {4}|\t)", re.M)
-
-
-def citations(text: str) -> list[tuple[int, str]]:
-    """(0-based line, cited id) of every [[ID]] the renderer resolves (none in code spans or blocks).
-
-    Text without anything that could be code takes a plain scan (the common case, and ~50x
-    faster); otherwise the renderer's own parser decides.
-    """
-    if "[[" not in text:
-        return []
-    if _MAY_HOLD_CODE.search(text):
-        return markdown_citations(text)
-    return [(number, match.group(1)) for number, line in enumerate(text.splitlines()) for match in _CITATION.finditer(line)]
-
-
-def cited_ids(doc: Document) -> set[str]:
-    """Every document id `doc` cites with [[ID]] (body and validation fields)."""
-    texts = [doc.body]
-    if isinstance(doc.validation, dict):
-        texts.extend(v for v in doc.validation.values() if isinstance(v, str))
-    return {cited for text in texts for _, cited in citations(text)}
 
 
 def _check_citations(ws: Workspace, doc: Document, problems: Problems) -> None:
@@ -133,7 +107,7 @@ def _check_images(doc: Document, problems: Problems) -> None:
     """Every image the body embeds exists and is a picture Word can hold (images in code are text)."""
     from docx.image.image import Image
 
-    for number, target in markdown_images(doc.body) if "![" in doc.body else []:
+    for number, target in markdown_images(doc.body):
         where = (doc.body_source, doc.body_line_offset + number + 1, "body")
         if not is_relative_name(target):
             problems.add(*where, f"image {target or '(empty)'}: only files next to the document can be embedded "
@@ -165,7 +139,7 @@ def validate_templates(ws: Workspace, problems: Problems) -> None:
     from jinja2 import TemplateSyntaxError
     from docxtpl import DocxTemplate
 
-    from dossier.pipeline.render import template_path
+    from dossier.word.templates import template_path
 
     for kind in sorted({doc.kind for doc in ws.documents.values() if doc.kind}):
         path = template_path(ws, kind)
@@ -220,6 +194,21 @@ def validate_workspace(ws: Workspace, problems: Problems) -> None:
             validate_document(ws, doc, problems)
     validate_templates(ws, problems)
     validate_fonts(ws, problems)
+    validate_converters(ws, problems)
+
+
+def validate_converters(ws: Workspace, problems: Problems) -> None:
+    """Every `converter:` URL of dossier.yaml names a converter dossier can talk to."""
+    from dossier.convert.remote import parse_endpoint
+    from dossier.errors import UsageError
+
+    raw = ws.config.raw if isinstance(ws.config.raw, SourceMap) else None
+    for url in ws.config.converters:
+        try:
+            parse_endpoint(url)
+        except UsageError as exc:
+            problems.add(raw.path if raw is not None else "dossier.yaml", raw.line_of("converter") if raw is not None else None,
+                         "converter", str(exc).removeprefix("error: "))
 
 
 def validate_fonts(ws: Workspace, problems: Problems) -> None:

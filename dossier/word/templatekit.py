@@ -29,10 +29,11 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from dossier.word.document import docx_bytes
+from dossier.word.templates import PACKAGE_TEMPLATES
 from dossier.word.fields import add_field
 from dossier.util.atomic import write_bytes
 
-DEFAULT_DIR = Path(__file__).resolve().parent / "templates"
+DEFAULT_DIR = PACKAGE_TEMPLATES
 TEXT_WIDTH_CM = 16.5  # A4 portrait, 2.5 cm + 2.0 cm side margins
 HEADER_WIDTHS = [2.2, 7.6, 2.2, 4.5]  # 文件名称 | title | 文件编号 | number
 HEADER_TITLE_PT = 9.0

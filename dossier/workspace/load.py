@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 from dossier.errors import Problems, UsageError
-from dossier.convert.remote import parse_endpoint
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.revisions import DEFAULT_SCHEME, SCHEME_NAMES
 from dossier.workspace.model import DEFAULT_NUMBERING, KIND_LABELS, Config, Document, Signoff, Workspace
@@ -99,12 +98,7 @@ def load_config(root: Path, problems: Problems) -> Config:
     urls = [converter] if isinstance(converter, str) else converter if isinstance(converter, list) else []
     if converter is not None and not urls:
         top.fail("converter", "expected a server URL or a list of them (unoserver://HOST:PORT, gotenberg+http://HOST:PORT)")
-    for url in urls:
-        try:
-            parse_endpoint(str(url))
-            config.converters.append(str(url))
-        except UsageError as exc:
-            top.fail("converter", str(exc).removeprefix("error: "))
+    config.converters = [str(url) for url in urls]  # their form is checked by validate (it knows the converters)
     paths = top.child("paths")
     if paths is not None:
         paths.unknown({"content", "templates", "build", "releases", "ledger"})

@@ -98,6 +98,11 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
 
 
+def strip_illegal_xml(text: str) -> str:
+    """`text` without the characters XML cannot hold (report them first: `illegal_xml_chars`)."""
+    return _XML_ILLEGAL.sub("", text)
+
+
 def illegal_xml_chars(text: str) -> list[tuple[int, str]]:
     """(line, character repr) of every character XML cannot hold in `text`."""
     found = []

@@ -4,31 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
-from urllib.parse import unquote
 
-from dossier.word.markdown import images as markdown_images
+from dossier.markdown import image_names
 from dossier.workspace.model import Document, Workspace
-from dossier.pipeline.render import template_path
-
-# an image in its plain form: no brackets in the alt text, no title, no escapes, entities or parentheses in the name
-_PLAIN_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\(\s*(?:<([^<>\n\\&]+)>|([^()\s<>\\&]+))\s*\)")
-
-
-def image_names(body: str) -> list[str]:
-    """The image files a Markdown body embeds, as the renderer resolves them.
-
-    When every `![` opens an image in its plain form, a regex reads them (fast: no-op builds
-    digest every document); otherwise the renderer's own parser decides.
-    """
-    if "![" not in body:
-        return []
-    plain = _PLAIN_IMAGE.findall(body)
-    if len(plain) == body.count("!["):
-        return [unquote(bracketed or bare) for bracketed, bare in plain]
-    return [name for _, name in markdown_images(body)]
-
+from dossier.word.templates import template_path
 
 def referenced_files(ws: Workspace, doc: Document) -> list[Path]:
     """The YAML, the Markdown body file, the template and every existing image the body embeds."""
