@@ -81,7 +81,8 @@ def canonical_type1_ids(writer: PdfWriter) -> None:
     clear-text header and in the encrypted Private dictionary, so the same document converted
     alone, tenth in a batch, or by a warm unoserver would otherwise differ in its font bytes.
     Even the order of those numbers among one document's fonts varies between runs, while the
-    fonts' object order does not.
+    fonts' object order does not. Every font stream is re-encoded, so its bytes never depend on
+    whether LibreOffice happened to use the canonical number (the first document of a process).
     """
     fonts = []
     for obj in writer._objects:
@@ -90,9 +91,9 @@ def canonical_type1_ids(writer: PdfWriter) -> None:
             match = _UNIQUE_ID.search(data[: int(obj["/Length1"])])
             if match:
                 fonts.append((int(match.group(1)), obj, data))
-    for index, (old, obj, data) in enumerate(fonts):
-        if old == FIRST_UNIQUE_ID + index:
-            continue
+    for index, (_old, obj, data) in enumerate(fonts):
+        # rewritten even when the number is already right: the stream is then compressed by pypdf,
+        # as every renumbered one is, never left as LibreOffice compressed it
         new = b"/UniqueID %d" % (FIRST_UNIQUE_ID + index)
         clear_len, crypt_len = int(obj["/Length1"]), int(obj["/Length2"])
         clear = _UNIQUE_ID.sub(new, data[:clear_len], count=1)

@@ -1,0 +1,54 @@
+"""Load and validate steps: the one way every command opens a workspace.
+
+`load_checked` reads dossier.yaml and every document, runs every rule of `dossier.validate`,
+checks the signing profiles and the disinfectant products, and (unless told not to) that no
+released revision was edited; all problems of all files are raised together (InputErrors).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dossier.control.controls import ledger_of
+from dossier.control.integrity import check_released_unchanged
+from dossier.disinfectant.workspace import load_products
+from dossier.errors import InputErrors, Problems, UsageError
+from dossier.signing.profiles import load_profiles
+from dossier.validate import validate_workspace
+from dossier.workspace.load import load_workspace
+from dossier.workspace.model import Document, Workspace
+
+
+def load_checked(root: Path, released_unchanged: bool = True, settings: bool = True) -> Workspace:
+    """The workspace at `root`, loaded and validated (see module docstring).
+
+    `released_unchanged=False` leaves out the check that released revisions were not edited
+    (status reports it as a flag; revise is how an edit is legitimised); `settings=False` leaves
+    out signing profiles and disinfectant products (commands that use neither).
+    """
+    problems = Problems()
+    ws = load_workspace(root, problems)
+    validate_workspace(ws, problems)
+    if settings:
+        check_settings(ws, problems)
+    if released_unchanged and not problems:
+        check_released_unchanged(ws, ledger_of(ws).entries(), problems)
+    problems.raise_if_any()
+    return ws
+
+
+def check_settings(ws: Workspace, problems: Problems) -> None:
+    """Problems of the signing profiles and of the disinfectant products, reported with the rest."""
+    load_profiles(ws.config.raw, problems, ws.root)
+    try:
+        load_products(ws.root)
+    except InputErrors as exc:
+        problems.items.extend(exc.problems)
+
+
+def select(ws: Workspace, only: tuple[str, ...] | list[str]) -> list[Document]:
+    """The documents to build: all, or those named with --only (unknown ids are a usage error)."""
+    unknown = [doc_id for doc_id in only if doc_id not in ws.documents]
+    if unknown:
+        raise UsageError("\n".join(ws.no_such_document(doc_id, "--only") for doc_id in unknown))
+    return [ws.documents[d] for d in sorted(set(only))] if only else list(ws.documents.values())
