@@ -18,7 +18,8 @@ from pypdf import PdfReader
 
 from dossier.cli import cli
 from dossier.disinfectant import forms
-from dossier.disinfectant.build import build_disinfectant_products
+from dossier.disinfectant.workspace import load_products
+from dossier.pipeline.filings import build_filings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "content" / "disinfectant"
 SKIN, DEVICE, INCOMPLETE = "skin-ethanol", "plasma-air-device", "skin-ethanol-no-ph"
@@ -45,7 +46,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def built(workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("out")
-    written = build_disinfectant_products(workspace, out)
+    written = build_filings(load_products(workspace), out)
     return {p.name: p for p in written}
 
 
@@ -225,7 +226,7 @@ def test_seal_on_every_page_and_cross_page_seal(built: dict[str, Path], slug: st
 def test_builds_are_byte_reproducible(workspace: Path, built: dict[str, Path], tmp_path: Path) -> None:
     # LibreOffice's PDF of a document depends on what the same process converted before it, so
     # the same workspace (same batch) is rebuilt, not a single product.
-    again = build_disinfectant_products(workspace, tmp_path)
+    again = build_filings(load_products(workspace), tmp_path)
     assert len(again) == len(built)
     for path in again:
         assert path.read_bytes() == built[path.name].read_bytes(), path.name

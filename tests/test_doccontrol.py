@@ -96,7 +96,7 @@ def test_draft_is_watermarked_and_marked(walked: dict) -> None:
 
 def test_superseded_revision_renders_void(walked: dict, tmp_path: Path) -> None:
     """Rendering revision A again (from its archived sources) marks it 作废."""
-    from dossier.pipeline.build import load_checked
+    from dossier.pipeline.load import load_checked
     from dossier.control.controls import document_controls, ledger_of
     from dossier.control.lifecycle import State
     from datetime import date

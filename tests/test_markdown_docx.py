@@ -21,7 +21,7 @@ from dossier.errors import Problems
 from dossier.word.body import render_markdown
 from dossier.word.body.numbering import INDENT
 from dossier.word.body.runs import CODE_FONT
-from dossier.validate import citations
+from dossier.markdown import citations
 
 CITED = {"QP-04": "《文件控制程序》QP-04 B版", "QP-05": "《记录控制程序》QP-05 A版"}
 

@@ -15,7 +15,10 @@ from pathlib import Path
 
 from dossier.control.archive import archive_outputs, release_dir
 from dossier.util.atomic import write_bytes, write_text
-from dossier.pipeline.build import check_released_unchanged, load_checked, produce, write_manifest, write_outputs
+from dossier.control.integrity import check_released_unchanged
+from dossier.pipeline.documents import produce
+from dossier.pipeline.load import load_checked
+from dossier.pipeline.record import document_outputs, write_manifest, write_outputs
 from dossier.pipeline.cache import BuildCache
 from dossier.pipeline.sign import sign_pdfs
 from dossier.control.controls import PendingRelease, document_controls, ledger_of
@@ -191,7 +194,7 @@ def _record_release(ws: Workspace, doc: Document, approved_by: str, reason: str,
             _remove_archive(archive)
         undo()
         raise
-    write_outputs(ws, {doc.id: outputs})
+    write_outputs(ws, document_outputs({doc.id: outputs}))
     write_manifest(ws, BuildCache(ws.config.build_path))
     return ReleaseResult(entry, archive)
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 
 from dossier import __version__
-from dossier.pipeline.build import FORMATS, build, load_checked
+from dossier.pipeline.build import FORMATS, build
+from dossier.pipeline.load import load_checked
 from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError
 from dossier.workspace.load import load_workspace
 from dossier.workspace.model import Workspace

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from dossier.disinfectant.build import build_products
+from dossier.pipeline.filings import build_filings
 from dossier.disinfectant.evaluation import evaluate
 from dossier.disinfectant.requirements import make_selection, plan_tests
 from dossier.disinfectant.ruleset import DEFAULT_RULE_SET, load_rule_set
@@ -116,7 +116,7 @@ def build_command(products: tuple[Path, ...], out_dir: Path) -> None:
     Without arguments, builds every product under content/disinfectant/.
     """
     loaded = _products(products)
-    written = build_products(loaded, out_dir)
+    written = build_filings(loaded, out_dir)
     for path in written:
         click.echo(str(path))
     for product in loaded:

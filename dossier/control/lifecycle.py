@@ -17,9 +17,8 @@ from enum import StrEnum
 from typing import Any
 
 from dossier.control.ledger import LedgerEntry
+from dossier.workspace.kinds import DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS
 
-DEFAULT_REVIEW_MONTHS = 24
-DEFAULT_RETENTION_YEARS = 10
 
 
 class State(StrEnum):

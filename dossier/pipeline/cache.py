@@ -31,7 +31,7 @@ from dossier.workspace.model import Document, Workspace
 
 CACHE_FILE = Path(".cache") / "state.json"
 PRODUCTS = "<disinfectant>"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: filing outputs keyed by their path under the build directory
 
 
 # what else shapes the output bytes: the libraries that write docx and PDF, and LibreOffice
@@ -73,10 +73,12 @@ def build_key(ws: Workspace, doc: Document, controls: Controls, sign: tuple[str,
     return hashlib.sha256(json.dumps(material, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
 
 
-def products_key(ws: Workspace) -> str:
-    """SHA-256 over every file of the disinfectant products (content/disinfectant/)."""
+def products_key(ws: Workspace, sign: tuple[str, ...] | list[str] = ()) -> str:
+    """SHA-256 over every file of the disinfectant products (content/disinfectant/) and the signing profiles."""
     base = ws.root / ws.config.content_dir / "disinfectant"
     digest = hashlib.sha256(f"{tool_fingerprint()}\0{FORMAT_VERSION}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
+    if sign:
+        digest.update(f"sign\0{json.dumps(list(sign))}\n".encode())
     for path in sorted(p for p in base.rglob("*") if p.is_file()):
         digest.update(f"{path.relative_to(base).as_posix()}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
     return digest.hexdigest()
@@ -130,21 +132,28 @@ class BuildCache:
         """SHA-256 of an output before it was signed, when it was built signed."""
         return (self.documents.get(doc_id) or {}).get("unsigned", {}).get(suffix)
 
-    def products_fresh(self, key: str, out_dir: Path) -> bool:
+    def products_fresh(self, key: str) -> bool:
         """True when the disinfectant filings on disk were built from inputs with `key`."""
         entry = self.documents.get(PRODUCTS)
         if not entry or entry.get("key") != key:
             return False
         for name, digest in (entry.get("outputs") or {}).items():
-            path = out_dir / name
+            path = self.build_dir / name
             if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
                 return False
         return bool(entry.get("outputs"))
 
-    def record_products(self, key: str, out_dir: Path, written: list[Path]) -> None:
-        """Remember the disinfectant filings just built."""
-        outputs = {p.relative_to(out_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in written}
-        self.documents[PRODUCTS] = {"key": key, "outputs": outputs}
+    def record_products(self, key: str, outputs: dict[str, bytes], unsigned: dict[str, str] | None = None) -> None:
+        """Remember the disinfectant filings just built ({path under the build directory: bytes}).
+
+        `unsigned` maps a signed file's path to the SHA-256 it had before signing.
+        """
+        hashes = {name: hashlib.sha256(data).hexdigest() for name, data in outputs.items()}
+        self.documents[PRODUCTS] = {"key": key, "outputs": hashes, "unsigned": unsigned or {}}
+
+    def unsigned_filing(self, name: str) -> str | None:
+        """SHA-256 of a filing file (path under the build directory) before it was signed."""
+        return (self.documents.get(PRODUCTS) or {}).get("unsigned", {}).get(name)
 
     def save(self) -> None:
         """Write the cache atomically."""

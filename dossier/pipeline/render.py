@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 
 from dossier.word.document import docx_bytes
@@ -18,7 +18,7 @@ from dossier.workspace.model import Document, Signoff, Workspace
 from dossier.word.recordform import fill_form
 from dossier.word.templating import Template
 from dossier.word.toc import Heading, body_headings, fill_toc
-from dossier.validate import ART76_ELEMENTS
+from dossier.workspace.kinds import ART76_ELEMENTS
 from dossier.fonts import default_fonts, word_name
 from dossier.word.package import CoreProperties, Fonts
 
@@ -86,27 +86,21 @@ def validation_markdown(validation: dict) -> str:
     return "\n\n".join(parts) + "\n\n"
 
 
-def render_document(
-    ws: Workspace,
-    doc: Document,
-    problems: Problems,
-    controls: Controls,
-    toc_pages: list[int] | None = None,
-) -> Rendered:
-    """Render one document to docx bytes; Markdown problems (unknown citation, missing image) are recorded."""
-    tpl = Template(str(template_path(ws, doc.kind)))
+def _body(tpl: Template, ws: Workspace, doc: Document, controls: Controls, problems: Problems):
+    """The body subdoc: a protocol's Art. 76 sections first (numbered on into the body), then the Markdown."""
     body = tpl.new_subdoc()
-    image_dir = doc.source.parent
-    markdown, source, offset = doc.body, doc.body_source, doc.body_line_offset
-    if doc.kind == "validation_protocol" and isinstance(doc.validation, dict):
-        render_markdown(validation_markdown(doc.validation), body, resolve_citation=controls.citations.__getitem__, image_dir=image_dir,
+    cite = controls.citations.__getitem__
+    if "validation" in doc.kind_info.fields and isinstance(doc.validation, dict):
+        render_markdown(validation_markdown(doc.validation), body, resolve_citation=cite, image_dir=doc.source.parent,
                         source=doc.source_display, problems=problems, line_offset=doc.validation.line)
-        # body sections continue the protocol's numbering after the Art. 76 sections
-        markdown = doc.body
-    render_markdown(markdown, body, resolve_citation=controls.citations.__getitem__, image_dir=image_dir, source=source,
-                    problems=problems, line_offset=offset)
-    fonts = document_fonts(ws, doc.kind)
-    context = {
+    render_markdown(doc.body, body, resolve_citation=cite, image_dir=doc.source.parent, source=doc.body_source,
+                    problems=problems, line_offset=doc.body_line_offset)
+    return body
+
+
+def _context(ws: Workspace, doc: Document, controls: Controls, fonts: Fonts, body) -> dict:
+    """What the template's Jinja fields read."""
+    return {
         "fonts": {"body": fonts.faces.body, "heading": fonts.faces.heading},
         "company": {"name": ws.config.company_name, "address": ws.config.company_address},
         "doc": {
@@ -125,17 +119,51 @@ def render_document(
         "history": [_history_row(row) for row in controls.history],
         "body": body,
     }
+
+
+def _toc_block(tpl: Template, doc: Document, context: dict, toc_pages: list[int] | None) -> list[Heading]:
+    headings = body_headings(context["body"])
+    toc = tpl.new_subdoc()
+    fill_toc(toc, headings, toc_pages)
+    context["toc"] = toc
+    return headings
+
+
+def _form_block(tpl: Template, doc: Document, context: dict, toc_pages: list[int] | None) -> list[Heading]:
+    form = tpl.new_subdoc()
+    layout = doc.form if isinstance(doc.form, dict) else {}
+    fill_form(form, [str(x) for x in layout.get("header_fields") or []], [str(x) for x in layout.get("columns") or []],
+              int(layout.get("rows") or 1), [str(x) for x in layout.get("footer_fields") or []])
+    context["form"] = form
+    return []
+
+
+# the extra blocks of a kind's template (DocumentKind.blocks): each fills its field and returns the TOC headings
+BLOCKS: dict[str, Callable[[Template, Document, dict, list[int] | None], list[Heading]]] = {
+    "toc": _toc_block,
+    "form": _form_block,
+}
+
+
+def render_document(
+    ws: Workspace,
+    doc: Document,
+    problems: Problems,
+    controls: Controls,
+    toc_pages: list[int] | None = None,
+) -> Rendered:
+    """Render one document to docx bytes; Markdown problems (unknown citation, missing image) are recorded.
+
+    Steps: open the kind's template, render the body, fill the template's fields and its kind's
+    blocks, render the template, finish the package (core properties, fonts). `toc_pages` are the
+    page numbers of the headings from a first conversion (quality manual).
+    """
+    tpl = Template(str(template_path(ws, doc.kind)))
+    fonts = document_fonts(ws, doc.kind)
+    context = _context(ws, doc, controls, fonts, _body(tpl, ws, doc, controls, problems))
     headings: list[Heading] = []
-    if doc.kind == "quality_manual":
-        headings = body_headings(body)
-        toc = tpl.new_subdoc()
-        fill_toc(toc, headings, toc_pages)
-        context["toc"] = toc
-    if doc.kind == "record_form" and isinstance(doc.form, dict):
-        form = tpl.new_subdoc()
-        fill_form(form, [str(x) for x in doc.form.get("header_fields") or []], [str(x) for x in doc.form.get("columns") or []],
-                  int(doc.form.get("rows") or 1), [str(x) for x in doc.form.get("footer_fields") or []])
-        context["form"] = form
+    for block in doc.kind_info.blocks:
+        headings += BLOCKS[block](tpl, doc, context, toc_pages)
     tpl.render_autoescaped(context)
     props = CoreProperties(title=doc.title, subject=f"{doc.number} {doc.revision}",
                            creator=doc.prepared_by.name if doc.prepared_by else ws.config.company_name,

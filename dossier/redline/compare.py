@@ -52,7 +52,8 @@ from pathlib import Path
 from typing import Any
 
 from dossier.control.archive import release_dir, sha256_bytes
-from dossier.pipeline.build import load_checked, produce
+from dossier.pipeline.documents import produce
+from dossier.pipeline.load import load_checked
 from dossier.control.controls import document_controls, ledger_of
 from dossier.errors import CheckFailed, Problems, UsageError
 from dossier.control.ledger import LedgerEntry

@@ -30,6 +30,7 @@ from lxml import etree
 
 from dossier.word.document import docx_bytes
 from dossier.word.templates import PACKAGE_TEMPLATES
+from dossier.workspace.kinds import KINDS
 from dossier.word.fields import add_field
 from dossier.util.atomic import write_bytes
 
@@ -39,7 +40,6 @@ HEADER_WIDTHS = [2.2, 7.6, 2.2, 4.5]  # 文件名称 | title | 文件编号 | nu
 HEADER_TITLE_PT = 9.0
 HEADER_TITLE_ROW_CM = 1.0  # exactly two lines of 9 pt CJK text
 HISTORY_WIDTHS = [1.2, 2.4, 5.4, 4.3, 1.6, 1.6]  # 版本 生效日期 修订内容 修订原因 编制 批准
-KINDS = ("quality_manual", "procedure", "work_instruction", "record_form", "validation_protocol")
 
 
 def _styles(doc: DocxDocument) -> None:
@@ -313,7 +313,8 @@ def grid_table(doc: DocxDocument, header: list[str], rows: list[list[str]], widt
 
 
 def build_template(kind: str) -> DocxDocument:
-    """The default template for one document kind."""
+    """The default template for one document kind, by its layout (see dossier.workspace.kinds)."""
+    layout = KINDS[kind].layout
     doc = Document()
     _page(doc)
     _styles(doc)
@@ -321,7 +322,7 @@ def build_template(kind: str) -> DocxDocument:
     _watermark(doc)
     _footer(doc)
     # python-docx's default body starts with no paragraph; keep the first block the title
-    if kind == "quality_manual":
+    if layout == "manual":
         _cover(doc)
         doc.add_paragraph("审批", style="Block Label")
         _approval_block(doc)
@@ -333,7 +334,7 @@ def build_template(kind: str) -> DocxDocument:
         _body_placeholder(doc)
         return doc
     _title_block(doc)
-    if kind == "record_form":
+    if layout == "form":
         _body_placeholder(doc, "form")
         _body_placeholder(doc)
         _page_break(doc)

@@ -11,7 +11,8 @@ from pathlib import Path
 from dossier.errors import Problems, UsageError
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.revisions import DEFAULT_SCHEME, SCHEME_NAMES
-from dossier.workspace.model import DEFAULT_NUMBERING, KIND_LABELS, Config, Document, Signoff, Workspace
+from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
+from dossier.workspace.model import Config, Document, Signoff, Workspace
 from dossier.workspace.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
 
 CONFIG_FILE = "dossier.yaml"
@@ -22,7 +23,7 @@ CONFIG_FIELDS = {
 FONT_ROLES = ("body", "heading", "latin")
 DOCUMENT_FIELDS = {
     "id", "kind", "title", "revision", "effective_date", "department", "prepared_by",
-    "reviewed_by", "approved_by", "change", "body", "body_file", "distribution", "form", "validation",
+    "reviewed_by", "approved_by", "change", "body", "body_file", "distribution", *KIND_FIELDS,
 }
 
 
@@ -92,8 +93,8 @@ def load_config(root: Path, problems: Problems) -> Config:
     fonts = top.child("fonts")
     if fonts is not None:
         config.fonts = _font_settings(fonts)
-    config.review_interval_months = _int_table(top.child("review_interval_months"), {"default": 24})
-    config.retention_years = _int_table(top.child("retention_years"), {"default": 10})
+    config.review_interval_months = _int_table(top.child("review_interval_months"), {"default": DEFAULT_REVIEW_MONTHS})
+    config.retention_years = _int_table(top.child("retention_years"), {"default": DEFAULT_RETENTION_YEARS})
     converter = top.get("converter")
     urls = [converter] if isinstance(converter, str) else converter if isinstance(converter, list) else []
     if converter is not None and not urls:

@@ -7,22 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-KIND_LABELS = {
-    "quality_manual": "质量手册",
-    "procedure": "程序文件",
-    "work_instruction": "作业指导书",
-    "record_form": "记录表单",
-    "validation_protocol": "验证方案",
-}
-
-DEFAULT_NUMBERING = {
-    "quality_manual": r"QM-\d{2}",
-    "procedure": r"QP-\d{2}",
-    "work_instruction": r"WI-[\d-]+",
-    "record_form": r"QR-[\d-]+",
-    "validation_protocol": r"VP-[\d-]+",
-}
-
+from dossier.errors import UsageError
+from dossier.workspace.kinds import (DEFAULT_NUMBERING, DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS, KIND_LABELS,  # noqa: F401
+                                     KINDS, DocumentKind)
 
 @dataclass(frozen=True)
 class Signoff:
@@ -41,8 +28,8 @@ class Config:
     company_address: str = ""
     revision_scheme: str = "letters"
     numbering: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_NUMBERING))
-    review_interval_months: dict[str, int] = field(default_factory=lambda: {"default": 24})
-    retention_years: dict[str, int] = field(default_factory=lambda: {"default": 10})
+    review_interval_months: dict[str, int] = field(default_factory=lambda: {"default": DEFAULT_REVIEW_MONTHS})
+    retention_years: dict[str, int] = field(default_factory=lambda: {"default": DEFAULT_RETENTION_YEARS})
     content_dir: str = "content"
     templates_dir: str = "templates"
     build_dir: str = "build"
@@ -97,9 +84,14 @@ class Document:
         return self.id
 
     @property
+    def kind_info(self) -> DocumentKind:
+        """The document's kind (label, numbering, template, blocks)."""
+        return KINDS[self.kind]
+
+    @property
     def kind_label(self) -> str:
         """Chinese name of the document kind."""
-        return KIND_LABELS[self.kind]
+        return KINDS[self.kind].label
 
 
 @dataclass
@@ -116,3 +108,13 @@ class Workspace:
     def root(self) -> Path:
         """The workspace directory."""
         return self.config.root
+
+    def document(self, doc_id: str, option: str = "") -> Document:
+        """The document `doc_id`; UsageError naming the option it came from when there is none."""
+        if doc_id not in self.documents:
+            raise UsageError(self.no_such_document(doc_id, option))
+        return self.documents[doc_id]
+
+    def no_such_document(self, doc_id: str, option: str = "") -> str:
+        """The error line for an id that names no document of the content folder."""
+        return f"error: {option + ' ' if option else ''}{doc_id}: no such document in {self.config.content_dir}/"
