@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 
 from dossier.errors import CheckFailed, UsageError
-from dossier.control.ledger import ZERO_HASH, Ledger, format_timestamp
+from dossier.control.ledger import (
+    ACTIONS,
+    ZERO_HASH,
+    Action,
+    Ledger,
+    format_timestamp,
+    last_release,
+    release_of,
+    releases,
+    withdrawals,
+)
 
 DOCS = [("QP-04", "A"), ("QP-05", "A"), ("QP-04", "B"), ("QP-12", "A"), ("QP-05", "B")]
 
@@ -155,6 +165,32 @@ def test_format_timestamp():
     assert format_timestamp(moment) == "2026-12-01T08:30:05Z"
     with pytest.raises(ValueError, match="timezone-aware"):
         format_timestamp(datetime(2026, 12, 1))
+
+
+def test_actions_are_the_words_in_the_file(tmp_path):
+    assert ACTIONS == ("release", "obsolete") and all(type(a) is str for a in ACTIONS)
+    assert Action.RELEASE == "release" and Action.OBSOLETE == "obsolete"
+    plain, enum = Ledger(tmp_path / "plain.jsonl"), Ledger(tmp_path / "enum.jsonl")
+    release(plain, "QP-04", "A")
+    entry = release(enum, "QP-04", "A", action=Action.RELEASE)
+    assert plain.path.read_bytes() == enum.path.read_bytes()
+    assert type(entry.action) is str and entry == enum.entries()[0]
+
+
+def test_queries_on_entries(ledger):
+    ledger.append(action=Action.OBSOLETE, document="QP-05", revision="B", reason="并入QP-04",
+                  timestamp="2027-03-01T02:00:00Z", effective_date="2027-03-01")
+    entries = ledger.entries()
+    assert [(e.document, e.revision) for e in releases(entries)] == DOCS
+    assert [e.revision for e in releases(entries, "QP-04")] == ["A", "B"]
+    assert releases(entries, "QP-99") == [] and releases([]) == []
+    assert release_of(entries, "QP-04", "B").seq == 3
+    assert release_of(entries, "QP-04", "C") is None and release_of(entries, "QP-99", "A") is None
+    assert [e.seq for e in withdrawals(entries)] == [6] and withdrawals(entries, "QP-04") == []
+    assert last_release(entries, "QP-05").revision == "B"  # withdrawn since, still its last release
+    assert last_release(entries, "QP-12").seq == 4 and last_release(entries, "QP-99") is None
+    assert ledger.released("QP-05", "B") == release_of(entries, "QP-05", "B")
+    assert [e.seq for e in ledger.for_document("QP-05")] == [2, 5, 6]
 
 
 # --- refusals --------------------------------------------------------------------------------
