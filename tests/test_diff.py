@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from docx import Document
 from lxml import etree
 
-from dossier.redline.compare import change_summary_text
+from dossier.actions.diff import change_summary_text
 from dossier.cli import DossierGroup
 from dossier.cli.diff import diff_command
 from dossier.actions.release import release, revise

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from dossier.actions.diff import change_summary_text
 from dossier.control.archive import archive_outputs, release_dir
 from dossier.util.atomic import write_bytes, write_text
 from dossier.control.integrity import check_released_unchanged
@@ -171,8 +172,6 @@ def _record_release(ws: Workspace, doc: Document, approved_by: str, reason: str,
     try:
         change = doc.change
         if diff_summary and ledger.for_document(doc.id):
-            from dossier.redline.compare import change_summary_text
-
             change = f"{doc.change}（{change_summary_text(root, doc.id)}）" if doc.change else change_summary_text(root, doc.id)
         pending = PendingRelease(approved_by.strip(), today, effective_on, reason.strip(), change)
         controls = {doc.id: document_controls(ws, doc, entries, today, pending)}

@@ -8,45 +8,16 @@ underlined and deletions struck through in the author's colour, with change bars
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
 
-from dossier.control.archive import revision_dirname
-from dossier.util.atomic import write_bytes
-from dossier.redline.compare import WORKING, Comparison, compare, summary
-from dossier.convert import convert_batch
-from dossier.pdf.normalise import normalise_pdf
-from dossier.pipeline.render import document_timestamp
+from dossier.actions.diff import WORKING, compare, write_redline
+from dossier.redline.summary import summary
 
 DIFF_DIR = "diff"
 SHOWN_CHARS = 60  # paragraph text shown per line in the printed summary
-
-
-def output_stem(comparison: Comparison) -> str:
-    """`ID_FROM_TO` of the output files."""
-    return "_".join([comparison.document, revision_dirname(comparison.old.label), revision_dirname(comparison.new.label)])
-
-
-def write_redline(comparison: Comparison, out_dir: Path, pdf: bool = True) -> dict[str, Path]:
-    """Write the redline docx (and its PDF) into `out_dir`; nothing is written if conversion fails."""
-    stem = output_stem(comparison)
-    files = {"docx": comparison.redline.data}
-    if pdf:
-        with tempfile.TemporaryDirectory(prefix="dossier-diff-") as tmp:
-            source = Path(tmp) / f"{stem}.docx"
-            write_bytes(source, files["docx"])
-            converted = convert_batch([source], Path(tmp) / "pdf")[source].read_bytes()
-        stamp = document_timestamp(comparison.new.day)
-        title = f"{comparison.title} {comparison.old.revision}→{comparison.new.revision} 修订对照"
-        files["pdf"] = normalise_pdf(converted, stamp, title)
-    written = {}
-    for suffix, data in files.items():
-        written[suffix] = out_dir / f"{stem}.{suffix}"
-        write_bytes(written[suffix], data)
-    return written
 
 
 def _short(text: Any) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dossier.errors import Problems
 from dossier.validate.documents import validate_document
 from dossier.validate.settings import validate_converters, validate_fonts, validate_templates
-from dossier.workspace.kinds import ART76_ELEMENTS  # noqa: F401  (shim for modules not yet moved to the kinds table)
 from dossier.workspace.model import Workspace
 
 

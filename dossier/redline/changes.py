@@ -1,0 +1,46 @@
+"""What a redline reports: its changes (`BlockChange`), and the result (`Redline`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class BlockChange:
+    """One change found in the compared content.
+
+    `kind` is "paragraph" or "row"; `action` is "added", "removed", "changed", "moved" or
+    "formatted" (same text, other formatting). `section` is the heading it sits under. For a
+    paragraph `old`/`new` are its texts, for a row tuples of its cell texts; `table` is the
+    first row of the row's table (its header), joined with " | ".
+    """
+
+    kind: str
+    action: str
+    section: str
+    old: str | tuple[str, ...] | None
+    new: str | tuple[str, ...] | None
+    table: str | None = None
+
+
+@dataclass(frozen=True)
+class Redline:
+    """The tracked-changes docx, the changes it shows, and what was compared."""
+
+    data: bytes
+    changes: list[BlockChange]
+    scope: str  # "content" or "document"
+
+
+def moves(changes: list[BlockChange]) -> list[BlockChange]:
+    """A removed paragraph added again unchanged elsewhere is one move."""
+    result = list(changes)
+    for index, change in enumerate(changes):
+        if change.kind != "paragraph" or change.action != "removed":
+            continue
+        twin = next((c for c in result if c.kind == "paragraph" and c.action == "added" and c.new == change.old), None)
+        if twin is None:
+            continue
+        result[result.index(change)] = BlockChange("paragraph", "moved", twin.section, change.old, twin.new)
+        result.remove(twin)
+    return result

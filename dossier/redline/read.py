@@ -1,0 +1,99 @@
+"""Reading a rendering: its paragraphs as atoms (the units of comparison) and block keys."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from docx import Document as open_docx
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from lxml import etree
+
+from dossier.redline.tags import P, PPR, R, T, TBL, TC, TCPR, TR
+
+OBJECT = "\ufffc"  # starts the comparison key of a non-text run element (picture, field code)
+_SKIPPED = {qn("w:rPr"), qn("w:lastRenderedPageBreak")}
+
+
+@dataclass(frozen=True, eq=False)
+class Atom:
+    """The unit of comparison: one character of a w:t, or one other run element."""
+
+    key: str
+    node: Any  # the w:t holding the character, or the element itself
+    run: Any  # the w:r it belongs to, None for paragraph-level elements (bookmarks)
+    char: str | None = None
+
+
+class Side:
+    """One rendering: its document, styles and the atoms of each paragraph (cached)."""
+
+    def __init__(self, data: bytes):
+        self.document: DocxDocument = open_docx(io.BytesIO(data))
+        self.part = self.document.part
+        self.style_names = {s.style_id: s.name or "" for s in self.document.styles}
+        self._atoms: dict[Any, list[Atom]] = {}
+        self._keys: dict[Any, str] = {}
+
+    def style(self, p: Any) -> str:
+        """Name of a paragraph's style ("" when it has none)."""
+        ref = p.find(f"{PPR}/{qn('w:pStyle')}")
+        return self.style_names.get(ref.get(qn("w:val")), "") if ref is not None else ""
+
+    def atoms(self, p: Any) -> list[Atom]:
+        """The atoms of a paragraph in reading order."""
+        if p not in self._atoms:
+            found: list[Atom] = []
+            for child in p:
+                if child.tag == PPR:
+                    continue
+                if child.tag != R:
+                    found.append(Atom(f"{OBJECT}{etree.QName(child).localname}", child, None))
+                    continue
+                for part in child:
+                    if part.tag in _SKIPPED:
+                        continue
+                    if part.tag == T:
+                        found.extend(Atom(c, part, child, c) for c in part.text or "")
+                    else:
+                        found.append(Atom(self._object_key(part), part, child))
+            self._atoms[p] = found
+        return self._atoms[p]
+
+    def _object_key(self, node: Any) -> str:
+        name = etree.QName(node).localname
+        if name == "tab":
+            return "\t"
+        if name in ("br", "cr") and node.get(qn("w:type")) in (None, "textWrapping"):
+            return "\n"
+        if name == "drawing":
+            blobs = [self.part.related_parts[rid].blob for rid in node.xpath(".//@r:embed")]
+            return f"{OBJECT}picture:{hashlib.sha256(b''.join(blobs)).hexdigest()}"
+        detail = node.get(qn("w:type")) or node.get(qn("w:fldCharType")) or node.text or ""
+        return f"{OBJECT}{name}:{detail}"
+
+    def text(self, block: Any) -> str:
+        """Readable text of a paragraph (pictures and field codes left out)."""
+        return "".join(a.key for a in self.atoms(block) if not a.key.startswith(OBJECT))
+
+    def key(self, block: Any) -> str:
+        """What block alignment compares: type and full content."""
+        if block not in self._keys:
+            if block.tag == P:
+                self._keys[block] = "p\x1d" + "".join(a.key for a in self.atoms(block))
+            elif block.tag == TBL:
+                self._keys[block] = "t\x1d" + "\x1e".join(self.row_key(r) for r in block.iter(TR))
+            else:
+                self._keys[block] = "x\x1d" + etree.tostring(block, encoding="unicode")
+        return self._keys[block]
+
+    def row_key(self, tr: Any) -> str:
+        """A row's content: its cells' block keys."""
+        return "\x1e".join("\x1f".join(self.key(b) for b in tc if b.tag != TCPR) for tc in tr.findall(TC))
+
+    def cells(self, tr: Any) -> tuple[str, ...]:
+        """Readable text of each cell of a row."""
+        return tuple("\n".join(self.text(p) for p in tc.iter(P)) for tc in tr.findall(TC))
