@@ -24,7 +24,7 @@ from dossier.disinfectant.documents.annex5 import annex5
 from dossier.disinfectant.evaluation import Evaluation, evaluate
 from dossier.disinfectant.filing import filing_pdf
 from dossier.disinfectant.forms import ANNEX1_TITLE, ANNEX2_TITLE, ANNEX3_TITLE, ANNEX4_TITLE, ANNEX5_TITLE
-from dossier.disinfectant.product import Product
+from dossier.disinfectant.model import Product
 from dossier.disinfectant.workspace import load_products, product_files
 from dossier.word.document import save_deterministic
 from dossier.word.package import CoreProperties
