@@ -11,7 +11,7 @@ from dossier.cli import cli
 from dossier.disinfectant.documents.annex4 import annex4
 from dossier.disinfectant.evaluation import evaluate
 from dossier.disinfectant.formula import cas_problem
-from dossier.disinfectant.product import load_product
+from dossier.disinfectant.reader import load_product
 from dossier.disinfectant.workspace import load_checked
 from dossier.errors import InputErrors, Problems
 

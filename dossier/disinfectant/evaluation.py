@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dossier.disinfectant.forms import QUESTIONS
-from dossier.disinfectant.product import Product, ReportItem, TestReport
+from dossier.disinfectant.model import Product, ReportItem, TestReport
 from dossier.disinfectant.requirements import ItemRequirement, Plan, plan_tests
 from dossier.errors import Problems
 

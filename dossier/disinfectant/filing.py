@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dossier.pdf.bundle import Section, bundle
 from dossier.disinfectant.forms import ANNEX3_TITLE, MATERIALS
-from dossier.disinfectant.product import Product
+from dossier.disinfectant.model import Product
 from dossier.pdf.stamp import Placement, stamp_cross_page_seal, stamp_seal
 
 
@@ -18,7 +18,7 @@ def filing_pdf(product: Product, annex3_pdf: bytes, formula_pdf: bytes | None) -
         parts: list = list(product.materials.get(material.key, ()))
         if material.key == "formula" and formula_pdf is not None:
             parts.insert(0, formula_pdf)
-        sections.append(Section(f"{material.number}{material.title.rstrip('；。')}", tuple(parts)))
+        sections.append(Section(material.heading, tuple(parts)))
     data = bundle(sections)
     seal = product.seal
     data = stamp_seal(data, seal.image, Placement(seal.x_mm, seal.y_mm, seal.width_mm))

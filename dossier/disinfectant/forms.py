@@ -59,6 +59,11 @@ class MaterialSection:
     title: str
     scope: str  # all | domestic | import | formula | device
 
+    @property
+    def heading(self) -> str:
+        """Number and title without the closing punctuation, e.g. （一）标签（铭牌）、说明书."""
+        return f"{self.number}{self.title.rstrip('；。')}"
+
 
 MATERIALS = (
     MaterialSection("label_manual", "（一）", "标签（铭牌）、说明书；", "all"),

@@ -20,7 +20,7 @@ from dossier.disinfectant.documents.annex4 import annex4
 from dossier.disinfectant.documents.annex5 import annex5
 from dossier.disinfectant.evaluation import Evaluation
 from dossier.disinfectant.forms import ANNEX1_TITLE, ANNEX2_TITLE, ANNEX3_TITLE, ANNEX4_TITLE, ANNEX5_TITLE
-from dossier.disinfectant.product import Product
+from dossier.disinfectant.model import Product
 
 FILING_SUFFIX = "filing"
 ANNEX3 = "annex3-evaluation-report"

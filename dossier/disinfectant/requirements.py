@@ -8,6 +8,7 @@ optional if any usage makes it optional, else not required.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dossier.disinfectant.ruleset import REQUIREMENTS, SYMBOLS, RuleSet, Table
@@ -120,7 +121,7 @@ def selection_errors(rules: RuleSet, product_type: str, usages: list[str], facts
     )
 
 
-def expand_facts(rules: RuleSet, facts: list[str] | frozenset[str]) -> frozenset[str]:
+def expand_facts(rules: RuleSet, facts: Sequence[str] | frozenset[str]) -> frozenset[str]:
     """The declared facts plus every fact they imply."""
     result = set(facts)
     pending = list(facts)
@@ -138,6 +139,13 @@ def make_selection(rules: RuleSet, product_type: str, usages: list[str], facts: 
     errors = selection_errors(rules, product_type, usages, facts)
     if errors:
         raise UsageError("; ".join(errors))
+    return selection_for(rules, product_type, usages, facts)
+
+
+def selection_for(
+    rules: RuleSet, product_type: str, usages: Sequence[str], facts: Sequence[str] | frozenset[str]
+) -> Selection:
+    """The Selection of an already checked type, usages (put in rule-set order) and facts (expanded)."""
     ordered = tuple(u for u in rules.usages if u in usages)
     return Selection(product_type, ordered, expand_facts(rules, facts))
 

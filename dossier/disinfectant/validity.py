@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dossier.disinfectant.product import Change, Product
+from dossier.disinfectant.model import Change, Product
 from dossier.disinfectant.requirements import Selection, classify, plan_tests
 
 
@@ -36,9 +36,10 @@ class Retests:
 def retests_for(product: Product, change: Change) -> Retests:
     """The re-tests 第十二条 (or the update 第十四条) requires for `change`."""
     rule = product.rules.changes[change.change]
-    group = product.rules.types[product.product_type].group
+    group = product.type_info.group
+    none_named = Retests(rule.article, (), f"{rule.means}：第十二条对{product.product_type}未规定重新检验")
     if rule.groups is not None and group not in rule.groups:
-        return Retests(rule.article, (), f"{rule.means}：第十二条对{product.product_type}未规定重新检验")
+        return none_named
     if rule.tests_from_tables and change.usages:
         selection = Selection(product.product_type, change.usages, product.selection.facts)
         plan = plan_tests(product.rules, selection)
@@ -52,7 +53,7 @@ def retests_for(product: Product, change: Change) -> Retests:
         return Retests(rule.article, rule.original_sample_tests, "使用原送检样品的只需做稳定性试验")
     tests = rule.tests.get(group, ())
     if rule.tests and not tests:
-        return Retests(rule.article, (), f"{rule.means}：第十二条对{product.product_type}未规定重新检验")
+        return none_named
     return Retests(rule.article, tests, rule.note)
 
 
@@ -64,8 +65,7 @@ def validity_warnings(product: Product, today: date) -> list[str]:
     if expires is not None:
         klass, _ = classify(product.rules, product.selection)
         warn_from = expires - timedelta(days=product.rules.warn_days.get(klass, 0))
-        group = product.rules.types[product.product_type].group
-        renewal = product.rules.renewal_tests.get(group)
+        renewal = product.rules.renewal_tests.get(product.type_info.group)
         key_tests = f"; renewal tests: {'、'.join(renewal)} ({product.rules.renewal_note})" if renewal else ""
         if today >= expires:
             warnings.append(

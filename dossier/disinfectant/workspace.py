@@ -6,7 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from dossier.disinfectant.evaluation import check_report_items
-from dossier.disinfectant.product import Product, load_product
+from dossier.disinfectant.model import Product
+from dossier.disinfectant.reader import load_product
 from dossier.disinfectant.requirements import plan_tests
 from dossier.disinfectant.validity import validity_warnings
 from dossier.errors import Problems

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from dossier.control.archive import sha256_bytes
 from dossier.control.controls import Controls, document_controls, ledger_of
-from dossier.disinfectant.product import Product
+from dossier.disinfectant.model import Product
 from dossier.disinfectant.workspace import load_products
 from dossier.pipeline.cache import BuildCache, build_key, products_key
 from dossier.pipeline.documents import FORMATS, converter_urls, document_job

@@ -8,7 +8,7 @@ from dossier.disinfectant import docbuild as d
 from dossier.disinfectant.documents.common import NONE, cn_date, or_none, percent
 from dossier.disinfectant.forms import ANNEX1_HEADERS, ANNEX1_TITLE
 from dossier.disinfectant.formula import Formula, RawMaterial
-from dossier.disinfectant.product import Product
+from dossier.disinfectant.model import Product
 
 _WIDTHS = [30, 22, 28, 16, 16, 22, 26]
 

@@ -7,7 +7,7 @@ from docx.document import Document as DocxDocument
 from dossier.disinfectant import docbuild as d
 from dossier.disinfectant.documents.common import NONE
 from dossier.disinfectant.evaluation import Coverage, Evaluation
-from dossier.disinfectant.forms import ANNEX2_LEGEND, ANNEX2_TITLE
+from dossier.disinfectant.forms import ANNEX2_LEGEND, ANNEX2_TITLE, CLASS_CHOICES
 
 REQUIREMENT_LABELS = {"required": "+ 必须做", "optional": "± 选做", "not_required": "- 不做"}
 _WIDTHS = [9, 36, 17, 40, 22, 26, 14]
@@ -33,7 +33,7 @@ def annex2(evaluation: Evaluation) -> DocxDocument:
     d.para(document, f"{table_rule.id} {table_rule.title}", heading=True, center=True)
     d.para(document, f"产品名称：{product.name}")
     scope = "、".join(product.usages) if product.usages else product.product_type
-    d.para(document, f"产品类别：第{'一二'[plan.klass - 1]}类（{plan.class_reason}）")
+    d.para(document, f"产品类别：{CLASS_CHOICES[plan.klass - 1]}（{plan.class_reason}）")
     d.para(document, f"产品类型：{product.product_type}；使用范围：{scope}")
     if product.facts:
         d.para(document, f"适用注释的产品情况：{'、'.join(product.facts)}")

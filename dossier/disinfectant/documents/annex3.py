@@ -23,7 +23,7 @@ from dossier.disinfectant.forms import (
     QUESTIONS,
     YES,
 )
-from dossier.disinfectant.product import Product
+from dossier.disinfectant.model import Product
 
 
 def _cover(document: DocxDocument, product: Product) -> None:

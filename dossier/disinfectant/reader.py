@@ -1,22 +1,26 @@
-"""A disinfection product's YAML: reading and checking it, every problem with file, line and field."""
+"""Reading a disinfection product's YAML and checking it, every problem with file, line and field."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from dossier.disinfectant.forms import MATERIALS, QUESTIONS, MaterialSection, Question
-from dossier.disinfectant.formula import Formula, read_formula
-from dossier.disinfectant.requirements import (
-    Selection,
-    expand_facts,
-    fact_errors,
-    type_errors,
-    usage_errors,
+from dossier.disinfectant.formula import read_formula
+from dossier.disinfectant.model import (
+    Change,
+    ImportInfo,
+    Party,
+    Product,
+    ReportItem,
+    SealSpec,
+    TestReport,
+    scope_applies,
 )
+from dossier.disinfectant.requirements import fact_errors, type_errors, usage_errors
 from dossier.disinfectant.ruleset import (
     DEFAULT_RULE_SET,
+    ProductType,
     RuleSet,
     available_rule_sets,
     load_rule_set,
@@ -28,130 +32,6 @@ from dossier.workspace.yamlsrc import SourceMap, load_yaml
 CONCLUSIONS = {"合格": True, "符合要求": True, "不合格": False, "不符合要求": False}
 ANSWERS = {"是": True, "否": False, True: True, False: False}
 MATERIAL_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
-
-
-@dataclass(frozen=True)
-class Party:
-    """A company named on the forms: responsible unit or actual manufacturer."""
-
-    name: str
-    name_en: str = ""
-    address: str = ""
-    country: str = ""
-    legal_representative: str = ""
-    phone: str = ""
-    postcode: str = ""
-    fax: str = ""
-    contact: str = ""
-    hygiene_licence: str = ""
-
-
-@dataclass(frozen=True)
-class ImportInfo:
-    """Import papers: customs declaration and the business licence of the unit in China."""
-
-    customs_declaration: str
-    business_licence: str
-
-
-@dataclass(frozen=True)
-class ReportItem:
-    """One test item of a test report."""
-
-    item: str
-    tests: tuple[str, ...]
-    result: str
-    conforms: bool
-    conclusion: str
-    line: int
-
-
-@dataclass(frozen=True)
-class TestReport:
-    """A test report (检验报告) from a testing institution."""
-
-    lab: str
-    number: str
-    date: date
-    batch: str
-    items: tuple[ReportItem, ...]
-
-
-@dataclass(frozen=True)
-class Change:
-    """A declared change after the evaluation (第十二条/第十四条)."""
-
-    change: str
-    date: date
-    usages: tuple[str, ...]
-    original_sample: bool
-
-
-@dataclass(frozen=True)
-class SealSpec:
-    """The company seal image and where it goes on each page (millimetres from lower left)."""
-
-    image: Path
-    x_mm: float
-    y_mm: float
-    width_mm: float
-    cross_page: bool
-    cross_width_mm: float
-    cross_y_mm: float
-
-
-@dataclass(frozen=True)
-class Product:
-    """Everything one product's YAML says, checked."""
-
-    source: Path
-    shown: str
-    rules: RuleSet
-    name: str
-    name_en: str
-    form_model: str
-    product_type: str
-    usages: tuple[str, ...]
-    facts: tuple[str, ...]
-    enterprise_standard: str
-    imported: bool
-    responsible: Party
-    manufacturer: Party
-    import_info: ImportInfo | None
-    formula: Formula | None
-    reports: tuple[TestReport, ...]
-    evaluation_date: date
-    answers: dict[str, bool]
-    changes: tuple[Change, ...]
-    materials: dict[str, tuple[Path, ...]]
-    seal: SealSpec
-
-    @property
-    def slug(self) -> str:
-        """Directory name of the product (used in output file names)."""
-        return self.source.parent.name
-
-    @property
-    def is_device(self) -> bool:
-        """True for 消毒器械."""
-        return self.rules.types[self.product_type].group == "消毒器械"
-
-    @property
-    def selection(self) -> Selection:
-        """Type, usages and facts as the rules see them."""
-        ordered = tuple(u for u in self.rules.usages if u in self.usages)
-        return Selection(self.product_type, ordered, expand_facts(self.rules, self.facts))
-
-    def applies(self, scope: str) -> bool:
-        """Whether a form question or material of `scope` applies to this product."""
-        return {
-            "all": True,
-            "domestic": not self.imported,
-            "import": self.imported,
-            "formula": self.rules.types[self.product_type].has_formula,
-            "device": self.is_device,
-        }[scope]
-
 
 _PARTY_FIELDS = {
     "name",
@@ -175,11 +55,18 @@ def _party(reader: FieldReader | None, required: tuple[str, ...]) -> Party:
     return Party(**values)
 
 
-def _required_child(root: FieldReader, key: str) -> FieldReader | None:
+def _required_child(root: FieldReader, key: str, message: str = "is required") -> FieldReader | None:
     child = root.child(key)
     if child is None and root.get(key) is None:
-        root.fail(key, "is required")
+        root.fail(key, message)
     return child
+
+
+def _flag(reader: FieldReader, key: str) -> bool:
+    """An optional true/false field (absent is false)."""
+    if reader.get(key) not in (None, True, False):
+        reader.fail(key, "expected true or false")
+    return reader.get(key) is True
 
 
 def load_product(path: Path, problems: Problems, shown: str | None = None) -> Product | None:
@@ -230,9 +117,7 @@ class _ProductReader:
         if product is None:
             return None
         product.unknown({"name", "name_en", "form_model", "type", "usages", "facts", "enterprise_standard", "imported"})
-        imported = product.get("imported") is True
-        if product.get("imported") not in (None, True, False):
-            product.fail("imported", "expected true or false")
+        imported = _flag(product, "imported")
         name = product.text("name", required=True)
         name_en = product.text("name_en", required=imported)
         product_type = product.text("type", required=True)
@@ -255,17 +140,17 @@ class _ProductReader:
         manufacturer_required += ("name_en", "country") if imported else ("hygiene_licence",)
         manufacturer = _party(_required_child(root, "manufacturer"), manufacturer_required)
         import_info = self._import(imported)
-        has_formula = rules.types[product_type].has_formula
+        info = rules.types[product_type]
         formula = None
-        if has_formula:
+        if info.has_formula:
             section = _required_child(root, "formula")
             formula = read_formula(section) if section else None
         elif root.get("formula") is not None:
             root.fail("formula", f"{product_type} has no formula (附件1 applies to formula products only)")
         evaluation = _required_child(root, "evaluation")
-        evaluation_date, answers, changes = self._evaluation(evaluation, rules, product_type, imported)
+        evaluation_date, answers, changes = self._evaluation(evaluation, rules, info, imported)
         reports = self._reports(evaluation_date)
-        materials = self._materials(imported, has_formula, rules.types[product_type].group == "消毒器械")
+        materials = self._materials(imported, info)
         seal = self._seal()
         if len(self.problems.items) > self.bad_before or evaluation_date is None or seal is None:
             return None
@@ -308,7 +193,7 @@ class _ProductReader:
         )
 
     def _evaluation(
-        self, section: FieldReader | None, rules: RuleSet, product_type: str, imported: bool
+        self, section: FieldReader | None, rules: RuleSet, info: ProductType, imported: bool
     ) -> tuple[date | None, dict[str, bool], tuple[Change, ...]]:
         if section is None:
             return None, {}, ()
@@ -316,19 +201,12 @@ class _ProductReader:
         when = section.date("date", required=True)
         answers: dict[str, bool] = {}
         reader = _required_child(section, "answers")
-        info = rules.types[product_type]
-        scope_ok = {
-            "all": True,
-            "domestic": not imported,
-            "formula": info.has_formula,
-            "device": info.group == "消毒器械",
-        }
         questions: list[Question] = [q for q in QUESTIONS if q.key]
         if reader is not None:
             reader.unknown({q.key for q in questions if q.key})
             for question in questions:
                 value = reader.get(question.key)
-                if not scope_ok[question.scope]:
+                if not scope_applies(question.scope, imported, info):
                     if value is not None:
                         reader.fail(question.key, f"question {question.number} does not apply to this product")
                     continue
@@ -416,26 +294,22 @@ class _ProductReader:
             return None
         return path
 
-    def _materials(self, imported: bool, has_formula: bool, device: bool) -> dict[str, tuple[Path, ...]]:
-        reader = self.root.child("materials")
+    def _materials(self, imported: bool, info: ProductType) -> dict[str, tuple[Path, ...]]:
+        reader = _required_child(
+            self.root, "materials", "is required: the evaluation materials （一）-（七） as PDF or image files"
+        )
         if reader is None:
-            if self.root.get("materials") is None:
-                self.root.fail("materials", "is required: the evaluation materials （一）-（七） as PDF or image files")
             return {}
         reader.unknown({m.key for m in MATERIALS})
-        scope_ok = {"all": True, "domestic": not imported, "import": imported, "formula": has_formula, "device": device}
         result: dict[str, tuple[Path, ...]] = {}
         for section in MATERIALS:
             files = reader.text_list(section.key)
-            if not scope_ok[section.scope]:
+            if not scope_applies(section.scope, imported, info):
                 if files:
-                    reader.fail(
-                        section.key,
-                        f"material {section.number}{section.title.rstrip('；。')} does not apply to this product",
-                    )
+                    reader.fail(section.key, f"material {section.heading} does not apply to this product")
                 continue
             if not files and not _generated(section):
-                reader.fail(section.key, f"required material {section.number}{section.title.rstrip('；。')} is missing")
+                reader.fail(section.key, f"required material {section.heading} is missing")
                 continue
             paths = [self._file(reader, section.key, f, MATERIAL_SUFFIXES, i) for i, f in enumerate(files)]
             result[section.key] = tuple(p for p in paths if p)
@@ -450,8 +324,7 @@ class _ProductReader:
         )
         image = filing.text("seal", required=True)
         path = self._file(filing, "seal", image, (".png",)) if image else None
-        if filing.get("cross_page_seal") not in (None, True, False):
-            filing.fail("cross_page_seal", "expected true or false")
+        cross_page = _flag(filing, "cross_page_seal")
 
         def mm(key: str, default: float, low: float, high: float) -> float:
             value = filing.get(key)
@@ -467,7 +340,7 @@ class _ProductReader:
             x_mm=mm("x_mm", 140.0, 0, 210),
             y_mm=mm("y_mm", 20.0, 0, 297),
             width_mm=mm("width_mm", 40.0, 10, 80),
-            cross_page=filing.get("cross_page_seal") is True,
+            cross_page=cross_page,
             cross_width_mm=mm("cross_page_width_mm", 40.0, 10, 80),
             cross_y_mm=mm("cross_page_y_mm", 130.0, 0, 257),
         )
