@@ -34,6 +34,7 @@ from dossier.workspace.load import load_workspace
 from dossier.workspace.kinds import KIND_LABELS
 from dossier.workspace.model import Workspace
 from dossier.workspace.yamlsrc import load_yaml_text
+from dossier.control.ledger import queries as ledger_queries
 
 WORKING = "working"
 
@@ -103,7 +104,7 @@ def _released_list(entries: list[LedgerEntry]) -> str:
 
 def _sides(ws: Workspace, doc_id: str, from_rev: str | None, to_rev: str) -> tuple[Revision, Revision]:
     all_entries = ledger_of(ws).entries()
-    entries = [e for e in all_entries if e.document == doc_id and e.action == "release"]
+    entries = ledger_queries.releases(all_entries, doc_id)
     released = {e.revision: e for e in entries}
     doc = ws.documents.get(doc_id)
     if doc is None and not entries:
@@ -174,7 +175,7 @@ def change_summary_text(root: Path, doc_id: str) -> str:
     doc = ws.documents.get(doc_id)
     if doc is None:
         raise UsageError(f"error: {doc_id}: no such document in {ws.config.content_dir}/")
-    earlier = [e for e in ledger_of(ws).for_document(doc_id) if e.action == "release" and e.revision != doc.revision]
+    earlier = [e for e in ledger_queries.releases(ledger_of(ws).entries(), doc_id) if e.revision != doc.revision]
     if not earlier:
         return "首次发布"
     return summary_sentence(summary(_compare(ws, doc_id, None, WORKING, None)))

@@ -31,6 +31,8 @@ from dossier.workspace.model import Document, Workspace
 from dossier.workspace.revisions import scheme
 from dossier.markdown.queries import cited_ids
 from dossier.validate import validate_workspace
+from dossier.control.ledger import Action
+from dossier.control.ledger import queries as ledger_queries
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,7 @@ def _record_release(ws: Workspace, doc: Document, approved_by: str, reason: str,
         hashes = archive_outputs(ws.root, doc.id, doc.revision, files, ws.config.releases_dir)
         archive = release_dir(ws.root, doc.id, doc.revision, ws.config.releases_dir)
         entry = ledger.append(
-            action="release", document=doc.id, revision=doc.revision, timestamp=format_timestamp(moment),
+            action=Action.RELEASE, document=doc.id, revision=doc.revision, timestamp=format_timestamp(moment),
             effective_date=effective_on.isoformat(), inputs_sha256=inputs_digest(ws, doc), outputs=hashes,
             prepared_by=doc.prepared_by.name, reviewed_by=doc.reviewed_by.name, approved_by=pending.approved_by,
             reason=pending.reason, change_summary=pending.change or None,
@@ -212,7 +214,7 @@ def check_release_order(ws: Workspace, doc: Document, entries: list[LedgerEntry]
     and citations of withdrawn documents. (Citing a draft is allowed: a procedure and its
     record forms cite each other and are released one after the other.)"""
     revisions = scheme(ws.config.revision_scheme)
-    releases = [e for e in entries if e.action == "release" and e.document == doc.id]
+    releases = ledger_queries.releases(entries, doc.id)
     problems = []
     if not releases and doc.revision != revisions.first():
         problems.append(f"error: {doc.source_display}: revision: the first release of {doc.id} is revision {revisions.first()}, not {doc.revision}")
@@ -229,7 +231,7 @@ def check_release_order(ws: Workspace, doc: Document, entries: list[LedgerEntry]
         if not doc.change or doc.change == (last.change_summary or ""):
             problems.append(f"error: {doc.source_display}: change: describe what revision {doc.revision} changes "
                             f"(it reads {doc.change or 'nothing'!r}, as in revision {last.revision})")
-    withdrawn = {e.document for e in entries if e.action == "obsolete"}
+    withdrawn = {e.document for e in ledger_queries.withdrawals(entries)}
     for cited in sorted(cited_ids(doc)):
         if cited in withdrawn:
             problems.append(f"error: {doc.source_display}: body: cites {cited}, which was withdrawn (作废)")
@@ -256,10 +258,10 @@ def obsolete(root: Path, doc_id: str, reason: str, approved_by: str = "", now: d
     doc = _document(ws, doc_id)
     if not reason.strip():
         raise UsageError("error: --reason: the reason for the withdrawal is required")
-    released = [e for e in ledger_of(ws).for_document(doc.id) if e.action == "release"]
+    released = ledger_queries.releases(ledger_of(ws).entries(), doc.id)
     if not released:
         raise UsageError(f"error: {doc.id} was never released: nothing to withdraw")
     return ledger_of(ws).append(
-        action="obsolete", document=doc.id, revision=released[-1].revision, timestamp=format_timestamp(moment),
+        action=Action.OBSOLETE, document=doc.id, revision=released[-1].revision, timestamp=format_timestamp(moment),
         effective_date=moment.date().isoformat(), reason=reason.strip(), approved_by=approved_by.strip() or None,
     )

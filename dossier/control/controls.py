@@ -17,6 +17,7 @@ from dossier.control.lifecycle import (DraftChange, HistoryRow, Policy, State, d
                                recorded_date)
 from dossier.workspace.model import Document, Signoff, Workspace
 from dossier.markdown.queries import cited_ids
+from dossier.control.ledger import queries as ledger_queries
 
 MARKS = {
     State.DRAFT: ("草稿", "草稿"),
@@ -95,7 +96,7 @@ def citation_texts(ws: Workspace, doc: Document, entries: list[LedgerEntry]) -> 
         target = ws.documents.get(cited)
         if target is None:
             continue
-        releases = [e for e in entries if e.action == "release" and e.document == cited]
+        releases = ledger_queries.releases(entries, cited)
         if releases:
             revision = releases[-1].revision
             title = archived_title(ws, cited, revision) or target.title
@@ -109,7 +110,7 @@ def document_controls(
     ws: Workspace, doc: Document, entries: list[LedgerEntry], today: date, pending: PendingRelease | None = None
 ) -> Controls:
     """Controls for rendering the working revision of `doc` on `today` (or as it is being released)."""
-    released = next((e for e in entries if e.document == doc.id and e.action == "release" and e.revision == doc.revision), None)
+    released = ledger_queries.release_of(entries, doc.id, doc.revision)
     if pending is not None:
         state = State.EFFECTIVE if pending.effective <= today else State.APPROVED
         rows = history_rows(entries, doc.id) + history_rows([], doc.id, DraftChange(

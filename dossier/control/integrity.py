@@ -7,6 +7,7 @@ from dossier.control.ledger import LedgerEntry
 from dossier.errors import Problems
 from dossier.workspace.model import Workspace
 from dossier.workspace.revisions import scheme
+from dossier.control.ledger import queries as ledger_queries
 
 
 def check_released_unchanged(ws: Workspace, entries: list[LedgerEntry], problems: Problems) -> None:
@@ -14,7 +15,7 @@ def check_released_unchanged(ws: Workspace, entries: list[LedgerEntry], problems
     (device GMP 2025 Art. 43: changes go through a new revision that is reviewed and approved)."""
     revisions = scheme(ws.config.revision_scheme)
     for doc in ws.documents.values():
-        release = next((e for e in entries if e.action == "release" and e.document == doc.id and e.revision == doc.revision), None)
+        release = ledger_queries.release_of(entries, doc.id, doc.revision)
         if release is not None and release.inputs_sha256 != inputs_digest(ws, doc):
             problems.add(doc.source_display, doc.raw.line_of("revision"), "revision",
                          f"{doc.id} changed since release {doc.revision}; start revision "

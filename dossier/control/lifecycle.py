@@ -18,6 +18,7 @@ from typing import Any
 
 from dossier.control.ledger import LedgerEntry
 from dossier.workspace.kinds import DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS
+from dossier.control.ledger import Action
 
 
 
@@ -86,7 +87,7 @@ def _timeline(entries: Sequence[LedgerEntry], doc_id: str, today: date) -> _Time
     for entry in entries:
         if entry.document != doc_id:
             continue
-        if entry.action == "release":
+        if entry.action == Action.RELEASE:
             releases.append(entry)
             withdrawal = None
         else:
@@ -231,7 +232,7 @@ def history_rows(
             released=True,
         )
         for e in entries
-        if e.document == doc_id and e.action == "release"
+        if e.document == doc_id and e.action == Action.RELEASE
     ]
     if draft is not None and all(row.revision != draft.revision for row in rows):
         rows.append(

@@ -11,6 +11,7 @@ from dossier.control.ledger import LedgerEntry
 from dossier.control.lifecycle import document_status, recorded_date
 from dossier.workspace.model import Document, Workspace
 from dossier.markdown.queries import cited_ids
+from dossier.control.ledger import queries as ledger_queries
 
 
 def where_used(ws: Workspace, doc_id: str) -> list[str]:
@@ -39,7 +40,7 @@ def copies_to_recall(doc: Document, releases: list[LedgerEntry], withdrawn: bool
 def document_row(ws: Workspace, doc: Document, entries: list[LedgerEntry], today: date) -> dict[str, Any]:
     """Status of one document as a JSON-ready dict."""
     status = document_status(entries, doc.id, doc.revision, doc.kind, today, policy_of(ws))
-    releases = [e for e in entries if e.document == doc.id and e.action == "release"]
+    releases = ledger_queries.releases(entries, doc.id)
     last = releases[-1] if releases else None
     row = status.as_dict()
     row.update({

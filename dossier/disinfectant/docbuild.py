@@ -14,6 +14,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from dossier.fonts import default_fonts
+from dossier.word.blocks import a4_page, repeat_header_row
 
 CHECKED, UNCHECKED = "☑", "☐"
 BODY_SIZE = Pt(10.5)  # 五号
@@ -23,10 +24,7 @@ HEADING_TEXT = "Heading Text"  # character style: set in the heading face (黑�
 def new_document() -> DocxDocument:
     """An empty A4 document; body and heading faces are named when the package is finished."""
     document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(25)
-    section.top_margin, section.bottom_margin = Mm(25), Mm(25)
+    a4_page(document, margins_cm=(2.5, 2.5, 2.5, 2.5), house=False)
     document.styles["Normal"].font.size = BODY_SIZE
     document.styles.add_style(HEADING_TEXT, WD_STYLE_TYPE.CHARACTER)
     return document
@@ -98,8 +96,7 @@ def grid(document: DocxDocument, rows: int, widths_mm: list[float], header_rows:
     for row in table.rows:
         for cell, width in zip(row.cells, widths_mm):
             cell.width = Mm(width)
-    for row in table.rows[:header_rows]:
-        row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # on by default: ST_OnOff needs no value
+    repeat_header_row(table, header_rows)
     return table
 
 

@@ -14,12 +14,11 @@ import unicodedata
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 
-from dossier.word.templatekit import keep_rows_whole, set_column_widths
+from dossier.word.blocks import keep_rows_whole, repeat_header_row, set_column_widths
 
 LANDSCAPE_ABOVE_COLUMNS = 10
 ROW_HEIGHT_CM = 0.9
@@ -98,8 +97,7 @@ def _grid(subdoc, columns: list[str], rows: int, text_width_cm: float) -> Table:
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         for cell in row.cells:
             _centred(cell)
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:tblHeader"))  # on by default: ST_OnOff needs no value
+    repeat_header_row(table)
     keep_rows_whole(table)
     return table
 

@@ -18,16 +18,12 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table
-from docx.text.paragraph import Paragraph
+from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
 from lxml import etree
 
+from dossier.word.blocks import a4_page, bordered, cell_text, house_styles, keep_rows_whole, page_break, repeat_header_row
 from dossier.word.document import docx_bytes
 from dossier.word.templates import PACKAGE_TEMPLATES
 from dossier.workspace.kinds import KINDS
@@ -42,119 +38,18 @@ HEADER_TITLE_ROW_CM = 1.0  # exactly two lines of 9 pt CJK text
 HISTORY_WIDTHS = [1.2, 2.4, 5.4, 4.3, 1.6, 1.6]  # 版本 生效日期 修订内容 修订原因 编制 批准
 
 
-def _styles(doc: DocxDocument) -> None:
-    styles = doc.styles
-    normal = styles["Normal"]
-    normal.font.size = Pt(11)
-    normal.paragraph_format.space_after = Pt(4)
-    normal.paragraph_format.line_spacing = 1.3
-    sizes = {"Heading 1": 15, "Heading 2": 13, "Heading 3": 12, "Heading 4": 11, "Title": 20}
-    for name, size in sizes.items():
-        style = styles[name]
-        style.font.size = Pt(size)
-        style.font.bold = True
-        style.font.italic = False
-        style.font.color.rgb = RGBColor(0, 0, 0)
-        style.paragraph_format.space_before = Pt(10 if name != "Title" else 0)
-        style.paragraph_format.space_after = Pt(6)
-    styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title_rpr = styles["Title"].element.get_or_add_rPr()
-    for border in title_rpr.findall(qn("w:pBdr")):
-        title_rpr.remove(border)
-    title_ppr = styles["Title"].element.get_or_add_pPr()
-    for border in title_ppr.findall(qn("w:pBdr")):
-        title_ppr.remove(border)
-    for level in (1, 2, 3):
-        name = f"TOC {level}"
-        style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, 1)
-        style.base_style = styles["Normal"]
-        style.paragraph_format.left_indent = Cm(0.75 * (level - 1))
-        style.paragraph_format.space_after = Pt(2)
-        style.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-    label = styles.add_style("Block Label", 1)
-    label.base_style = styles["Normal"]
-    label.font.bold = True
-    label.font.size = Pt(12)
-    label.paragraph_format.space_before = Pt(12)
-    label.paragraph_format.keep_with_next = True
-    _drop_table_styles(doc)
-
-
-def _drop_table_styles(doc: DocxDocument) -> None:
-    """Keep only the table styles a template uses (Table Grid, the default): python-docx's stock
-    template brings a hundred more, 95% of styles.xml, which every render would parse again."""
-    styles = doc.styles.element
-    for style in styles.findall(qn("w:style")):
-        if style.get(qn("w:type")) == "table" and style.get(qn("w:default")) != "1" and style.name_val != "Table Grid":
-            styles.remove(style)
-
-
-def _page(doc: DocxDocument, landscape: bool = False) -> None:
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = (Cm(29.7), Cm(21)) if landscape else (Cm(21), Cm(29.7))
-    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
-    section.left_margin, section.right_margin = Cm(2.5), Cm(2.0)
-    section.header_distance, section.footer_distance = Cm(1.0), Cm(1.0)
-
-
-def _cell_text(cell, text: str, bold: bool = False, center: bool = True, size: float | None = None) -> Paragraph:
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
-    paragraph.paragraph_format.space_after = Pt(0)
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    run = paragraph.add_run(text)
-    run.bold = bold
-    if size:
-        run.font.size = Pt(size)
-    return paragraph
-
-
-def set_column_widths(table: Table, widths_cm: list[float]) -> None:
-    """Fix a table's column widths so Word and LibreOffice both honour them.
-
-    Sets a fixed layout, the table width, the `w:tblGrid` columns and every cell's width
-    (a merged cell gets the sum of the columns it spans).
-    """
-    table.autofit = False  # w:tblLayout w:type="fixed"
-    twips = [round(Cm(width).twips) for width in widths_cm]
-    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
-    tbl_w.set(qn("w:type"), "dxa")
-    tbl_w.set(qn("w:w"), str(sum(twips)))
-    grid = table._tbl.tblGrid
-    for col in list(grid):
-        grid.remove(col)
-    for width in twips:
-        col = OxmlElement("w:gridCol")
-        col.set(qn("w:w"), str(width))
-        grid.append(col)
-    for tr in table._tbl.tr_lst:
-        start = 0
-        for tc in tr.tc_lst:
-            span = tc.grid_span
-            tc.get_or_add_tcPr().get_or_add_tcW().set(qn("w:type"), "dxa")
-            tc.tcPr.tcW.set(qn("w:w"), str(sum(twips[start:start + span])))
-            start += span
-
-
-def _grid(table: Table, widths_cm: list[float]) -> None:
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    set_column_widths(table, widths_cm)
-
-
 def _header(doc: DocxDocument) -> None:
     header = doc.sections[0].header
     table = header.add_table(3, 4, Cm(TEXT_WIDTH_CM))
     company = table.cell(0, 0).merge(table.cell(0, 3))
-    _grid(table, HEADER_WIDTHS)
-    _cell_text(company, "{{ company.name }}", bold=True, size=12)
+    bordered(table, HEADER_WIDTHS)
+    cell_text(company, "{{ company.name }}", bold=True, size=12)
     labels = [("文件名称", "{{ doc.title }}", "文件编号", "{{ doc.number }}"),
               ("版本", "{{ doc.revision }}", "生效日期", "{{ doc.effective }}")]
     for row, values in enumerate(labels, start=1):
         for col, text in enumerate(values):
             title = (row, col) == (1, 1)
-            paragraph = _cell_text(table.cell(row, col), text, bold=col % 2 == 0, size=HEADER_TITLE_PT if title else 9.5)
+            paragraph = cell_text(table.cell(row, col), text, bold=col % 2 == 0, size=HEADER_TITLE_PT if title else 9.5)
             paragraph.paragraph_format.line_spacing = 1.0
     for index, row in enumerate(table.rows):
         row.height = Cm(HEADER_TITLE_ROW_CM if index == 1 else 0.6)
@@ -207,15 +102,15 @@ def _footer(doc: DocxDocument) -> None:
 
 def _approval_block(doc: DocxDocument) -> None:
     table = doc.add_table(3, 4)
-    _grid(table, [3.0, 4.5, 4.5, 4.5])
+    bordered(table, [3.0, 4.5, 4.5, 4.5])
     heads = ("", "编制", "审核", "批准")
     for col, text in enumerate(heads):
-        _cell_text(table.cell(0, col), text, bold=True)
-    _cell_text(table.cell(1, 0), "签名", bold=True)
-    _cell_text(table.cell(2, 0), "日期", bold=True)
+        cell_text(table.cell(0, col), text, bold=True)
+    cell_text(table.cell(1, 0), "签名", bold=True)
+    cell_text(table.cell(2, 0), "日期", bold=True)
     for col, who in enumerate(("prepared", "reviewed", "approved"), start=1):
-        _cell_text(table.cell(1, col), "{{ %s.name }}" % who)
-        _cell_text(table.cell(2, col), "{{ %s.date }}" % who)
+        cell_text(table.cell(1, col), "{{ %s.name }}" % who)
+        cell_text(table.cell(2, col), "{{ %s.date }}" % who)
     for row in table.rows:
         row.height = Cm(0.9)
 
@@ -223,40 +118,23 @@ def _approval_block(doc: DocxDocument) -> None:
 def _history(doc: DocxDocument) -> None:
     doc.add_paragraph("修订记录", style="Block Label")
     table = doc.add_table(3, 6)
-    _grid(table, HISTORY_WIDTHS)
+    bordered(table, HISTORY_WIDTHS)
     for col, text in enumerate(("版本", "生效日期", "修订内容", "修订原因", "编制", "批准")):
-        _cell_text(table.cell(0, col), text, bold=True)
-    _repeat_header(table)
-    _cell_text(table.cell(1, 0), "{%tr for h in history %}")
+        cell_text(table.cell(0, col), text, bold=True)
+    repeat_header_row(table)
+    cell_text(table.cell(1, 0), "{%tr for h in history %}")
     for col, key in enumerate(("revision", "effective", "change", "reason", "prepared", "approved")):
-        _cell_text(table.cell(2, col), "{{ h.%s }}" % key, center=key not in ("change", "reason"), size=10)
+        cell_text(table.cell(2, col), "{{ h.%s }}" % key, center=key not in ("change", "reason"), size=10)
     # the row holding `{%tr endfor %}` must be its own row after the repeated one
     end = table.add_row()
-    _cell_text(end.cells[0], "{%tr endfor %}")
+    cell_text(end.cells[0], "{%tr endfor %}")
     keep_rows_whole(table)
-
-
-def keep_rows_whole(table: Table) -> None:
-    """Mark every row `w:cantSplit`: a row never breaks across pages."""
-    for row in table.rows:
-        tr_pr = row._tr.get_or_add_trPr()
-        if tr_pr.find(qn("w:cantSplit")) is None:
-            tr_pr.append(OxmlElement("w:cantSplit"))
-
-
-def _repeat_header(table: Table) -> None:
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:tblHeader"))  # on by default: ST_OnOff needs no value
 
 
 def _title_block(doc: DocxDocument) -> None:
     doc.add_paragraph("{{ doc.title }}", style="Title")
     meta = doc.add_paragraph("{{ doc.kind_label }}　文件编号：{{ doc.number }}　版本：{{ doc.revision }}　归口部门：{{ doc.department }}")
     meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-
-def _page_break(doc: DocxDocument) -> None:
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _body_placeholder(doc: DocxDocument, name: str = "body") -> None:
@@ -273,51 +151,22 @@ def _cover(doc: DocxDocument) -> None:
     for _ in range(4):
         doc.add_paragraph()
     table = doc.add_table(5, 2)
-    _grid(table, [4.0, 7.0])
+    bordered(table, [4.0, 7.0])
     rows = [("文件编号", "{{ doc.number }}"), ("版本", "{{ doc.revision }}"), ("生效日期", "{{ doc.effective }}"),
             ("受控状态", "{{ doc.control_mark }}"), ("发放编号", "")]
     for index, (label, value) in enumerate(rows):
-        _cell_text(table.cell(index, 0), label, bold=True)
-        _cell_text(table.cell(index, 1), value)
+        cell_text(table.cell(index, 0), label, bold=True)
+        cell_text(table.cell(index, 1), value)
         table.rows[index].height = Cm(0.9)
-    _page_break(doc)
-
-
-def base_document(landscape: bool = False) -> DocxDocument:
-    """An empty A4 document with the house styles and a 第X页 共Y页 footer (for generated lists)."""
-    doc = Document()
-    _page(doc, landscape)
-    _styles(doc)
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("第 ")
-    add_field(footer, "PAGE", "1")
-    footer.add_run(" 页 共 ")
-    add_field(footer, "NUMPAGES", "1")
-    footer.add_run(" 页")
-    return doc
-
-
-def grid_table(doc: DocxDocument, header: list[str], rows: list[list[str]], widths_cm: list[float]) -> Table:
-    """A bordered table with a bold header row repeated on every page."""
-    table = doc.add_table(len(rows) + 1, len(header))
-    _grid(table, widths_cm)
-    for col, text in enumerate(header):
-        _cell_text(table.cell(0, col), text, bold=True, size=10)
-    _repeat_header(table)
-    for r, values in enumerate(rows, start=1):
-        for col, text in enumerate(values):
-            _cell_text(table.cell(r, col), text, size=10)
-    keep_rows_whole(table)
-    return table
+    page_break(doc)
 
 
 def build_template(kind: str) -> DocxDocument:
     """The default template for one document kind, by its layout (see dossier.workspace.kinds)."""
     layout = KINDS[kind].layout
     doc = Document()
-    _page(doc)
-    _styles(doc)
+    a4_page(doc)
+    house_styles(doc)
     _header(doc)
     _watermark(doc)
     _footer(doc)
@@ -327,24 +176,24 @@ def build_template(kind: str) -> DocxDocument:
         doc.add_paragraph("审批", style="Block Label")
         _approval_block(doc)
         _history(doc)
-        _page_break(doc)
+        page_break(doc)
         doc.add_paragraph("目　录", style="Title")
         _body_placeholder(doc, "toc")
-        _page_break(doc)
+        page_break(doc)
         _body_placeholder(doc)
         return doc
     _title_block(doc)
     if layout == "form":
         _body_placeholder(doc, "form")
         _body_placeholder(doc)
-        _page_break(doc)
+        page_break(doc)
         doc.add_paragraph("表单审批", style="Block Label")
         _approval_block(doc)
         _history(doc)
         return doc
     _approval_block(doc)
     _history(doc)
-    _page_break(doc)
+    page_break(doc)
     _body_placeholder(doc)
     return doc
 
