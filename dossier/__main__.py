@@ -1,3 +1,5 @@
+"""`python -m dossier`: the command line."""
+
 from dossier.cli import main
 
 main()

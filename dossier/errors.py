@@ -53,6 +53,7 @@ class InputErrors(DossierError):
         return (type(self), (self.problems,))
 
     def lines(self) -> list[str]:
+        """One `error: FILE:LINE: FIELD: message` line per problem."""
         return [f"error: {p}" for p in self.problems]
 
 
@@ -81,6 +82,7 @@ class CheckFailed(DossierError):
         return (type(self), (self.problems,))
 
     def lines(self) -> list[str]:
+        """The problems, one line each."""
         return list(self.problems)
 
 

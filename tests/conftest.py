@@ -12,6 +12,16 @@ from click.testing import CliRunner
 from dossier.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
+# tests that use these fixtures, and every end-to-end test, convert with LibreOffice
+LIBREOFFICE_FIXTURES = {"example_build", "example_rebuild"}
+LIBREOFFICE_FOLDERS = {"e2e"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that need LibreOffice (`pytest -m "not libreoffice"` runs the rest in seconds)."""
+    for item in items:
+        if LIBREOFFICE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.parent.name in LIBREOFFICE_FOLDERS:
+            item.add_marker(pytest.mark.libreoffice)
 
 
 def copy_workspace(target: Path) -> Path:

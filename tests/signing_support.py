@@ -23,7 +23,7 @@ from dossier.convert import convert_batch
 from dossier.pdf.normalise import normalise_pdf
 from dossier.signing.profiles import SigningProfile, Source
 from dossier.signing.sign import sign_pdf
-from pki import Identity, ThrowawayCA
+from tests.pki import Identity, ThrowawayCA
 
 FIXED_TIME = datetime(2025, 3, 1, 8, 30, tzinfo=timezone.utc)
 AUTHOR_PASS = "author-pass-7"

@@ -18,6 +18,7 @@ from typing import Any
 from dossier.control.archive import release_dir, revision_dirname, sha256_bytes
 from dossier.control.controls import document_controls, ledger_of
 from dossier.control.ledger import LedgerEntry
+from dossier.control.ledger import queries as ledger_queries
 from dossier.control.lifecycle import recorded_date
 from dossier.convert import convert_batch
 from dossier.errors import CheckFailed, Problems, UsageError
@@ -30,11 +31,10 @@ from dossier.redline.fields import NOT_FIELDS, field_changes
 from dossier.redline.summary import Comparison, Revision, summary, summary_sentence
 from dossier.util.atomic import write_bytes
 from dossier.word.templates import template_path
-from dossier.workspace.load import load_workspace
 from dossier.workspace.kinds import KIND_LABELS
+from dossier.workspace.load import load_workspace
 from dossier.workspace.model import Workspace
 from dossier.workspace.yamlsrc import load_yaml_text
-from dossier.control.ledger import queries as ledger_queries
 
 WORKING = "working"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dossier.util.atomic import write_text
 from dossier.errors import UsageError
+from dossier.util.atomic import write_text
 
 FILES = {
     "dossier.yaml": """\

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from dossier.util.atomic import write_bytes
+from dossier.control.status import workspace_status
 from dossier.convert import convert_batch
+from dossier.pdf.normalise import normalise_pdf
+from dossier.util.atomic import write_bytes
+from dossier.word.blocks import base_document, grid_table
 from dossier.word.document import docx_bytes
 from dossier.word.package import CoreProperties
 from dossier.workspace.model import Workspace
-from dossier.pdf.normalise import normalise_pdf
-from dossier.control.status import workspace_status
-from dossier.word.blocks import base_document, grid_table
 
 STATE_LABELS = {"draft": "草稿", "approved": "已批准待生效", "effective": "现行有效", "superseded": "已替代", "obsolete": "已作废"}
 MASTER_COLUMNS = ["序号", "文件编号", "文件名称", "文件类别", "现行版本", "状态", "生效日期", "归口部门", "下次评审日期"]

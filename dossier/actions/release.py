@@ -15,24 +15,23 @@ from pathlib import Path
 
 from dossier.actions.diff import change_summary_text
 from dossier.control.archive import archive_outputs, release_dir
-from dossier.util.atomic import write_bytes, write_text
+from dossier.control.controls import PendingRelease, document_controls, ledger_of
+from dossier.control.digest import inputs_digest
 from dossier.control.integrity import check_released_unchanged
+from dossier.control.ledger import Action, LedgerEntry, format_timestamp
+from dossier.control.ledger import queries as ledger_queries
+from dossier.errors import Problems, UsageError
+from dossier.markdown.queries import cited_ids
+from dossier.pipeline.cache import BuildCache
 from dossier.pipeline.documents import produce
 from dossier.pipeline.load import load_checked
 from dossier.pipeline.record import document_outputs, write_manifest, write_outputs
-from dossier.pipeline.cache import BuildCache
 from dossier.pipeline.sign import sign_pdfs
-from dossier.control.controls import PendingRelease, document_controls, ledger_of
-from dossier.control.digest import inputs_digest
-from dossier.errors import Problems, UsageError
-from dossier.control.ledger import LedgerEntry, format_timestamp
+from dossier.util.atomic import write_bytes, write_text
+from dossier.validate import validate_workspace
 from dossier.workspace.load import load_workspace
 from dossier.workspace.model import Document, Workspace
 from dossier.workspace.revisions import scheme
-from dossier.markdown.queries import cited_ids
-from dossier.validate import validate_workspace
-from dossier.control.ledger import Action
-from dossier.control.ledger import queries as ledger_queries
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from asn1crypto import x509
 
-from dossier.errors import Problems
 from dossier.control.ledger import verify_workspace
-from dossier.workspace.load import find_root, load_config
+from dossier.errors import Problems
 from dossier.signing.verify import PdfCheck, verify_pdf
+from dossier.workspace.load import find_root, load_config
 
 
 @dataclass

@@ -11,18 +11,17 @@ from pathlib import Path
 import click
 
 from dossier import __version__
-from dossier.pipeline.build import FORMATS, build
-from dossier.pipeline.load import load_checked
-from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError
-from dossier.workspace.load import load_workspace
-from dossier.workspace.model import Workspace
-from dossier.util.progress import progress_wanted
+from dossier.actions.init import init_workspace
 from dossier.actions.register import write_register
 from dossier.actions.release import obsolete, release, revise
 from dossier.control.status import copies_to_recall, status_lines, where_used, workspace_status
+from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError
+from dossier.pipeline.build import FORMATS, build
+from dossier.pipeline.load import load_checked
+from dossier.util.progress import progress_wanted
 from dossier.validate import validate_workspace
-from dossier.actions.init import init_workspace
-
+from dossier.workspace.load import load_workspace
+from dossier.workspace.model import Workspace
 
 LAZY_COMMANDS = {
     "disinfectant": "dossier.cli.disinfectant:disinfectant",
@@ -40,15 +39,18 @@ class DossierGroup(click.Group):
     """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, the lazily loaded ones included."""
         return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """The command `name`, importing a lazily loaded one on first use."""
         if name in LAZY_COMMANDS:
             module, attr = LAZY_COMMANDS[name].split(":")
             return getattr(importlib.import_module(module), attr)
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
+        """Run the command; a DossierError becomes its lines on stderr and its exit code."""
         try:
             return super().invoke(ctx)
         except DossierError as exc:

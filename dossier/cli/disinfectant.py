@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
-from dossier.pipeline.filings import build_filings
 from dossier.disinfectant.evaluation import evaluate
 from dossier.disinfectant.requirements import make_selection, plan_tests
 from dossier.disinfectant.ruleset import DEFAULT_RULE_SET, load_rule_set
 from dossier.disinfectant.validity import expiry_date, validity_warnings
 from dossier.disinfectant.workspace import load_checked, product_files
 from dossier.errors import CheckFailed, UsageError
+from dossier.pipeline.filings import build_filings
 
 _LABELS = {"required": "+ required", "optional": "± optional", "not_required": "- not required"}
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
+from dossier.actions.verify import verify_targets
 from dossier.errors import CheckFailed, Problems, UsageError
-from dossier.workspace.load import find_root, load_config
 from dossier.signing.profiles import SigningProfile, cli_source, load_profiles
 from dossier.signing.sign import ProfileSigner
-from dossier.actions.verify import verify_targets
 from dossier.signing.verify import load_trust_roots
+from dossier.workspace.load import find_root, load_config
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 

@@ -13,11 +13,19 @@ import yaml
 
 from dossier.control.archive import release_dir
 from dossier.control.ledger import Ledger, LedgerEntry
-from dossier.control.lifecycle import (DraftChange, HistoryRow, Policy, State, document_status, entry_date, history_rows,
-                               recorded_date)
-from dossier.workspace.model import Document, Signoff, Workspace
-from dossier.markdown.queries import cited_ids
 from dossier.control.ledger import queries as ledger_queries
+from dossier.control.lifecycle import (
+    DraftChange,
+    HistoryRow,
+    Policy,
+    State,
+    document_status,
+    entry_date,
+    history_rows,
+    recorded_date,
+)
+from dossier.markdown.queries import cited_ids
+from dossier.workspace.model import Document, Signoff, Workspace
 
 MARKS = {
     State.DRAFT: ("草稿", "草稿"),

@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 from dossier.markdown import image_names
-from dossier.workspace.model import Document, Workspace
 from dossier.word.templates import template_path
+from dossier.workspace.model import Document, Workspace
+
 
 def referenced_files(ws: Workspace, doc: Document) -> list[Path]:
     """The YAML, the Markdown body file, the template and every existing image the body embeds."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dossier.control.digest import inputs_digest
 from dossier.control.ledger import LedgerEntry
+from dossier.control.ledger import queries as ledger_queries
 from dossier.errors import Problems
 from dossier.workspace.model import Workspace
 from dossier.workspace.revisions import scheme
-from dossier.control.ledger import queries as ledger_queries
 
 
 def check_released_unchanged(ws: Workspace, entries: list[LedgerEntry], problems: Problems) -> None:

@@ -16,10 +16,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from dossier.control.ledger import LedgerEntry
+from dossier.control.ledger import Action, LedgerEntry
 from dossier.workspace.kinds import DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS
-from dossier.control.ledger import Action
-
 
 
 class State(StrEnum):

@@ -8,10 +8,10 @@ from typing import Any
 from dossier.control.controls import ledger_of, policy_of
 from dossier.control.digest import inputs_digest
 from dossier.control.ledger import LedgerEntry
-from dossier.control.lifecycle import document_status, recorded_date
-from dossier.workspace.model import Document, Workspace
-from dossier.markdown.queries import cited_ids
 from dossier.control.ledger import queries as ledger_queries
+from dossier.control.lifecycle import document_status, recorded_date
+from dossier.markdown.queries import cited_ids
+from dossier.workspace.model import Document, Workspace
 
 
 def where_used(ws: Workspace, doc_id: str) -> list[str]:

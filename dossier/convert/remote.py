@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dossier.util.atomic import write_bytes
 from dossier.convert.errors import ConversionError, Unreachable
 from dossier.convert.outputs import is_pdf_bytes
 from dossier.errors import ToolError, UsageError
+from dossier.util.atomic import write_bytes
 
 UNOSERVER_PORT = 2003
 POLL_SECONDS = 0.05

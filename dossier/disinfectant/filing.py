@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dossier.pdf.bundle import Section, bundle
 from dossier.disinfectant.forms import ANNEX3_TITLE, MATERIALS
 from dossier.disinfectant.model import Product
+from dossier.pdf.bundle import Section, bundle
 from dossier.pdf.stamp import Placement, stamp_cross_page_seal, stamp_seal
 
 

@@ -18,15 +18,15 @@ import hashlib
 import json
 import os
 import shutil
-from importlib import metadata
 from dataclasses import asdict
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from dossier import __version__
-from dossier.util.atomic import write_text
 from dossier.control.controls import Controls
 from dossier.control.digest import inputs_digest
+from dossier.util.atomic import write_text
 from dossier.workspace.model import Document, Workspace
 
 CACHE_FILE = Path(".cache") / "state.json"

@@ -15,8 +15,8 @@ from dossier.convert import configured_converters
 from dossier.disinfectant.evaluation import evaluate
 from dossier.disinfectant.filing import filing_pdf
 from dossier.disinfectant.forms import ANNEX3_TITLE
-from dossier.disinfectant.outputs import ANNEX3, FILING_SUFFIX, FORMULA, AnnexDocument, annexes, evaluation_time, file_stem
 from dossier.disinfectant.model import Product
+from dossier.disinfectant.outputs import ANNEX3, FILING_SUFFIX, FORMULA, AnnexDocument, annexes, evaluation_time, file_stem
 from dossier.errors import Problems
 from dossier.pdf.normalise import normalise_pdf
 from dossier.pipeline.overlap import Job, Produced, Rendering, run_jobs

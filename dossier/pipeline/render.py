@@ -7,20 +7,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-
-from dossier.word.document import docx_bytes
-from dossier.errors import Problems
 from dossier.control.controls import Controls
 from dossier.control.lifecycle import HistoryRow
+from dossier.errors import Problems
+from dossier.fonts import default_fonts, word_name
 from dossier.word.body import render_markdown
-from dossier.word.templates import template_path
-from dossier.workspace.model import Document, Signoff, Workspace
+from dossier.word.document import docx_bytes
+from dossier.word.package import CoreProperties, Fonts
 from dossier.word.recordform import fill_form
+from dossier.word.templates import template_path
 from dossier.word.templating import Template
 from dossier.word.toc import Heading, body_headings, fill_toc
 from dossier.workspace.kinds import ART76_ELEMENTS
-from dossier.fonts import default_fonts, word_name
-from dossier.word.package import CoreProperties, Fonts
+from dossier.workspace.model import Document, Signoff, Workspace
 
 EMPTY = "—"
 

@@ -35,7 +35,7 @@ class Redline:
 def moves(changes: list[BlockChange]) -> list[BlockChange]:
     """A removed paragraph added again unchanged elsewhere is one move."""
     result = list(changes)
-    for index, change in enumerate(changes):
+    for change in changes:
         if change.kind != "paragraph" or change.action != "removed":
             continue
         twin = next((c for c in result if c.kind == "paragraph" and c.action == "added" and c.new == change.old), None)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
+
 from dossier.workspace.kinds import ART76_ELEMENTS
 
 NOT_FIELDS = ("revision", "change", "body")

@@ -12,11 +12,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from dossier.redline.align import (PARAGRAPH_SIMILARITY, ROW_SIMILARITY, TABLE_SIMILARITY, align_blocks,
-                                   pair_last_paragraphs, ratio)
+from dossier.redline.align import (
+    PARAGRAPH_SIMILARITY,
+    ROW_SIMILARITY,
+    TABLE_SIMILARITY,
+    align_blocks,
+    pair_last_paragraphs,
+    ratio,
+)
 from dossier.redline.changes import BlockChange
 from dossier.redline.read import Atom, Side
-from dossier.redline.tags import NUMID, P, PPR, PPRCHANGE, RPR, RPRCHANGE, SECTPR, T, TBL, TC, TCPR, TR, TRPR
+from dossier.redline.tags import NUMID, PPR, PPRCHANGE, RPR, RPRCHANGE, SECTPR, TBL, TC, TCPR, TR, TRPR, P, T
 from dossier.redline.tokens import segments
 
 _HEADING = re.compile(r"heading \d", re.IGNORECASE)

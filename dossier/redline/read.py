@@ -12,7 +12,7 @@ from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from lxml import etree
 
-from dossier.redline.tags import P, PPR, R, T, TBL, TC, TCPR, TR
+from dossier.redline.tags import PPR, TBL, TC, TCPR, TR, P, R, T
 
 OBJECT = "\ufffc"  # starts the comparison key of a non-text run element (picture, field code)
 _SKIPPED = {qn("w:rPr"), qn("w:lastRenderedPageBreak")}

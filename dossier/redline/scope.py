@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from dossier.redline.read import Side
-from dossier.redline.tags import P, PPR
+from dossier.redline.tags import PPR, P
 
 _PLACEHOLDER = re.compile(r"\{\{p\s+(\w+)\s*\}\}")
 _TOC = re.compile(r"toc \d", re.IGNORECASE)

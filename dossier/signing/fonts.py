@@ -14,8 +14,8 @@ from pathlib import Path
 
 from fontTools.ttLib import TTCollection
 
-from dossier.util import atomic
 from dossier.errors import UsageError
+from dossier.util import atomic
 
 DEFAULT_FONTS = (
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),

@@ -15,7 +15,7 @@ import io
 import unicodedata
 from dataclasses import dataclass
 
-from pypdf import PdfReader, PageObject
+from pypdf import PageObject, PdfReader
 from pypdf.generic import ContentStream
 
 Box = tuple[float, float, float, float]

@@ -15,8 +15,7 @@ from pathlib import Path
 from pyhanko.pdf_utils.content import RawContent
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.layout import (AxisAlignment, BoxConstraints, InnerScaling, Margins,
-                                      SimpleBoxLayoutRule)
+from pyhanko.pdf_utils.layout import AxisAlignment, BoxConstraints, InnerScaling, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
@@ -24,12 +23,12 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 
-from dossier.util import atomic
 from dossier.errors import ToolError, UsageError
 from dossier.signing.fonts import signature_font
 from dossier.signing.keys import load_signer
 from dossier.signing.placement import place
 from dossier.signing.profiles import SigningProfile
+from dossier.util import atomic
 
 _RED = (0.8, 0.0, 0.0)
 _WHITE = RawContent(b"1 1 1 rg 0 0 10 10 re f", box=BoxConstraints(10, 10))

@@ -19,6 +19,7 @@ MAX_FORM_ROWS = 60
 
 
 def check_form(doc: Document, problems: Problems) -> None:
+    """A record form's grid: columns, rows (1–60), header and footer fields (drug GMP 1992 Art. 68: room to write)."""
     reader = FieldReader(doc.raw, problems)
     form = reader.child("form")
     if form is None:
@@ -35,6 +36,7 @@ def check_form(doc: Document, problems: Problems) -> None:
 
 
 def check_validation(doc: Document, problems: Problems) -> None:
+    """A protocol's validation block states every element device GMP 2025 Art. 76 lists."""
     reader = FieldReader(doc.raw, problems)
     block = reader.child("validation")
     if block is None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from dossier.errors import Problems
-from dossier.markdown import citations, images as markdown_images, is_relative_name
+from dossier.markdown import citations, is_relative_name
+from dossier.markdown import images as markdown_images
 from dossier.validate.blocks import BLOCK_RULES
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.kinds import KINDS

@@ -10,8 +10,8 @@ from dossier.workspace.yamlsrc import SourceMap
 
 def validate_templates(ws: Workspace, problems: Problems) -> None:
     """Each template in use opens, parses as a docxtpl template and has the fields documents need."""
-    from jinja2 import TemplateSyntaxError
     from docxtpl import DocxTemplate
+    from jinja2 import TemplateSyntaxError
 
     from dossier.word.templates import template_path
 

@@ -11,8 +11,8 @@ from docx.opc.part import XmlPart
 from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
-from dossier.util.atomic import write_bytes
 from dossier.fonts import default_fonts
+from dossier.util.atomic import write_bytes
 from dossier.word.package import CoreProperties, Fonts, finish_docx
 
 _REFERENCE_TAGS = ("pStyle", "rStyle", "tblStyle", "numStyleLink", "styleLink")

@@ -23,12 +23,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from lxml import etree
 
+from dossier.util.atomic import write_bytes
 from dossier.word.blocks import a4_page, bordered, cell_text, house_styles, keep_rows_whole, page_break, repeat_header_row
 from dossier.word.document import docx_bytes
+from dossier.word.fields import add_field
 from dossier.word.templates import PACKAGE_TEMPLATES
 from dossier.workspace.kinds import KINDS
-from dossier.word.fields import add_field
-from dossier.util.atomic import write_bytes
 
 DEFAULT_DIR = PACKAGE_TEMPLATES
 TEXT_WIDTH_CM = 16.5  # A4 portrait, 2.5 cm + 2.0 cm side margins

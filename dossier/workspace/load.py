@@ -10,9 +10,9 @@ from pathlib import Path
 
 from dossier.errors import Problems, UsageError
 from dossier.workspace.fields import FieldReader
-from dossier.workspace.revisions import DEFAULT_SCHEME, SCHEME_NAMES
 from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
 from dossier.workspace.model import Config, Document, Signoff, Workspace
+from dossier.workspace.revisions import DEFAULT_SCHEME, SCHEME_NAMES
 from dossier.workspace.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
 
 CONFIG_FILE = "dossier.yaml"

@@ -8,8 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from dossier.errors import UsageError
-from dossier.workspace.kinds import (DEFAULT_NUMBERING, DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS, KIND_LABELS,  # noqa: F401
-                                     KINDS, DocumentKind)
+from dossier.workspace.kinds import (  # noqa: F401
+    DEFAULT_NUMBERING,
+    DEFAULT_RETENTION_YEARS,
+    DEFAULT_REVIEW_MONTHS,
+    KIND_LABELS,
+    KINDS,
+    DocumentKind,
+)
+
 
 @dataclass(frozen=True)
 class Signoff:

@@ -79,12 +79,15 @@ class LettersScheme(RevisionScheme):
     example = "A, B, AA"
 
     def first(self) -> str:
+        """The first revision of this scheme."""
         return "A"
 
     def is_valid(self, rev: str) -> bool:
+        """True when `rev` is a revision of this scheme."""
         return isinstance(rev, str) and _LETTERS.fullmatch(rev) is not None
 
     def next(self, rev: str, minor: bool = False) -> str:
+        """The revision after `rev` (the next minor one when `minor`)."""
         self._check(rev)
         if minor:
             raise ValueError(
@@ -94,10 +97,12 @@ class LettersScheme(RevisionScheme):
         return _int_to_letters(_letters_to_int(rev) + 1)
 
     def sort_key(self, rev: str) -> tuple[int, ...]:
+        """A key that sorts revisions in release order."""
         self._check(rev)
         return (_letters_to_int(rev),)
 
     def describe(self) -> str:
+        """The scheme in words, for messages."""
         return "letters: A, B, … Z, AA, AB …; every revision is a major one (no minor bumps)"
 
 
@@ -108,22 +113,27 @@ class EditionScheme(RevisionScheme):
     example = "A/0, A/1, B/0"
 
     def first(self) -> str:
+        """The first revision of this scheme."""
         return "A/0"
 
     def is_valid(self, rev: str) -> bool:
+        """True when `rev` is a revision of this scheme."""
         return isinstance(rev, str) and _EDITION.fullmatch(rev) is not None
 
     def next(self, rev: str, minor: bool = False) -> str:
+        """The revision after `rev` (the next minor one when `minor`)."""
         edition, change = self._parts(rev)
         if minor:
             return f"{edition}/{change + 1}"
         return f"{_int_to_letters(_letters_to_int(edition) + 1)}/0"
 
     def sort_key(self, rev: str) -> tuple[int, ...]:
+        """A key that sorts revisions in release order."""
         edition, change = self._parts(rev)
         return (_letters_to_int(edition), change)
 
     def describe(self) -> str:
+        """The scheme in words, for messages."""
         return (
             "edition: edition letter/change number, A/0, A/1 … B/0; "
             "a minor bump raises the change number, a major bump the edition letter"
@@ -142,21 +152,26 @@ class NumericScheme(RevisionScheme):
     example = "1.0, 1.1, 2.0"
 
     def first(self) -> str:
+        """The first revision of this scheme."""
         return "1.0"
 
     def is_valid(self, rev: str) -> bool:
+        """True when `rev` is a revision of this scheme."""
         return isinstance(rev, str) and _NUMERIC.fullmatch(rev) is not None
 
     def next(self, rev: str, minor: bool = False) -> str:
+        """The revision after `rev` (the next minor one when `minor`)."""
         major, minor_no = self._parts(rev)
         if minor:
             return f"{major}.{minor_no + 1}"
         return f"{major + 1}.0"
 
     def sort_key(self, rev: str) -> tuple[int, ...]:
+        """A key that sorts revisions in release order."""
         return self._parts(rev)
 
     def describe(self) -> str:
+        """The scheme in words, for messages."""
         return (
             "numeric: 1.0, 1.1 … 2.0; "
             "a minor bump raises the second number, a major bump the first"

@@ -19,7 +19,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from dossier.errors import Problems
 from dossier.markdown import normalised, syntax_tree
-from dossier.word.body.renderer import Renderer, Context
+from dossier.word.body.renderer import Context, Renderer
 from dossier.workspace.yamlsrc import illegal_xml_chars, strip_illegal_xml
 
 

@@ -26,6 +26,7 @@ from dossier.word.body.numbering import INDENT, Numbering
 from dossier.word.body.runs import Format, add_runs, paragraph_property, set_indent, set_numbering, set_style
 from dossier.word.body.tables import CELL_MARGINS, column_widths, table_xml
 
+PLAIN = Format()
 A4_TEXT_WIDTH = Cm(16)  # used only when the template's section has no page size
 _HEADING_STYLE = re.compile(r"Heading ([1-9])")
 _HEADING_NUMBER = re.compile(r"(\d+(?:\.\d+)*) ")
@@ -49,6 +50,7 @@ class Context:
 
     @property
     def indent(self) -> int:
+        """Left indent in twips for this depth of lists and quotes."""
         return INDENT * (self.list_depth + self.quote)
 
 
@@ -263,7 +265,7 @@ class Renderer:
     # -- inline content -------------------------------------------------------------------------
 
     def inline(self, node: SyntaxTreeNode, paragraph: Paragraph, add_paragraph: Callable[..., Paragraph],
-               max_width: int, fmt: Format = Format()) -> None:
+               max_width: int, fmt: Format = PLAIN) -> None:
         """Fill `paragraph` with an inline node's runs; image captions follow as new paragraphs."""
         state = _InlineState(line=node.map[0], max_width=max_width)
         self.runs(node.children, paragraph, fmt, state)

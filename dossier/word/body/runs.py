@@ -38,12 +38,14 @@ class Format:
 
 
 def set_indent(paragraph: Paragraph, left: int, hanging: int = 0) -> None:
+    """Indent a paragraph `left` twips, its first line `hanging` twips less."""
     fmt = paragraph.paragraph_format
     fmt.left_indent = Twips(left)
     fmt.first_line_indent = Twips(-hanging)
 
 
 def set_numbering(paragraph: Paragraph, num_id: int, level: int) -> None:
+    """Number a paragraph as level `level` of list `num_id`."""
     num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = level
     num_pr.get_or_add_numId().val = num_id

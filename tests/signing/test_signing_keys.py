@@ -9,7 +9,7 @@ import pytest
 from dossier.errors import EXIT_INPUT, UsageError
 from dossier.signing.keys import load_signer
 from dossier.signing.profiles import Source
-from signing_support import APPROVER_PASS, AUTHOR_PASS, profile, write_keys
+from tests.signing_support import APPROVER_PASS, AUTHOR_PASS, profile, write_keys
 
 
 @pytest.fixture()

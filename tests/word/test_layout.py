@@ -9,15 +9,18 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT as VALIGN, WD_ROW_HEIGHT_RULE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT as VALIGN
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.table import Table
 
-from dossier.word.recordform import column_layout, needed_cm
 from dossier.actions.register import DISTRIBUTION_WIDTHS, MASTER_WIDTHS
+from dossier.word.recordform import column_layout, needed_cm
 from dossier.word.templatekit import HEADER_WIDTHS, HISTORY_WIDTHS, TEXT_WIDTH_CM
 from tests.conftest import copy_workspace, pdf_text, run_cli
+
+pytestmark = pytest.mark.libreoffice
 
 LONG_CHANGE = "首次发布，依据医疗器械生产质量管理规范建立文件控制程序"
 WIDE_COLUMNS = ["序号", "清洁部位", "清洁剂/消毒剂", "浓度", "配制时间", "开始时间", "结束时间", "接触时间", "操作人", "复核人", "备注"]

@@ -16,11 +16,11 @@ from pathlib import Path
 from docx import Document
 from lxml import etree
 
+from dossier.errors import Problems
+from dossier.redline import redline, split_tokens
+from dossier.word.body import render_markdown
 from dossier.word.document import docx_bytes
 from dossier.word.package import CoreProperties
-from dossier.errors import Problems
-from dossier.word.body import render_markdown
-from dossier.redline import redline, split_tokens
 from dossier.word.templates import PACKAGE_TEMPLATES
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from dossier.control.ledger import LedgerEntry
-from dossier.workspace.model import Document
 from dossier.control.status import copies_to_recall
+from dossier.workspace.model import Document
 
 
 def _release(revision: str, day: str) -> LedgerEntry:

@@ -96,10 +96,11 @@ def test_draft_is_watermarked_and_marked(walked: dict) -> None:
 
 def test_superseded_revision_renders_void(walked: dict, tmp_path: Path) -> None:
     """Rendering revision A again (from its archived sources) marks it 作废."""
-    from dossier.pipeline.load import load_checked
+    from datetime import date
+
     from dossier.control.controls import document_controls, ledger_of
     from dossier.control.lifecycle import State
-    from datetime import date
+    from dossier.pipeline.load import load_checked
 
     ws = load_checked(walked["root"])
     doc = ws.documents["QP-01"]
@@ -230,8 +231,9 @@ def test_revise_clears_the_date_and_release_writes_the_new_one(tmp_path: Path) -
 
 
 def test_a_failure_after_the_ledger_entry_keeps_the_released_date(tmp_path: Path, monkeypatch) -> None:
-    import dossier.actions.release as releasing
     from datetime import date, timedelta
+
+    import dossier.actions.release as releasing
 
     root = tmp_path / "ws"
     assert run_cli("init", str(root)).exit_code == 0

@@ -12,7 +12,6 @@ from dossier.cli import cli
 from dossier.disinfectant.evaluation import evaluate
 from dossier.disinfectant.validity import expiry_date, validity_warnings
 from dossier.disinfectant.workspace import load_checked, workspace_validity_warnings
-
 from tests.disinfectant_support import EXAMPLES, copy_example, edit
 
 

@@ -16,6 +16,8 @@ from pypdf import PdfReader
 
 from tests.conftest import pdf_text
 
+pytestmark = pytest.mark.libreoffice
+
 DOCUMENTS = ["QM-01", "QP-04", "QP-05", "QP-12", "QR-12-01", "VP-12-01", "WI-12-01"]
 TITLES = {
     "QM-01": "质量手册",

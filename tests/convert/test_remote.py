@@ -30,9 +30,11 @@ from pypdf import PdfReader
 
 from dossier.convert import convert_batch
 from dossier.convert.remote import parse_endpoint
-from dossier.fonts import write_fontconfig
 from dossier.errors import ToolError, UsageError
+from dossier.fonts import write_fontconfig
 from dossier.pdf.normalise import normalise_pdf
+
+pytestmark = pytest.mark.libreoffice
 
 UNO_MODULE = Path("/usr/lib/python3/dist-packages/uno.py")
 TAGS = "甲乙丙"  # digits next to CJK get spaces in pdftotext

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import docx
 
-from conftest import run_cli
+from tests.conftest import REPO, run_cli
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+BENCH = REPO / "bench"
 sys.path.insert(0, str(BENCH))
 from workspace import write_workspace  # noqa: E402
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO
+
 PACKAGE_DATA = (
     "dossier/word/templates/procedure.docx",
     "dossier/word/templates/quality_manual.docx",

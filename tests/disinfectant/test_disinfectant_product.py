@@ -14,7 +14,6 @@ from dossier.disinfectant.formula import cas_problem
 from dossier.disinfectant.reader import load_product
 from dossier.disinfectant.workspace import load_checked
 from dossier.errors import InputErrors, Problems
-
 from tests.disinfectant_support import EXAMPLES, copy_example, edit
 
 

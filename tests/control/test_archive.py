@@ -11,9 +11,9 @@ import pytest
 
 import dossier.control.archive as archive_module
 from dossier.control.archive import archive_outputs, release_dir, revision_dirname
-from dossier.errors import UsageError
 from dossier.control.ledger import Ledger, verify_workspace
 from dossier.control.lifecycle import DraftChange, State, document_status, history_rows
+from dossier.errors import UsageError
 from dossier.workspace.revisions import scheme
 
 PDF_A = b"%PDF-1.7 QP-04 revision A"

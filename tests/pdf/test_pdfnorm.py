@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from dossier.pdf.normalise import EEXEC_C1, EEXEC_C2, EEXEC_KEY, PRIVATE_PREFIX, _eexec_decrypt, _eexec_replace, _private_unique_id
+from dossier.pdf.normalise import (
+    EEXEC_C1,
+    EEXEC_C2,
+    EEXEC_KEY,
+    PRIVATE_PREFIX,
+    _eexec_decrypt,
+    _eexec_replace,
+    _private_unique_id,
+)
 
 
 def _encrypt(plain: bytes) -> bytes:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from dossier.errors import CheckFailed, UsageError
 from dossier.control.ledger import (
     ACTIONS,
     ZERO_HASH,
@@ -23,6 +22,7 @@ from dossier.control.ledger import (
     releases,
     withdrawals,
 )
+from dossier.errors import CheckFailed, UsageError
 
 DOCS = [("QP-04", "A"), ("QP-05", "A"), ("QP-04", "B"), ("QP-12", "A"), ("QP-05", "B")]
 

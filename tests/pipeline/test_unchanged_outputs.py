@@ -23,7 +23,9 @@ from pathlib import Path
 import pytest
 
 from bench.workspace import write_workspace
-from tests.conftest import copy_workspace, run_cli
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.libreoffice
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "outputs.json"
 RECORD = os.environ.get("DOSSIER_RECORD_GOLDEN") == "1"

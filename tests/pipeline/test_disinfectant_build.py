@@ -20,8 +20,11 @@ from dossier.cli import cli
 from dossier.disinfectant import forms
 from dossier.disinfectant.workspace import load_products
 from dossier.pipeline.filings import build_filings
+from tests.conftest import REPO
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "content" / "disinfectant"
+pytestmark = pytest.mark.libreoffice
+
+EXAMPLES = REPO / "content" / "disinfectant"
 SKIN, DEVICE, INCOMPLETE = "skin-ethanol", "plasma-air-device", "skin-ethanol-no-ph"
 PH_ITEM = """      - item: pH值测定
         result: pH 6.9（25 ℃）
@@ -121,7 +124,7 @@ def test_every_form_label_is_in_the_pdf_text(built: dict[str, Path], slug: str, 
 
 def test_regulation_wording_is_verbatim_in_forms() -> None:
     regulation = squash(
-        (Path(__file__).resolve().parents[1] / "docs" / "regulations" / "disinfectant-hygiene-safety-evaluation-2014.md")
+        (REPO / "docs" / "regulations" / "disinfectant-hygiene-safety-evaluation-2014.md")
         .read_text(encoding="utf-8")
     )
     for label in (*ANNEX3_LABELS, *ANNEX5_LABELS, forms.ANNEX4_GUARANTEE, forms.ANNEX4_SIGN, *forms.ANNEX4_NOTES):

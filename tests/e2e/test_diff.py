@@ -16,12 +16,12 @@ from docx import Document
 from lxml import etree
 
 from dossier.actions.diff import change_summary_text
+from dossier.actions.init import init_workspace
+from dossier.actions.release import release, revise
 from dossier.cli import DossierGroup
 from dossier.cli.diff import diff_command
-from dossier.actions.release import release, revise
-from dossier.actions.init import init_workspace
 from tests.conftest import pdf_text
-from tests.test_redline import W, resolved, texts
+from tests.redline.test_redline import W, resolved, texts
 
 DOC = "VP-01-01"
 YAML = """\

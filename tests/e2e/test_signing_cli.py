@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from dossier.control.archive import archive_outputs
 from dossier.cli import cli
+from dossier.control.archive import archive_outputs
 from dossier.control.ledger import Ledger
-from signing_support import APPROVER_PASS, AUTHOR_PASS, approval_pdf, signed_twice, write_keys
+from tests.signing_support import APPROVER_PASS, AUTHOR_PASS, approval_pdf, signed_twice, write_keys
 
 CONFIG = """\
 company: {{name: 示例医疗科技有限公司}}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,8 +17,9 @@ from dossier.cli import cli
 from dossier.disinfectant.requirements import make_selection, plan_tests
 from dossier.disinfectant.ruleset import load_rule_set
 from dossier.errors import UsageError
+from tests.conftest import REPO
 
-REGULATION = Path(__file__).resolve().parents[1] / "docs" / "regulations" / "disinfectant-hygiene-safety-evaluation-2014.md"
+REGULATION = REPO / "docs" / "regulations" / "disinfectant-hygiene-safety-evaluation-2014.md"
 MARKS = re.compile("[①②③④⑤⑥⑦⑧⑨]")
 WORDS = {"+": "required", "±": "optional", "-": "not_required"}
 RANK = {"not_required": 0, "optional": 1, "required": 2}

@@ -11,22 +11,33 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
-from asn1crypto import keys as asn1_keys, tsp, x509 as asn1_x509
+from asn1crypto import keys as asn1_keys
+from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject,
-                           NameObject, TextStringObject)
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.timestamps import DummyTimeStamper
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
 from dossier.errors import ToolError, UsageError
 from dossier.signing.placement import Placement, place
 from dossier.signing.profiles import Source
 from dossier.signing.sign import sign_file, sign_pdf
 from dossier.signing.verify import PdfCheck, load_trust_roots, verify_pdf
-from signing_support import (FIXED_TIME, approval_pdf, approver_profile, author_profile,
-                             authority, profile, signed_twice, write_keys)
+from tests.signing_support import (
+    FIXED_TIME,
+    approval_pdf,
+    approver_profile,
+    author_profile,
+    authority,
+    profile,
+    signed_twice,
+    write_keys,
+)
+
+pytestmark = pytest.mark.libreoffice
 
 
 @pytest.fixture()

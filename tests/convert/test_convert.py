@@ -18,6 +18,8 @@ from dossier.convert.profiles import lo_profile
 from dossier.errors import EXIT_INPUT, EXIT_TOOL, ToolError, UsageError
 from dossier.pdf.normalise import normalise_pdf
 
+pytestmark = pytest.mark.libreoffice
+
 
 def make_docx(path: Path, text: str, paragraphs: int = 3) -> Path:
     """A small Chinese docx whose body repeats `text`."""

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
 
-from dossier.pdf.bundle import Section, bundle
 from dossier.errors import UsageError
+from dossier.pdf.bundle import Section, bundle
 from dossier.pdf.stamp import POINTS_PER_MM, Placement, stamp_cross_page_seal, stamp_seal
 
 A4 = (595.28, 841.89)

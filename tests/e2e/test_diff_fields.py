@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from dossier.errors import Problems
 from dossier.redline.fields import FieldChange, field_changes, field_label
 from dossier.redline.summary import inline_diff
-from dossier.errors import Problems
 from dossier.workspace.yamlsrc import load_yaml_text
 
 OLD = """\

@@ -18,10 +18,10 @@ from docx.shared import Emu
 from docxtpl import DocxTemplate
 
 from dossier.errors import Problems
+from dossier.markdown import citations
 from dossier.word.body import render_markdown
 from dossier.word.body.numbering import INDENT
 from dossier.word.body.runs import CODE_FONT
-from dossier.markdown import citations
 
 CITED = {"QP-04": "《文件控制程序》QP-04 B版", "QP-05": "《记录控制程序》QP-05 A版"}
 
@@ -566,6 +566,7 @@ def pdf_text(image_dir, tmp_path_factory) -> list[str]:
     return text.split("\f")
 
 
+@pytest.mark.libreoffice
 def test_pdf_shows_section_and_list_numbers(pdf_text):
     first = pdf_text[0]
     assert re.search(r"1 目的", first) and re.search(r"1\.1 职责", first)
@@ -574,11 +575,13 @@ def test_pdf_shows_section_and_list_numbers(pdf_text):
         assert re.search(pattern, first), pattern
 
 
+@pytest.mark.libreoffice
 def test_pdf_numbers_the_notes_at_the_end(pdf_text):
     assert re.search(r"段落1", pdf_text[0].replace(" ", ""))
     assert re.search(r"1\.\s+脚注内容", pdf_text[-2] + pdf_text[-1])
 
 
+@pytest.mark.libreoffice
 def test_pdf_repeats_the_table_header_on_every_page(pdf_text):
     pages = [page.replace(" ", "") for page in pdf_text if "行记录" in page]
     assert len(pages) >= 2 and "第80行记录" in pages[-1]
