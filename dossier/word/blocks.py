@@ -165,14 +165,18 @@ def base_document(landscape: bool = False) -> DocxDocument:
     doc = Document()
     a4_page(doc, landscape)
     house_styles(doc)
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("第 ")
-    add_field(footer, "PAGE", "1")
-    footer.add_run(" 页 共 ")
-    add_field(footer, "NUMPAGES", "1")
-    footer.add_run(" 页")
+    page_of_pages(doc.sections[0].footer.paragraphs[0])
     return doc
+
+
+def page_of_pages(paragraph: Paragraph) -> None:
+    """Fill a centred paragraph with 第 X 页 共 Y 页 (PAGE and NUMPAGES fields)."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("第 ")
+    add_field(paragraph, "PAGE", "1")
+    paragraph.add_run(" 页 共 ")
+    add_field(paragraph, "NUMPAGES", "1")
+    paragraph.add_run(" 页")
 
 
 def grid_table(doc: DocxDocument, header: list[str], rows: list[list[str]], widths_cm: list[float]) -> Table:

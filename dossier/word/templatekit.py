@@ -24,9 +24,8 @@ from docx.shared import Cm, Pt
 from lxml import etree
 
 from dossier.util.atomic import write_bytes
-from dossier.word.blocks import a4_page, bordered, cell_text, house_styles, keep_rows_whole, page_break, repeat_header_row
+from dossier.word.blocks import a4_page, bordered, cell_text, house_styles, keep_rows_whole, page_break, page_of_pages, repeat_header_row
 from dossier.word.document import docx_bytes
-from dossier.word.fields import add_field
 from dossier.word.templates import PACKAGE_TEMPLATES
 from dossier.workspace.kinds import KINDS
 
@@ -87,13 +86,7 @@ def _watermark(doc: DocxDocument) -> None:
 
 def _footer(doc: DocxDocument) -> None:
     footer = doc.sections[0].footer
-    paragraph = footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.add_run("第 ")
-    add_field(paragraph, "PAGE", "1")
-    paragraph.add_run(" 页 共 ")
-    add_field(paragraph, "NUMPAGES", "1")
-    paragraph.add_run(" 页")
+    page_of_pages(footer.paragraphs[0])
     mark = footer.add_paragraph()
     mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = mark.add_run("{{ doc.control_mark }}")
