@@ -31,7 +31,7 @@ fi
 # converter pool sets this up itself; installing the aliases system-wide gives a converter server
 # (unoserver) on this machine the same fonts.
 conf=/etc/fonts/conf.d/65-dossier-fonts.conf
-.venv/bin/python -m dossier.word.fonts --fontconfig > .venv/dossier-fonts.conf
+.venv/bin/python -m dossier.fonts --fontconfig > .venv/dossier-fonts.conf
 if ! cmp -s .venv/dossier-fonts.conf "$conf" 2>/dev/null; then
   "${sudo_cmd[@]}" install -m 644 .venv/dossier-fonts.conf "$conf" && fc-cache -f >/dev/null 2>&1 || \
     echo "note: could not install $conf (a converter server on this machine will substitute fonts)" >&2
