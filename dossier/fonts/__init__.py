@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -130,9 +129,3 @@ def write_fontconfig(directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return path
-
-
-if __name__ == "__main__":
-    if sys.argv[1:] != ["--fontconfig"]:
-        sys.exit("usage: python -m dossier.fonts --fontconfig")
-    sys.stdout.write(fontconfig_xml(include_system=False))
