@@ -30,6 +30,7 @@ from dossier.redline import redline
 from dossier.redline.fields import NOT_FIELDS, field_changes
 from dossier.redline.summary import Comparison, Revision, summary, summary_sentence
 from dossier.util.atomic import write_bytes
+from dossier.util.dates import parse_date
 from dossier.word.templates import template_path
 from dossier.workspace.kinds import KIND_LABELS
 from dossier.workspace.load import load_workspace
@@ -63,10 +64,7 @@ def _signoff(fields: Any, key: str) -> tuple[str | None, date | None]:
     person = fields.get(key) if isinstance(fields, dict) else None
     if not isinstance(person, dict):
         return None, None
-    try:
-        day = date.fromisoformat(str(person.get("date")))
-    except ValueError:
-        day = None
+    day = parse_date(str(person.get("date")))
     return (str(person["name"]) if person.get("name") else None), day
 
 

@@ -14,6 +14,7 @@ from dossier import __version__
 from dossier.actions.init import init_workspace
 from dossier.actions.register import write_register
 from dossier.actions.release import obsolete, release, revise
+from dossier.cli.params import DATE
 from dossier.control.status import copies_to_recall, status_lines, where_used, workspace_status
 from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError
 from dossier.pipeline.build import FORMATS, build
@@ -131,28 +132,19 @@ def init_command(directory: Path, company: str) -> None:
         click.echo(f"created {path}")
 
 
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}") from None
-
-
 @cli.command("release")
 @click.argument("doc_id", metavar="DOC-ID")
 @click.option("--approved-by", required=True, metavar="NAME", help="Who approves this revision (批准).")
 @click.option("--reason", required=True, metavar="TEXT", help="Why this revision is released (修订原因).")
-@click.option("--effective", metavar="YYYY-MM-DD", help="Effective date (default: the document's, else today).")
+@click.option("--effective", type=DATE, help="Effective date (default: the document's, else today).")
 @click.option("--minor", is_flag=True, help="Release the next minor revision of a released document (edition/numeric schemes).")
 @click.option("--sign", multiple=True, metavar="PROFILE", help="Also archive a PDF signed with this profile (repeatable, in order).")
 @click.option("--diff-summary", is_flag=True, help="Add the change summary against the previous release (dossier diff) to the revision history entry.")
 @WORKSPACE_OPTION
-def release_command(doc_id: str, approved_by: str, reason: str, effective: str | None, minor: bool,
+def release_command(doc_id: str, approved_by: str, reason: str, effective: date | None, minor: bool,
                     sign: tuple[str, ...], diff_summary: bool, workspace: Path) -> None:
     """Release the working revision: archive its outputs and record it in the ledger."""
-    result = release(workspace, doc_id, approved_by, reason, _date(effective), minor, sign=sign, diff_summary=diff_summary)
+    result = release(workspace, doc_id, approved_by, reason, effective, minor, sign=sign, diff_summary=diff_summary)
     entry = result.entry
     click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}); "
                f"ledger entry {entry.seq}; archived in {result.archive.relative_to(workspace.resolve())}")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from dossier.cli.params import DATE
 from dossier.disinfectant.evaluation import evaluate
 from dossier.disinfectant.requirements import make_selection, plan_tests
 from dossier.disinfectant.ruleset import DEFAULT_RULE_SET, load_rule_set
@@ -71,14 +72,14 @@ def _products(paths: tuple[Path, ...]) -> list:
 
 @disinfectant.command("check")
 @click.argument("products", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Date for validity warnings (default: today).")
+@click.option("--today", type=DATE, help="Date for validity warnings (default: today).")
 def check_command(products: tuple[Path, ...], today) -> None:
     """Evaluate products: completeness, results, one batch, answers, validity.
 
     Exits 1 when a product's conclusion is 否. Without arguments, checks every product under
     content/disinfectant/.
     """
-    when = today.date() if today else date.today()
+    when = today or date.today()
     failures = []
     for product in _products(products):
         evaluation = evaluate(product)

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import yaml
-
 from dossier.control.archive import release_dir
 from dossier.control.ledger import Ledger, LedgerEntry
 from dossier.control.ledger import queries as ledger_queries
@@ -24,8 +22,10 @@ from dossier.control.lifecycle import (
     history_rows,
     recorded_date,
 )
+from dossier.errors import Problems
 from dossier.markdown.queries import cited_ids
 from dossier.workspace.model import Document, Signoff, Workspace
+from dossier.workspace.yamlsrc import load_yaml
 
 MARKS = {
     State.DRAFT: ("草稿", "草稿"),
@@ -85,10 +85,8 @@ def _draft(doc: Document, effective: date | None) -> DraftChange:
 def archived_title(ws: Workspace, doc_id: str, revision: str) -> str | None:
     """The title a released revision had, from its archived YAML."""
     path = release_dir(ws.root, doc_id, revision, ws.config.releases_dir) / f"{doc_id}.yaml"
-    try:
-        title = yaml.safe_load(path.read_text(encoding="utf-8")).get("title")
-    except (OSError, AttributeError, yaml.YAMLError):
-        return None
+    data = load_yaml(path, Problems()) if path.is_file() else None  # the one loader: no aliases, no surprises
+    title = data.get("title") if isinstance(data, dict) else None
     return str(title) if title else None
 
 

@@ -72,8 +72,11 @@ def _flag(reader: FieldReader, key: str) -> bool:
 def load_product(path: Path, problems: Problems, shown: str | None = None) -> Product | None:
     """Read one product YAML; problems (with file, line, field) go to `problems`."""
     shown = shown or str(path)
+    before = len(problems.items)
     data = load_yaml(path, problems, shown)
     if data is None:
+        if len(problems.items) == before:  # nothing but comments or blank lines
+            problems.add(shown, 1, "", "the file is empty (expected rule_set, product, responsible_unit, …)")
         return None
     if not isinstance(data, SourceMap):
         problems.add(shown, None, "", "expected a mapping of fields at the top level")

@@ -89,7 +89,7 @@ def validate_document(ws: Workspace, doc: Document, problems: Problems) -> None:
         reader.fail("id", f"{doc.id} differs from the file name {doc.source.name}; name the file {doc.id}.yaml")
     if kind is None:
         pass
-    elif not doc.body.strip() and kind.body_required:
+    elif not doc.body.strip() and kind.body_required and not doc.body_unreadable:
         problems.add(doc.source_display, doc.raw.line, "body", f"no body: add `body:` or a sibling {doc.source.stem}.md")
     for block, (rule, misplaced) in BLOCK_RULES.items() if kind else ():
         if block in kind.fields:

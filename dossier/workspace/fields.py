@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from dossier.errors import Problems
+from dossier.util.dates import parse_date
 from dossier.workspace.yamlsrc import SourceMap
 
 
@@ -87,11 +88,10 @@ class FieldReader:
             if required:
                 self.fail(key, "is required (expected a date YYYY-MM-DD)")
             return None
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
+        day = parse_date(str(value)) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if day is None:
             self.fail(key, f"expected a date YYYY-MM-DD, got {value!r}")
-            return None
+        return day
 
     def text_list(self, key: str, required: bool = False) -> list[str]:
         """A list of non-empty strings."""

@@ -13,7 +13,7 @@ from dossier.workspace.fields import FieldReader
 from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
 from dossier.workspace.model import Config, Document, Signoff, Workspace
 from dossier.workspace.revisions import DEFAULT_SCHEME, SCHEME_NAMES
-from dossier.workspace.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
+from dossier.workspace.yamlsrc import SourceMap, illegal_xml_chars, load_yaml, read_utf8
 
 CONFIG_FILE = "dossier.yaml"
 CONFIG_FIELDS = {
@@ -138,8 +138,8 @@ def _signoff(reader: FieldReader, key: str) -> Signoff | None:
     return Signoff(person.text("name", required=True), person.date("date"))
 
 
-def _body(reader: FieldReader, path: Path, root: Path, problems: Problems) -> tuple[str, str, int]:
-    """(markdown, file shown in messages, line offset) of the document body."""
+def _body(reader: FieldReader, path: Path, root: Path, problems: Problems) -> tuple[str | None, str, int]:
+    """(markdown, file shown in messages, line offset) of the document body; None when it cannot be read."""
     inline = reader.get("body")
     sibling = path.parent / f"{path.stem}.md"
     if inline is not None and sibling.is_file() and reader.get("body_file") is None:
@@ -157,11 +157,9 @@ def _body(reader: FieldReader, path: Path, root: Path, problems: Problems) -> tu
             reader.fail("body_file", f"file not found: {_display(root, body_path)}")
         return "", reader.mapping.path, 0
     shown = _display(root, body_path)
-    try:
-        text = body_path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.add(shown, None, "body", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-        return "", shown, 0
+    text = read_utf8(body_path, problems, shown, "body")
+    if text is None:
+        return None, shown, 0
     for line, char in illegal_xml_chars(text):
         problems.add(shown, line, "body", f"character {char} cannot appear in a document (XML forbids it)")
     if not text.strip():
@@ -203,7 +201,8 @@ def load_document(path: Path, root: Path, problems: Problems) -> Document | None
         reviewed_by=_signoff(reader, "reviewed_by"),
         approved_by=_signoff(reader, "approved_by"),
         change=reader.text("change"),
-        body=body,
+        body=body or "",
+        body_unreadable=body is None,
         body_source=body_source,
         body_line_offset=offset,
         raw=data,

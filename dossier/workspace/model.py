@@ -80,6 +80,7 @@ class Document:
     body: str = ""
     body_source: str = ""  # file shown in messages for body lines
     body_line_offset: int = 0  # add to 0-based Markdown line numbers
+    body_unreadable: bool = False  # the body file could not be read (reported once, where it failed)
     distribution: list[dict[str, Any]] = field(default_factory=list)
     form: dict[str, Any] | None = None
     validation: dict[str, Any] | None = None

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Any
 
 from dossier.control.archive import sha256_bytes
+from dossier.util.dates import parse_date
 
 
 class Action(StrEnum):
@@ -163,13 +164,7 @@ def _is_hex64(value: Any) -> bool:
 
 
 def _is_date(value: Any) -> bool:
-    if not isinstance(value, str) or len(value) != 10:
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    return parse_date(value) is not None
 
 
 def _is_timestamp(value: Any) -> bool:
