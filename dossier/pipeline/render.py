@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from jinja2 import TemplateError
+
 from dossier.control.controls import Controls
 from dossier.control.lifecycle import HistoryRow
 from dossier.errors import Problems
@@ -15,7 +17,7 @@ from dossier.word.body import render_markdown
 from dossier.word.document import docx_bytes
 from dossier.word.package import CoreProperties, Fonts
 from dossier.word.recordform import fill_form
-from dossier.word.templates import template_path
+from dossier.word.templates import template_display, template_path
 from dossier.word.templating import Template
 from dossier.word.toc import Heading, body_headings, fill_toc
 from dossier.workspace.kinds import ART76_ELEMENTS
@@ -157,13 +159,18 @@ def render_document(
     blocks, render the template, finish the package (core properties, fonts). `toc_pages` are the
     page numbers of the headings from a first conversion (quality manual).
     """
-    tpl = Template(str(template_path(ws, doc.kind)))
+    path = template_path(ws, doc.kind)
+    tpl = Template(str(path))
     fonts = document_fonts(ws, doc.kind)
     context = _context(ws, doc, controls, fonts, _body(tpl, ws, doc, controls, problems))
     headings: list[Heading] = []
     for block in doc.kind_info.blocks:
         headings += BLOCKS[block](tpl, doc, context, toc_pages)
-    tpl.render_autoescaped(context)
+    try:
+        tpl.render_autoescaped(context)
+    except TemplateError as exc:  # the sandbox refused something check could not see, or a field of nothing
+        problems.add(template_display(ws, path), None, "template", f"cannot render {doc.id}: {exc}")
+        return Rendered(b"", [])
     props = CoreProperties(title=doc.title, subject=f"{doc.number} {doc.revision}",
                            creator=doc.prepared_by.name if doc.prepared_by else ws.config.company_name,
                            keywords=doc.kind_label, when=document_timestamp(controls.effective))

@@ -13,11 +13,11 @@ def validate_templates(ws: Workspace, problems: Problems) -> None:
     from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError
 
-    from dossier.word.templates import template_path
+    from dossier.word.templates import template_display, template_path
 
     for kind in sorted({doc.kind for doc in ws.documents.values() if doc.kind in KINDS}):
         path = template_path(ws, kind)
-        shown = str(path.relative_to(ws.root)) if path.is_relative_to(ws.root) else f"default template {path.name}"
+        shown = template_display(ws, path)
         try:
             declared = DocxTemplate(str(path)).get_undeclared_template_variables()
         except TemplateSyntaxError as exc:
@@ -26,10 +26,33 @@ def validate_templates(ws: Workspace, problems: Problems) -> None:
         except Exception as exc:  # python-docx raises several types for a file that is no docx
             problems.add(shown, None, "template", f"not a readable .docx template ({type(exc).__name__})")
             continue
+        if not _template_safe(path, shown, problems):
+            continue
         missing = sorted(KINDS[kind].template_fields - declared)
         if missing:
             problems.add(shown, None, "template", f"lacks the fields {', '.join(missing)} every {kind} needs "
                          "(compare with the default template)")
+
+
+def _template_safe(path, shown: str, problems: Problems) -> bool:
+    """Report every expression of the template the sandbox refuses (part and expression); True when none."""
+    from jinja2 import TemplateSyntaxError
+
+    from dossier.word.template_check import template_parts, unsafe_expressions
+
+    safe = True
+    for part, source in template_parts(path):
+        try:
+            found = unsafe_expressions(source)
+        except TemplateSyntaxError as exc:
+            problems.add(shown, None, "template", f"{part}: Jinja syntax error: {exc.message}")
+            safe = False
+            continue
+        for expression in found:
+            problems.add(shown, None, "template", f"{part}: unsafe expression {{{{ {expression} }}}}: templates may read "
+                         "the document's fields only, not Python internals (names starting with _)")
+            safe = False
+    return safe
 
 
 def validate_converters(ws: Workspace, problems: Problems) -> None:

@@ -14,3 +14,8 @@ def template_path(ws: Workspace, kind: str) -> Path:
     """The workspace's own `templates/<kind>.docx` if present, else the default one."""
     own = ws.root / ws.config.templates_dir / f"{kind}.docx"
     return own if own.is_file() else PACKAGE_TEMPLATES / f"{kind}.docx"
+
+
+def template_display(ws: Workspace, path: Path) -> str:
+    """How messages name a template: its path in the workspace, or `default template procedure.docx`."""
+    return str(path.relative_to(ws.root)) if path.is_relative_to(ws.root) else f"default template {path.name}"
