@@ -26,7 +26,9 @@ from dossier.disinfectant.ruleset import (
     load_rule_set,
 )
 from dossier.errors import Problems
+from dossier.workspace.embedded import embedded_problem
 from dossier.workspace.fields import FieldReader
+from dossier.workspace.inputs import outside_message, resolve_inside
 from dossier.workspace.yamlsrc import SourceMap, load_yaml
 
 CONCLUSIONS = {"合格": True, "符合要求": True, "不合格": False, "不符合要求": False}
@@ -69,8 +71,11 @@ def _flag(reader: FieldReader, key: str) -> bool:
     return reader.get(key) is True
 
 
-def load_product(path: Path, problems: Problems, shown: str | None = None) -> Product | None:
-    """Read one product YAML; problems (with file, line, field) go to `problems`."""
+def load_product(path: Path, problems: Problems, shown: str | None = None, folder: Path | None = None) -> Product | None:
+    """Read one product YAML; problems (with file, line, field) go to `problems`.
+
+    `folder` is where its materials and seal must lie (links followed): the workspace's content folder.
+    """
     shown = shown or str(path)
     before = len(problems.items)
     data = load_yaml(path, problems, shown)
@@ -81,13 +86,14 @@ def load_product(path: Path, problems: Problems, shown: str | None = None) -> Pr
     if not isinstance(data, SourceMap):
         problems.add(shown, None, "", "expected a mapping of fields at the top level")
         return None
-    return _ProductReader(path, shown, data, problems).read()
+    return _ProductReader(path, shown, data, problems, folder).read()
 
 
 class _ProductReader:
     """Reads the sections of a product YAML in order, collecting problems."""
 
-    def __init__(self, path: Path, shown: str, data: SourceMap, problems: Problems):
+    def __init__(self, path: Path, shown: str, data: SourceMap, problems: Problems, folder: Path | None = None):
+        self.folder = folder
         self.path = path
         self.base = path.parent
         self.shown = shown
@@ -279,12 +285,15 @@ class _ProductReader:
     def _file(
         self, reader: FieldReader, key: str, value: str, suffixes: tuple[str, ...], index: int | None = None
     ) -> Path | None:
-        path = (self.base / value).resolve()
         field = key if index is None else f"{key}[{index + 1}]"
         line = reader.mapping.line_of(key)
         raw = reader.get(key)
         if index is not None and hasattr(raw, "line_of"):
             line = raw.line_of(index)
+        path = resolve_inside(self.base, value, self.folder) if self.folder else (self.base / value).resolve()
+        if path is None:  # before any look at the file: the same answer whether an outside file exists
+            self.problems.add(reader.mapping.path, line, reader.name(field), outside_message(value, self.folder.name))
+            return None
         if path.suffix.lower() not in suffixes:
             self.problems.add(
                 reader.mapping.path, line, reader.name(field), f"{value}: expected a {'/'.join(suffixes)} file"
@@ -294,6 +303,10 @@ class _ProductReader:
             self.problems.add(
                 reader.mapping.path, line, reader.name(field), f"file not found: {value} (relative to {self.shown})"
             )
+            return None
+        problem = embedded_problem(path, suffixes)
+        if problem:
+            self.problems.add(reader.mapping.path, line, reader.name(field), f"{value}: {problem}")
             return None
         return path
 

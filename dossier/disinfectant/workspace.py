@@ -11,6 +11,7 @@ from dossier.disinfectant.reader import load_product
 from dossier.disinfectant.requirements import plan_tests
 from dossier.disinfectant.validity import validity_warnings
 from dossier.errors import Problems
+from dossier.workspace.inputs import outside_message, resolve_inside
 
 PRODUCTS_DIR = Path("content") / "disinfectant"
 PRODUCT_FILE = "product.yaml"
@@ -29,12 +30,31 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
+def content_folder(product: Path, root: Path | None = None) -> Path:
+    """Where a product's materials and seal must lie: the content folder of the workspace holding it
+    (`root`, else the nearest folder above it with dossier.yaml), else the folder of products."""
+    start = product.absolute().parent
+    for folder in ([root] if root else []) + list(start.parents):
+        if folder is not None and (folder / "dossier.yaml").is_file() and start.is_relative_to(folder.absolute()):
+            return folder.absolute() / PRODUCTS_DIR.parts[0]
+    return start.parent
+
+
 def load_checked(paths: list[Path], root: Path | None = None) -> list[Product]:
-    """Load products; every problem of every file is reported together (InputErrors)."""
+    """Load products; every problem of every file is reported together (InputErrors).
+
+    A product (or a material or seal it names) that lies outside its workspace's content folder,
+    after following links, is an input error.
+    """
     problems = Problems()
     products = []
     for path in paths:
-        product = load_product(path, problems, _shown(path, root) if root else str(path))
+        shown = _shown(path, root) if root else str(path)
+        folder = content_folder(path, root)
+        if resolve_inside(path.parent, path.name, folder) is None:
+            problems.add(shown, None, "", outside_message(shown, folder.name))
+            continue
+        product = load_product(path, problems, shown, folder)
         if product is not None:
             check_report_items(product, plan_tests(product.rules, product.selection), problems)
             products.append(product)

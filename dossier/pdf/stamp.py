@@ -64,8 +64,8 @@ def image_xobject(writer: PdfWriter, path: Path) -> tuple[IndirectObject, int, i
     try:
         image = Image.open(path)
         image.load()
-    except (OSError, SyntaxError) as exc:
-        raise UsageError(f"{path}: cannot read image ({exc})") from exc
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:  # check reports these first
+        raise UsageError(f"error: {path}: cannot read image ({type(exc).__name__})") from exc
     if image.format == "JPEG" and image.mode in ("RGB", "L"):
         colour = "/DeviceRGB" if image.mode == "RGB" else "/DeviceGray"
         stream = _image_stream(image, colour, path.read_bytes(), "/DCTDecode")

@@ -8,7 +8,9 @@ from dossier.errors import Problems
 from dossier.markdown import citations, is_relative_name
 from dossier.markdown import images as markdown_images
 from dossier.validate.blocks import BLOCK_RULES
+from dossier.workspace.embedded import IMAGE_FORMATS, embedded_problem
 from dossier.workspace.fields import FieldReader
+from dossier.workspace.inputs import outside_message, resolve_inside
 from dossier.workspace.kinds import KINDS
 from dossier.workspace.model import Document, Workspace
 from dossier.workspace.revisions import scheme
@@ -44,19 +46,28 @@ def _check_signoffs(doc: Document, problems: Problems) -> None:
         reader.fail("effective_date", f"{doc.effective_date} is before the approval date {doc.approved_by.date}")
 
 
-def _check_images(doc: Document, problems: Problems) -> None:
-    """Every image the body embeds exists and is a picture Word can hold (images in code are text)."""
+def _check_images(ws: Workspace, doc: Document, problems: Problems) -> None:
+    """Every image the body embeds lies in the content folder, exists and is a picture Word can hold
+    (of the type its name says, within the pixel limit); images in code are text."""
     from docx.image.image import Image
 
+    folder = ws.root / ws.config.content_dir
     for number, target in markdown_images(doc.body):
         where = (doc.body_source, doc.body_line_offset + number + 1, "body")
         if not is_relative_name(target):
             problems.add(*where, f"image {target or '(empty)'}: only files next to the document can be embedded "
                                  "(a relative path, not a URL or an absolute path)")
             continue
-        path = doc.source.parent / target
+        path = resolve_inside(doc.source.parent, target, folder)
+        if path is None:
+            problems.add(*where, f"image {outside_message(target, ws.config.content_dir)}")
+            continue
         if not path.is_file():
             problems.add(*where, f"image {target}: file not found")
+            continue
+        problem = embedded_problem(path, tuple(IMAGE_FORMATS))
+        if problem:
+            problems.add(*where, f"image {target}: {problem}")
             continue
         try:
             Image.from_file(str(path))
@@ -98,5 +109,5 @@ def validate_document(ws: Workspace, doc: Document, problems: Problems) -> None:
             reader.fail(block, misplaced)
     _check_signoffs(doc, problems)
     _check_citations(ws, doc, problems)
-    _check_images(doc, problems)
+    _check_images(ws, doc, problems)
     _check_distribution(doc, problems)

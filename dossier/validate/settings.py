@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dossier.errors import Problems
+from dossier.workspace.inputs import outside_message, resolve_inside
 from dossier.workspace.kinds import KINDS
 from dossier.workspace.model import Workspace
 from dossier.workspace.yamlsrc import SourceMap
@@ -18,6 +19,9 @@ def validate_templates(ws: Workspace, problems: Problems) -> None:
     for kind in sorted({doc.kind for doc in ws.documents.values() if doc.kind in KINDS}):
         path = template_path(ws, kind)
         shown = template_display(ws, path)
+        if path.is_relative_to(ws.root) and resolve_inside(path.parent, path.name, ws.root) is None:
+            problems.add(shown, None, "template", outside_message(path.name, ws.config.templates_dir))
+            continue
         try:
             declared = DocxTemplate(str(path)).get_undeclared_template_variables()
         except TemplateSyntaxError as exc:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dossier.errors import Problems, UsageError
 from dossier.workspace.fields import FieldReader
+from dossier.workspace.inputs import outside_message, resolve_inside
 from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
 from dossier.workspace.model import Config, Document, Signoff, Workspace
 from dossier.workspace.revisions import DEFAULT_SCHEME, SCHEME_NAMES
@@ -108,6 +109,11 @@ def load_config(root: Path, problems: Problems) -> Config:
         config.build_dir = paths.text("build", default=config.build_dir)
         config.releases_dir = paths.text("releases", default=config.releases_dir)
         config.ledger_file = paths.text("ledger", default=config.ledger_file)
+        chosen = {"content": config.content_dir, "templates": config.templates_dir, "build": config.build_dir,
+                  "releases": config.releases_dir, "ledger": config.ledger_file}
+        for key, value in chosen.items():
+            if key in paths.mapping and (Path(value).is_absolute() or resolve_inside(root, value, root) in (None, root)):
+                paths.fail(key, f"{value}: expected a path inside the workspace (relative to {CONFIG_FILE}, not the workspace itself)")
     return config
 
 
@@ -151,7 +157,11 @@ def _body(reader: FieldReader, path: Path, root: Path, problems: Problems) -> tu
         # a `body: |` block starts on the line after the key
         return inline, reader.mapping.path, reader.mapping.line_of("body")
     name = reader.text("body_file") or f"{path.stem}.md"
-    body_path = path.parent / name
+    body_path = resolve_inside(path.parent, name, path.parent)
+    if body_path is None:  # a sibling linked out of the folder is reported with the folder's files
+        if reader.get("body_file") is not None:
+            reader.fail("body_file", outside_message(name, _display(root, path.parent)))
+        return None, reader.mapping.path, 0
     if not body_path.is_file():
         if reader.get("body_file") is not None:
             reader.fail("body_file", f"file not found: {_display(root, body_path)}")
@@ -231,7 +241,12 @@ def document_files(config: Config, problems: Problems) -> list[Path]:
     content = config.root / config.content_dir
     if not content.is_dir():
         return []
-    files = sorted(p for p in content.iterdir() if p.is_file())
+    files = []
+    for path in sorted(content.iterdir()):
+        if path.is_symlink() and resolve_inside(content, path.name, content) is None:
+            problems.add(f"{config.content_dir}/{path.name}", None, "", outside_message(path.name, config.content_dir))
+        elif path.is_file():
+            files.append(path)
     stems = {p.stem for p in files if p.suffix == ".yaml"}
     for path in files:
         shown = f"{config.content_dir}/{path.name}"

@@ -11,9 +11,10 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent
 
 
 def template_path(ws: Workspace, kind: str) -> Path:
-    """The workspace's own `templates/<kind>.docx` if present, else the default one."""
+    """The workspace's own `templates/<kind>.docx` if present (a link too: check refuses one out of the
+    workspace), else the default one."""
     own = ws.root / ws.config.templates_dir / f"{kind}.docx"
-    return own if own.is_file() else PACKAGE_TEMPLATES / f"{kind}.docx"
+    return own if own.is_file() or own.is_symlink() else PACKAGE_TEMPLATES / f"{kind}.docx"
 
 
 def template_display(ws: Workspace, path: Path) -> str:
