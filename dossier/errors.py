@@ -30,14 +30,22 @@ class InputProblem:
         return f"{where}:{field} {self.message}"
 
 
+def error_line(text: str) -> str:
+    """`text` as a line of an error report: with the `error: ` prefix (a `warning: ` line stays one)."""
+    return text if text.startswith(("error: ", "warning: ")) else f"error: {text}"
+
+
 class DossierError(Exception):
-    """Base of all errors the CLI reports as one line per problem, without a traceback."""
+    """Base of all errors the CLI reports as one line per problem, without a traceback.
+
+    Every line printed starts with `error: ` (added where the message lacks it).
+    """
 
     exit_code = EXIT_FAILED
 
     def lines(self) -> list[str]:
-        """The message lines to print on stderr."""
-        return [str(self)]
+        """The message lines to print on stderr, each with the `error: ` prefix."""
+        return [error_line(line) for line in str(self).splitlines() if line.strip()]
 
 
 class InputErrors(DossierError):
@@ -82,8 +90,8 @@ class CheckFailed(DossierError):
         return (type(self), (self.problems,))
 
     def lines(self) -> list[str]:
-        """The problems, one line each."""
-        return list(self.problems)
+        """The problems, one line each, with the `error: ` prefix."""
+        return [error_line(line) for line in self.problems]
 
 
 class Problems:

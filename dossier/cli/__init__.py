@@ -15,6 +15,7 @@ from dossier.actions.init import init_workspace
 from dossier.actions.register import write_register
 from dossier.actions.release import obsolete, release, revise
 from dossier.cli.params import DATE
+from dossier.cli.report import debugging, quiet_libraries, unexpected, usage_lines
 from dossier.control.status import copies_to_recall, status_lines, where_used, workspace_status
 from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError
 from dossier.pipeline.build import FORMATS, build
@@ -51,9 +52,14 @@ class DossierGroup(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
-        """Run the command; a DossierError becomes its lines on stderr and its exit code."""
+        """Run the command; a DossierError becomes its lines on stderr and its exit code.
+
+        Every line printed for an error starts with `error: ` (see dossier.cli.report); the
+        libraries' logs and warnings stay quiet.
+        """
         try:
-            return super().invoke(ctx)
+            with quiet_libraries():
+                return super().invoke(ctx)
         except DossierError as exc:
             for line in exc.lines():
                 click.echo(line, err=True)
@@ -62,6 +68,19 @@ class DossierGroup(click.Group):
             where = exc.filename or "file system"
             click.echo(f"error: {where}: {exc.strerror or exc}", err=True)
             ctx.exit(EXIT_TOOL)
+        except (click.exceptions.Exit, click.Abort):
+            raise
+        except click.ClickException as exc:  # a bad option or argument: click would print "Error: …"
+            for line in usage_lines(exc):
+                click.echo(line, err=True)
+            ctx.exit(exc.exit_code)
+        except Exception as exc:
+            if debugging():
+                raise
+            lines, status = unexpected(exc)
+            for line in lines:
+                click.echo(line, err=True)
+            ctx.exit(status)
 
 
 WORKSPACE_OPTION = click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".",

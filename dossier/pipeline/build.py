@@ -26,7 +26,7 @@ from dossier.pipeline.filings import DISINFECTANT_DIR, filing_jobs, filing_outpu
 from dossier.pipeline.load import load_checked, select
 from dossier.pipeline.overlap import run_jobs
 from dossier.pipeline.record import BuildResult, write_manifest, write_outputs
-from dossier.pipeline.sign import sign_pdfs
+from dossier.pipeline.sign import load_signers, sign_pdfs
 from dossier.workspace.model import Document, Workspace
 
 __all__ = ["FORMATS", "BuildResult", "build"]
@@ -60,12 +60,12 @@ def plan(ws: Workspace, docs: list[Document], fmt: str, force: bool, sign: tuple
     return Plan(docs, stale, controls, keys, suffixes, products, key)
 
 
-def _sign(ws: Workspace, sign: tuple[str, ...], outputs: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, str]]:
+def _sign(ws: Workspace, sign: tuple[str, ...], outputs: dict[str, bytes], signers: list) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every PDF among `outputs` signed by the profiles in turn; the SHA-256 each had before."""
     pdfs = {name: data for name, data in outputs.items() if name.endswith(".pdf")}
     if not sign or not pdfs:
         return outputs, {}
-    signed = sign_pdfs(ws, sign, pdfs)
+    signed = sign_pdfs(ws, sign, pdfs, signers)
     return {**outputs, **signed}, {name: sha256_bytes(data) for name, data in pdfs.items()}
 
 
@@ -77,6 +77,7 @@ def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool 
     are built with the whole workspace (not with `--only`), always as .docx and PDF.
     """
     ws = load_checked(root)
+    signers = load_signers(ws, sign)  # a wrong key stops the build before anything renders
     work = plan(ws, select(ws, only), fmt, force, sign, with_products=not only)
     pdf, urls = fmt in ("pdf", "all"), converter_urls(ws, converters)
     documents_jobs = [document_job(ws, doc, work.controls[doc.id]) for doc in work.stale]
@@ -88,8 +89,8 @@ def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool 
             produced.update(run_jobs(filing_jobs(work.products), Path(tmp) / "filings", urls, progress=progress))
     documents = {f"{doc.id}.{suffix}": getattr(produced[doc.id], suffix) for doc in work.stale for suffix in work.suffixes}
     filings = filing_outputs(work.products, produced)
-    documents, unsigned = _sign(ws, sign, documents)
-    filings, filings_unsigned = _sign(ws, sign, filings)
+    documents, unsigned = _sign(ws, sign, documents, signers)
+    filings, filings_unsigned = _sign(ws, sign, filings, signers)
     return _record(ws, work, documents, unsigned, filings, filings_unsigned)
 
 

@@ -22,14 +22,26 @@ def signing_profiles(ws: Workspace, names: tuple[str, ...] | list[str]) -> list:
     return [profiles[n] for n in names]
 
 
-def sign_pdfs(ws: Workspace, names: tuple[str, ...] | list[str], pdfs: dict[str, bytes]) -> dict[str, bytes]:
-    """Each PDF signed by every named profile in turn (incremental updates keep earlier signatures valid)."""
+def load_signers(ws: Workspace, names: tuple[str, ...] | list[str]) -> list:
+    """A ProfileSigner per named profile, keys loaded: done before anything renders, so a wrong key or
+    passphrase stops a build at once (UsageError naming the profile and the key's source, never its value)."""
     profiles = signing_profiles(ws, names)
     if not profiles:
-        return dict(pdfs)
+        return []
     from dossier.signing.sign import ProfileSigner
 
-    signers = [ProfileSigner(profile) for profile in profiles]
+    return [ProfileSigner(profile) for profile in profiles]
+
+
+def sign_pdfs(ws: Workspace, names: tuple[str, ...] | list[str], pdfs: dict[str, bytes],
+              signers: list | None = None) -> dict[str, bytes]:
+    """Each PDF signed by every named profile in turn (incremental updates keep earlier signatures valid).
+
+    `signers` are the profiles' signers when already loaded (`load_signers`).
+    """
+    signers = load_signers(ws, names) if signers is None else signers
+    if not signers:
+        return dict(pdfs)
     signed = {}
     for name, data in pdfs.items():
         for signer in signers:

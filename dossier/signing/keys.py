@@ -1,13 +1,18 @@
 """Load a profile's key material into a pyHanko signer; every failure is one clear line.
 
-Environment variables named by a profile hold a file path; a PEM key or certificate may also
-be given as the PEM text itself. Secret values never appear in messages: only the variable
-name or the file path does. Key and passphrase files inside the workspace are refused.
+Environment variables named by a profile hold a file path; a key or certificate may also be
+given as the PEM text itself, or as base64 of the file (what CI secret stores hold). A variable's
+value never appears in a message, whatever it holds (a path, PEM, base64, a passphrase): only
+the variable's name does (`the key file named by $DOSSIER_AUTHOR_P12`); files named in
+dossier.yaml are named by their path. Key and passphrase files inside the workspace are refused.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +27,7 @@ from dossier.errors import UsageError
 from dossier.signing.profiles import SigningProfile, Source
 
 _PEM = b"-----BEGIN"
+_BASE64 = re.compile(r"[A-Za-z0-9+/=\s]{64,}")
 Fail = Callable[[str], UsageError]
 
 
@@ -100,40 +106,79 @@ def _passphrase(profile: SigningProfile, fail: Fail) -> bytes | None:
         if value is None:
             raise fail(f"environment variable {source.ref} (the passphrase) is not set")
         return value.encode("utf-8")
-    path = _outside_workspace(Path(source.ref), "passphrase file", profile, fail)
+    path = _outside_workspace(Path(source.ref), f"the passphrase file {source.ref}", profile, fail)
     return _read_file(path, f"passphrase file {path}", fail).rstrip(b"\r\n")
 
 
 def _read(source: Source, what: str, profile: SigningProfile, fail: Fail) -> _Material:
-    """A key or certificate: the file named, or PEM text held in a variable."""
+    """A key or certificate: the file named, or PEM text or base64 held in a variable."""
     if source.kind == "env":
         value = os.environ.get(source.ref)
         if not value:
             raise fail(f"environment variable {source.ref} (the {what}) is not set")
         if value.lstrip().startswith("-----BEGIN"):
             return _Material(value.encode("ascii", errors="replace"), f"${source.ref}")
-        path = Path(value).expanduser().resolve()
-        name = f"{path} (from ${source.ref})"
+        path = _env_path(value)
+        if path is None or not _is_file(path):
+            data = _base64(value)
+            if data is not None:
+                return _Material(data, f"${source.ref} (base64)")
+        if path is None:
+            raise fail(f"${source.ref} (the {what}) holds neither a file path nor PEM text nor base64 of the file")
+        name = f"named by ${source.ref}"
+        shown = f"the {what} file named by ${source.ref}"
     else:
         path = Path(source.ref)
         name = str(path)
+        shown = f"{what} file {path}"
     if what == "key":
-        _outside_workspace(path, "key file", profile, fail)
-    return _Material(_read_file(path, f"{what} file {name}", fail), name)
+        _outside_workspace(path, shown, profile, fail)
+    return _Material(_read_file(path, shown, fail), name)
 
 
-def _outside_workspace(path: Path, what: str, profile: SigningProfile, fail: Fail) -> Path:
-    """`path`, unless it lies inside the workspace (secrets must never be committed)."""
-    if path.resolve().is_relative_to(profile.workspace):
-        raise fail(f"the {what} {path} lies inside the workspace; keep secrets outside it")
+def _env_path(value: str) -> Path | None:
+    """The absolute path a variable's value names, or None when it cannot name one (NUL, newline, too long)."""
+    if "\0" in value or "\n" in value or len(value.encode("utf-8", errors="replace")) > 4096:
+        return None
+    try:
+        return Path(value).expanduser().resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long for a path is no file
+        return False
+
+
+def _base64(value: str) -> bytes | None:
+    """The bytes a base64 value decodes to, or None when it is not base64."""
+    if not _BASE64.fullmatch(value.strip()):
+        return None
+    try:
+        return base64.b64decode("".join(value.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _outside_workspace(path: Path, shown: str, profile: SigningProfile, fail: Fail) -> Path:
+    """`path`, unless it lies inside the workspace (secrets must never be committed); `shown` names it."""
+    try:
+        inside = path.resolve().is_relative_to(profile.workspace)
+    except (OSError, RuntimeError, ValueError):
+        raise fail(f"{shown} cannot be resolved") from None
+    if inside:
+        raise fail(f"{shown} lies inside the workspace; keep secrets outside it")
     return path
 
 
 def _read_file(path: Path, what: str, fail: Fail) -> bytes:
-    """Bytes of `path`; `what` names it in messages ("key file /x.p12 (from $VAR)")."""
+    """Bytes of `path`; `what` names it in messages ("key file /x.p12", "the key file named by $VAR")."""
     try:
         return path.read_bytes()
     except FileNotFoundError:
         raise fail(f"{what} does not exist") from None
-    except OSError as exc:
-        raise fail(f"cannot read {what}: {exc.strerror}") from None
+    except (OSError, ValueError) as exc:
+        raise fail(f"cannot read {what}: {getattr(exc, 'strerror', None) or type(exc).__name__}") from None

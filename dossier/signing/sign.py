@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from pyhanko.pdf_utils.content import RawContent
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
@@ -83,8 +84,9 @@ class ProfileSigner:
             output = pdf_signer.sign_pdf(writer, appearance_text_params={"role": profile.role})
         except TimestampRequestError as exc:
             cause = f" ({exc.__cause__})" if exc.__cause__ else ""
-            raise ToolError(f"{label}: timestamp authority {profile.tsa_url} failed: "
-                            f"{exc}{cause}") from None
+            detail = f"{exc}{cause}".replace(profile.tsa_url or "", public_url(profile.tsa_url or ""))
+            raise ToolError(f"{label}: timestamp authority {public_url(profile.tsa_url or '')} failed: "
+                            f"{detail}") from None
         except (SigningError, PdfError) as exc:
             raise ToolError(f"{label}: signing with profile {profile.name} failed: {exc}") \
                 from None
@@ -122,6 +124,15 @@ class ProfileSigner:
         signed = self.sign(data, when=when, label=str(path))
         atomic.write_bytes(path, signed)
         return SignResult(hashlib.sha256(data).hexdigest(), hashlib.sha256(signed).hexdigest())
+
+
+def public_url(url: str) -> str:
+    """`url` without a user name or password (a TSA URL may carry credentials; messages never show them)."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    return urlunsplit(parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host))
 
 
 class _TimedPdfSigner(signers.PdfSigner):

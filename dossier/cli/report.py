@@ -1,0 +1,70 @@
+"""How a run reports its end: every error line starts with `error: `, and nothing else reaches the user.
+
+The libraries dossier drives talk on their own: pypdf logs "EOF marker not found" for a damaged
+file, pyHanko logs "Failed to build path…" with a traceback for an untrusted certificate, Pillow
+warns about large images. What they found is already in dossier's own messages, so while a
+command runs their logging and warnings are silenced (`DOSSIER_DEBUG=1` lets them and Python
+tracebacks through). An exception dossier did not expect becomes one `error:` line, never a
+traceback (a 1 MB value in it would print megabytes, a secret in it would be shown).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import warnings
+from collections.abc import Iterator
+
+import click
+
+from dossier.errors import EXIT_TOOL, error_line
+
+LIBRARY_LOGGERS = ("pypdf", "pyhanko", "pyhanko_certvalidator", "PIL", "fontTools", "docx", "docxtpl", "docxcompose",
+                   "urllib3", "asyncio", "markdown_it")
+MAX_DETAIL = 200  # characters of an unexpected exception's message shown
+
+
+def debugging() -> bool:
+    """True when DOSSIER_DEBUG asks for the libraries' logs and Python tracebacks."""
+    return os.environ.get("DOSSIER_DEBUG", "") not in ("", "0")
+
+
+@contextlib.contextmanager
+def quiet_libraries() -> Iterator[None]:
+    """Silence the libraries' logging and Python warnings for the block (unless debugging)."""
+    if debugging():
+        yield
+        return
+    loggers = [logging.getLogger(name) for name in LIBRARY_LOGGERS]
+    saved = [logger.propagate for logger in loggers]
+    sink = logging.NullHandler()  # a handler on the way up: Python's last-resort printer stays silent
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for logger in loggers:
+            logger.addHandler(sink)
+            logger.propagate = False
+        try:
+            yield
+        finally:
+            for logger, propagate in zip(loggers, saved):
+                logger.removeHandler(sink)
+                logger.propagate = propagate
+
+
+def usage_lines(exc: click.ClickException) -> list[str]:
+    """A bad option or argument as `error:` lines, with where to read the command's usage."""
+    lines = [error_line(line) for line in exc.format_message().splitlines() if line.strip()]
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        lines[-1] += f" (see {ctx.command_path} --help)"
+    return lines
+
+
+def unexpected(exc: BaseException) -> tuple[list[str], int]:
+    """The line and exit status for an exception no dossier code anticipated."""
+    detail = " ".join(str(exc).split())
+    if len(detail) > MAX_DETAIL:
+        detail = detail[:MAX_DETAIL] + "…"
+    return [f"error: internal error: {type(exc).__name__}{': ' + detail if detail else ''} "
+            "(please report it; DOSSIER_DEBUG=1 shows the traceback)"], EXIT_TOOL
