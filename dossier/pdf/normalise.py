@@ -106,6 +106,9 @@ def canonical_type1_ids(writer: PdfWriter) -> None:
         obj[NameObject("/Length2")] = NumberObject(len(crypt))
 
 
+TITLE_LIMIT = 255  # characters of /Title kept, as in the .docx core properties (metadata only: the page shows all)
+
+
 def normalise_pdf(data: bytes, when: datetime, title: str | None = None) -> bytes:
     """Rewrite `data` with creation/modification dates `when` and an /ID hashed from the content.
 
@@ -124,7 +127,8 @@ def normalise_pdf(data: bytes, when: datetime, title: str | None = None) -> byte
     stamp = pdf_date(when)
     metadata = {**{str(k): v for k, v in info.items()}, "/CreationDate": stamp, "/ModDate": stamp}
     if title:
-        metadata["/Title"] = title
+        title = " ".join(title.split())
+        metadata["/Title"] = title if len(title) <= TITLE_LIMIT else title[:TITLE_LIMIT - 1] + "…"
     writer.add_metadata(metadata)
     writer._ID = None
     draft = io.BytesIO()

@@ -8,6 +8,7 @@ from dossier.errors import Problems
 from dossier.markdown import citations, is_relative_name
 from dossier.markdown import images as markdown_images
 from dossier.validate.blocks import BLOCK_RULES
+from dossier.validate.limits import check_limits
 from dossier.workspace.embedded import IMAGE_FORMATS, embedded_problem
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.inputs import outside_message, resolve_inside
@@ -111,3 +112,4 @@ def validate_document(ws: Workspace, doc: Document, problems: Problems) -> None:
     _check_citations(ws, doc, problems)
     _check_images(ws, doc, problems)
     _check_distribution(doc, problems)
+    check_limits(doc, problems)
