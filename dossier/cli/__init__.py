@@ -16,7 +16,7 @@ from dossier.actions.init import init_workspace
 from dossier.actions.register import write_register
 from dossier.actions.release import obsolete, release, revise
 from dossier.cli.params import DATE
-from dossier.cli.report import debugging, quiet_libraries, unexpected, usage_lines
+from dossier.cli.report import Interrupted, debugging, ending_on_signals, quiet_libraries, unexpected, usage_lines
 from dossier.control.status import copies_to_recall, status_lines, where_used, workspace_status
 from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError, Warnings
 from dossier.pipeline.build import FORMATS, build
@@ -59,8 +59,11 @@ class DossierGroup(click.Group):
         libraries' logs and warnings stay quiet.
         """
         try:
-            with quiet_libraries():
+            with quiet_libraries(), ending_on_signals():
                 return super().invoke(ctx)
+        except Interrupted as exc:
+            click.echo(exc.line(), err=True)
+            ctx.exit(exc.exit_code)
         except DossierError as exc:
             for line in exc.lines():
                 click.echo(line, err=True)
@@ -103,16 +106,19 @@ def cli() -> None:
 @click.option("--sign", multiple=True, metavar="PROFILE", help="Sign every PDF with this signing profile (repeatable, in order).")
 @click.option("--converter", "converters", multiple=True, metavar="URL",
               help="Convert on this server instead of local LibreOffice (unoserver://HOST:PORT, gotenberg+http://HOST:PORT; repeatable).")
+@click.option("--timeout", type=click.FloatRange(1, 3600), metavar="SECONDS",
+              help="Time LibreOffice may take per document before it counts as hung (default: converter.timeout "
+                   "in dossier.yaml, else 30).")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool, sign: tuple[str, ...],
-                  converters: tuple[str, ...], as_json: bool) -> None:
+                  converters: tuple[str, ...], timeout: float | None, as_json: bool) -> None:
     """Render every document to .docx and .pdf under build/ and write build/manifest.json.
 
     Outputs whose inputs did not change since the last build are reused (see --force).
     """
     warnings = Warnings()
     with _printing(warnings):
-        result = build(workspace, fmt, only, force, sign, converters, progress_wanted(as_json), warnings)
+        result = build(workspace, fmt, only, force, sign, converters, progress_wanted(as_json), warnings, timeout)
     root = workspace.resolve()
     if as_json:
         summary = {

@@ -6,19 +6,69 @@ warns about large images. What they found is already in dossier's own messages, 
 command runs their logging and warnings are silenced (`DOSSIER_DEBUG=1` lets them and Python
 tracebacks through). An exception dossier did not expect becomes one `error:` line, never a
 traceback (a 1 MB value in it would print megabytes, a secret in it would be shown).
+
+SIGTERM, SIGINT and SIGHUP end a run at once and completely: LibreOffice processes and forked
+workers are killed first, then `Interrupted` unwinds the command, so temporary folders are
+removed and a release undoes what it had begun; nothing half-written reaches build/ (see
+`dossier.util.staging`). The exit status is 128 + the signal's number.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import os
+import signal
+import threading
 import warnings
 from collections.abc import Iterator
 
 import click
 
 from dossier.errors import EXIT_TOOL, error_line
+from dossier.util.children import stopping, terminate_all
+
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+class Interrupted(BaseException):
+    """The run was ended by a signal (not an Exception: nothing may catch it on the way out)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal's number, as a shell reports a process ended by it."""
+        return 128 + self.signum
+
+    def line(self) -> str:
+        """The one line printed."""
+        return f"error: stopped by {signal.Signals(self.signum).name}; build/ and the workspace are as they were"
+
+
+def _end(signum: int, frame: object) -> None:
+    terminate_all()  # LibreOffice process groups
+    for child in multiprocessing.active_children():  # forked workers
+        child.kill()
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def ending_on_signals() -> Iterator[None]:
+    """Within the block, SIGTERM/SIGINT/SIGHUP end the run as the module docstring says (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopping.clear()  # a run of its own (in-process callers such as the tests run several)
+    previous = {signum: signal.signal(signum, _end) for signum in ENDING_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 LIBRARY_LOGGERS = ("pypdf", "pyhanko", "pyhanko_certvalidator", "PIL", "fontTools", "docx", "docxtpl", "docxcompose",
                    "urllib3", "asyncio", "markdown_it")

@@ -13,13 +13,13 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from dossier.convert.local import convert_local, soffice_binary
+from dossier.convert.local import Session, convert_local, soffice_binary
 from dossier.errors import ToolError
 
 SECONDS_PER_DOCUMENT = 30.0
 CONVERTER_ENV = "DOSSIER_CONVERTER"
 
-__all__ = ["CONVERTER_ENV", "SECONDS_PER_DOCUMENT", "configured_converters", "convert_batch", "soffice_binary"]
+__all__ = ["CONVERTER_ENV", "SECONDS_PER_DOCUMENT", "Session", "configured_converters", "convert_batch", "soffice_binary"]
 
 
 def configured_converters() -> list[str]:
@@ -35,6 +35,7 @@ def convert_batch(
     *,
     converters: Sequence[str] | None = None,
     on_done: Callable[[Path], None] | None = None,
+    session: Session | None = None,
 ) -> dict[Path, Path]:
     """Convert every docx to `out_dir/<stem>.pdf`; returns {docx: pdf}.
 
@@ -42,8 +43,9 @@ def convert_batch(
     (default: one per core, at most one per file). `converters` are server URLs
     (`unoserver://HOST:PORT`, `gotenberg+http://HOST:PORT`) used instead of local processes
     (default: DOSSIER_CONVERTER). `on_done(docx)` is called once per document as soon as its
-    PDF is complete, from a worker thread. Raises ToolError naming each document that could
-    not be converted, UsageError for a malformed converter URL.
+    PDF is complete, from a worker thread. `session` is shared by the batches of one run (a
+    LibreOffice found hung is not retried by the others). Raises ToolError naming each document
+    that could not be converted, UsageError for a malformed converter URL.
     """
     if not docx_files:
         return {}
@@ -57,4 +59,4 @@ def convert_batch(
         from dossier.convert.remote import convert_remote, parse_endpoints  # HTTP clients only when used
 
         return convert_remote(list(docx_files), out_dir, parse_endpoints(urls), per_doc, on_done)
-    return convert_local(list(docx_files), out_dir, per_doc, workers or os.cpu_count() or 1, on_done)
+    return convert_local(list(docx_files), out_dir, per_doc, workers or os.cpu_count() or 1, on_done, session)

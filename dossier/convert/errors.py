@@ -10,3 +10,7 @@ class ConversionError(Exception):
 
 class Unreachable(ConversionError):
     """The server could not be reached at all: send it no further documents."""
+
+
+class TimedOut(ConversionError):
+    """The server took longer than the time per document: two in a row and it counts as hung."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import urllib3
 
-from dossier.convert.errors import ConversionError, Unreachable
+from dossier.convert.errors import ConversionError, TimedOut, Unreachable
 
 ROUTE = "/forms/libreoffice/convert"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -28,7 +28,7 @@ def convert(base_url: str, name: str, data: bytes, timeout: float) -> bytes:
     except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError) as exc:
         raise Unreachable(f"cannot reach server: {exc}") from None
     except urllib3.exceptions.ReadTimeoutError:
-        raise ConversionError(f"timed out after {timeout:g} s") from None
+        raise TimedOut(f"timed out after {timeout:g} s") from None
     except urllib3.exceptions.HTTPError as exc:
         raise Unreachable(f"cannot reach server: {exc}") from None
     if response.status != 200:

@@ -1,9 +1,15 @@
 """The local converter pool: one headless LibreOffice process per core, each on its own profile.
 
-Documents are split into one batch per worker (similar total size). A batch that hangs is
-killed after its timeout. Documents without a valid PDF afterwards are retried once, each on
-its own and on a fresh temporary profile (in case the cached one is broken); a document that
-still fails is reported by name. Completion of each document is reported as its PDF appears.
+Documents are split into one batch per worker (similar total size). The timeout is per
+document: a process must write its first PDF within STARTUP_SECONDS plus the time per document,
+and each next one within the time per document (`--timeout`, `converter.timeout`, default 30 s),
+or it is taken as hung and killed, so a hang costs the same for one document as for a hundred.
+Documents without a valid PDF afterwards are retried once, each on its own and on a fresh
+temporary profile (in case the cached one is broken); a document that still fails is reported by
+name. When a batch hung and then the first single retry hangs as well, LibreOffice is declared
+dead at once: the other documents are not retried one by one. Completion of each document is
+reported as its PDF appears. Every process is tracked (`dossier.util.children`) so that the
+run's end (SIGTERM, Ctrl-C) ends it too.
 """
 
 from __future__ import annotations
@@ -12,8 +18,8 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,9 +28,12 @@ from dossier.convert.outputs import is_pdf, looks_finished
 from dossier.convert.profiles import discard, lo_profile
 from dossier.errors import ToolError
 from dossier.fonts import write_fontconfig
+from dossier.util.children import forget, stopping, track
+from dossier.util.scratch import scratch_dir
 
-STARTUP_SECONDS = 60.0
+STARTUP_SECONDS = 20.0  # a cold start on a busy 2-core machine takes 2–5 s
 POLL_SECONDS = 0.2
+SHOWN_NAMES = 10  # documents named in a message before "and N more"
 
 OnDone = Callable[[Path], None]
 
@@ -40,8 +49,13 @@ def soffice_binary() -> str:
     )
 
 
-def run_soffice(files: list[Path], out_dir: Path, timeout: float, profile: Path) -> bool:
-    """Convert `files` into `out_dir` with one soffice process on `profile`; False when it timed out."""
+def run_soffice(files: list[Path], out_dir: Path, per_doc: float, profile: Path) -> bool:
+    """Convert `files` into `out_dir` with one soffice process on `profile`; False when it hung (was killed).
+
+    Hung: no first PDF within STARTUP_SECONDS + `per_doc` seconds, or no next one within `per_doc`.
+    """
+    if stopping.is_set():
+        raise ToolError("error: the run is ending: LibreOffice not started")
     # the faces a .docx names (宋体, 黑体, Times New Roman) drawn with installed ones (see dossier.fonts)
     env = {**os.environ, "HOME": str(profile), "FONTCONFIG_FILE": str(write_fontconfig(profile))}
     command = [
@@ -59,13 +73,25 @@ def run_soffice(files: list[Path], out_dir: Path, timeout: float, profile: Path)
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
+    track(process)
+    pdfs = [out_dir / f"{f.stem}.pdf" for f in files]
+    deadline, seen = time.monotonic() + STARTUP_SECONDS + per_doc, 0
     try:
-        process.wait(timeout=timeout)
-        return True
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        return False
+        while True:
+            try:
+                process.wait(timeout=POLL_SECONDS)
+                return True
+            except subprocess.TimeoutExpired:
+                pass
+            done = sum(1 for pdf in pdfs if pdf.exists())
+            if done > seen:
+                seen, deadline = done, time.monotonic() + per_doc
+            if time.monotonic() > deadline or stopping.is_set():
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                return False
+    finally:
+        forget(process)
 
 
 def chunks(files: list[Path], count: int) -> list[list[Path]]:
@@ -112,34 +138,67 @@ class Reporter:
 MAX_PER_PROCESS = 50  # LibreOffice grows ~5 MB per document to ~440 MB at 50; a restart caps it
 
 
-def _convert_batch(batch: list[Path], out_dir: Path, per_doc: float) -> None:
-    """One worker's documents, in runs of at most MAX_PER_PROCESS per soffice process."""
+def _convert_batch(batch: list[Path], out_dir: Path, per_doc: float) -> bool:
+    """One worker's documents, in runs of at most MAX_PER_PROCESS per soffice process; True when one hung."""
     runs = -(-len(batch) // MAX_PER_PROCESS)
     size = -(-len(batch) // runs)  # runs of equal length: one short run would pay a whole start-up
+    hung = False
     with lo_profile() as profile:
         for start in range(0, len(batch), size):
             run = batch[start:start + size]
-            run_soffice(run, out_dir, STARTUP_SECONDS + per_doc * len(run), profile)
+            hung = not run_soffice(run, out_dir, per_doc, profile) or hung
             if not any(is_pdf(out_dir / f"{docx.stem}.pdf") for docx in run):
                 discard(profile)  # a broken profile: the next run starts from a fresh one
+    return hung
 
 
-def _retry(docx: Path, pdf: Path, per_doc: float) -> str | None:
-    """Convert one document again on a fresh profile; the problem line when it still fails."""
+def _retry(docx: Path, pdf: Path, per_doc: float) -> tuple[str | None, bool]:
+    """Convert one document again on a fresh profile: (the problem line when it still fails, whether it hung)."""
     pdf.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="dossier-lo-") as profile:
-        finished = run_soffice([docx], pdf.parent, STARTUP_SECONDS + per_doc, Path(profile))
+    with scratch_dir("dossier-lo-") as profile:
+        finished = run_soffice([docx], pdf.parent, per_doc, profile)
     if is_pdf(pdf):
-        return None
+        return None, False
     pdf.unlink(missing_ok=True)
-    why = "timed out" if not finished else "produced no valid PDF"
-    return f"error: {docx.name}: LibreOffice conversion to PDF {why} (tried twice)"
+    why = f"timed out ({per_doc:g} s per document)" if not finished else "produced no valid PDF"
+    return f"error: {docx.name}: LibreOffice conversion to PDF {why} (tried twice)", not finished
+
+
+class Session:
+    """What the conversions of one run share: once LibreOffice is found hung, nobody retries any more."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # one "is it LibreOffice or the document?" probe at a time
+        self.dead = False
+
+
+def _names(failed: list[Path]) -> str:
+    names = [docx.name for docx in failed]
+    return ", ".join(names[:SHOWN_NAMES]) + (f" and {len(names) - SHOWN_NAMES} more" if len(names) > SHOWN_NAMES else "")
+
+
+def _dead(failed: list[Path], per_doc: float) -> ToolError:
+    """LibreOffice hung on a batch and on the first document retried alone: report every document at once."""
+    return ToolError(f"error: LibreOffice hangs: a batch and then {failed[0].name} alone ran past the time limit "
+                     f"({per_doc:g} s per document, {STARTUP_SECONDS:g} s to start; see --timeout); "
+                     f"not converted: {_names(failed)}")
+
+
+def _dead_already(failed: list[Path]) -> ToolError:
+    return ToolError(f"error: LibreOffice hangs (see above); not converted either: {_names(failed)}")
 
 
 def convert_local(
-    docx_files: list[Path], out_dir: Path, per_doc: float, workers: int, on_done: OnDone | None = None
+    docx_files: list[Path], out_dir: Path, per_doc: float, workers: int, on_done: OnDone | None = None,
+    session: Session | None = None,
 ) -> dict[Path, Path]:
-    """Convert with local LibreOffice processes (see module docstring); returns {docx: pdf}."""
+    """Convert with local LibreOffice processes (see module docstring); returns {docx: pdf}.
+
+    `session` is shared by the conversions of one run (see Session); default: one of its own.
+    """
+    session = session or Session()
+    if session.dead:
+        raise _dead_already(list(docx_files))
     results = {f: out_dir / f"{f.stem}.pdf" for f in docx_files}
     batches = chunks(list(docx_files), max(1, min(workers, len(docx_files))))
     reporter = Reporter(results, on_done)
@@ -148,9 +207,19 @@ def convert_local(
     watcher.start()
     try:
         with ThreadPoolExecutor(max_workers=len(batches)) as pool:
-            list(pool.map(lambda b: _convert_batch(b, out_dir, per_doc), batches))
+            hung = any(list(pool.map(lambda b: _convert_batch(b, out_dir, per_doc), batches)))
             failed = [docx for docx, pdf in results.items() if not is_pdf(pdf)]
-            problems = [p for p in pool.map(lambda d: _retry(d, results[d], per_doc), failed) if p]
+            problems: list[str] = []
+            if failed and hung:  # did it hang because of one document, or is LibreOffice itself stuck?
+                with session.lock:
+                    if session.dead:
+                        raise _dead_already(failed)
+                    problem, hung_again = _retry(failed[0], results[failed[0]], per_doc)
+                    if hung_again:
+                        session.dead = True
+                        raise _dead(failed, per_doc)
+                problems, failed = [problem] if problem else [], failed[1:]
+            problems += [p for p, _ in pool.map(lambda d: _retry(d, results[d], per_doc), failed) if p]
     finally:
         stop.set()
         watcher.join()

@@ -5,6 +5,10 @@ a profile of an earlier run starts warm. Each profile in `$XDG_CACHE_HOME/dossie
 `~/.cache/dossier/`) is held with an exclusive `fcntl` lock while a process uses it, so two
 processes, of one run or of two concurrent dossier runs, never share one (LibreOffice silently
 converts nothing then). When no cached profile can be had, a temporary one is used.
+
+A LibreOffice left running on a profile by a run that was killed (SIGKILL: no chance to end its
+children) is ended when the next run takes that profile: it holds the lock, so whatever still
+runs on the profile is an orphan, and it would make the new process convert nothing.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import tempfile
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from dossier.util.scratch import scratch_dir
 
 MAX_CACHED_PROFILES = 16
 
@@ -58,14 +64,36 @@ def lo_profile() -> Iterator[Path]:
     except OSError:
         slot = None
     if slot is None:
-        with tempfile.TemporaryDirectory(prefix="dossier-lo-") as tmp:
-            yield Path(tmp)
+        with scratch_dir("dossier-lo-") as tmp:
+            yield tmp
         return
     handle, profile = slot
+    end_orphans(profile)
     try:
         yield profile
     finally:
         handle.close()
+
+
+def end_orphans(profile: Path, proc: Path = Path("/proc")) -> list[int]:
+    """Kill the processes of this user still running LibreOffice on `profile` (Linux /proc); their pids."""
+    marker = f"-env:UserInstallation={profile.resolve().as_uri()}".encode()
+    killed = []
+    try:
+        entries = [p for p in proc.iterdir() if p.name.isdigit()]
+    except OSError:
+        return killed
+    for entry in entries:
+        try:
+            if entry.stat().st_uid != os.getuid() or int(entry.name) == os.getpid():
+                continue
+            if marker not in (entry / "cmdline").read_bytes().split(b"\0"):
+                continue
+            os.kill(int(entry.name), signal.SIGKILL)
+            killed.append(int(entry.name))
+        except (OSError, ValueError):
+            continue
+    return killed
 
 
 def discard(profile: Path) -> None:

@@ -3,9 +3,10 @@
 Endpoints are URLs: `unoserver://HOST:PORT` (default port 2003) and
 `gotenberg+http://HOST:PORT[/PATH]` or `gotenberg+https://…`. Each endpoint takes one
 document at a time from a shared work queue (name an endpoint twice to send it two at a time).
-An endpoint that cannot be reached takes no further documents. A document that fails is
-retried once, on another endpoint when there is one; a document that still fails is reported
-with both attempts.
+An endpoint that cannot be reached takes no further documents, nor does one that timed out on
+two documents in a row (it hangs: the documents left are not each made to wait the full time).
+A document that fails is retried once, on another endpoint when there is one; a document that
+still fails is reported with both attempts.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dossier.convert.errors import ConversionError, Unreachable
+from dossier.convert.errors import ConversionError, TimedOut, Unreachable
 from dossier.convert.outputs import is_pdf_bytes
 from dossier.errors import ToolError, UsageError
 from dossier.util.atomic import write_bytes
@@ -156,6 +157,7 @@ class _Pool:
         return None
 
     def _work(self, endpoint: Endpoint) -> None:
+        timeouts = 0  # in a row
         while (job := self._take(endpoint)) is not None:
             try:
                 pdf = endpoint.convert(job.docx, self.timeout)
@@ -163,9 +165,18 @@ class _Pool:
                 self._fail(job, endpoint, str(exc))
                 self._die(endpoint, str(exc))
                 return
+            except TimedOut as exc:
+                timeouts += 1
+                self._fail(job, endpoint, str(exc))
+                if timeouts >= 2:
+                    self._die(endpoint, f"hangs (two documents in a row timed out after {self.timeout:g} s)")
+                    return
+                continue
             except ConversionError as exc:
+                timeouts = 0
                 self._fail(job, endpoint, str(exc))
                 continue
+            timeouts = 0
             write_bytes(self.out_dir / f"{job.docx.stem}.pdf", pdf)
             if self.on_done:
                 self.on_done(job.docx)

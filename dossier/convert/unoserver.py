@@ -11,7 +11,7 @@ import http.client
 import socket
 import xmlrpc.client
 
-from dossier.convert.errors import ConversionError, Unreachable
+from dossier.convert.errors import ConversionError, TimedOut, Unreachable
 
 API_VERSION = "3"
 PDF_FILTER = "writer_pdf_Export"
@@ -39,7 +39,7 @@ def convert(host: str, port: int, data: bytes, timeout: float) -> bytes:
             raise ConversionError(f"server speaks unoserver API {info.get('api')}, dossier needs API {API_VERSION}")
         result = proxy.convert(None, xmlrpc.client.Binary(data), None, "pdf", PDF_FILTER, [], False, None, None)
     except socket.timeout:
-        raise ConversionError(f"timed out after {timeout:g} s") from None
+        raise TimedOut(f"timed out after {timeout:g} s") from None
     except xmlrpc.client.Fault as exc:
         raise ConversionError(f"server error: {exc.faultString.strip().splitlines()[-1]}") from None
     except xmlrpc.client.ProtocolError as exc:

@@ -11,7 +11,6 @@ unless the whole run succeeded.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,13 +20,15 @@ from dossier.control.controls import Controls, document_controls, ledger_of
 from dossier.disinfectant.model import Product
 from dossier.disinfectant.workspace import load_products
 from dossier.errors import Warnings
-from dossier.pipeline.cache import BuildCache, build_key, products_key
-from dossier.pipeline.documents import FORMATS, converter_urls, document_job
+from dossier.pipeline.cache import CACHE_FILE, BuildCache, build_key, products_key
+from dossier.pipeline.documents import FORMATS, converter_timeout, converter_urls, document_job
 from dossier.pipeline.filings import DISINFECTANT_DIR, filing_jobs, filing_outputs
 from dossier.pipeline.load import load_checked, select
 from dossier.pipeline.overlap import run_jobs
-from dossier.pipeline.record import BuildResult, write_manifest, write_outputs
+from dossier.pipeline.record import MANIFEST, BuildResult, clean_leftovers, stage_manifest
 from dossier.pipeline.sign import load_signers, sign_pdfs
+from dossier.util.scratch import scratch_dir
+from dossier.util.staging import Staging
 from dossier.workspace.model import Document, Workspace
 
 __all__ = ["FORMATS", "BuildResult", "build"]
@@ -44,6 +45,7 @@ class Plan:
     suffixes: list[str]
     products: list[Product]
     products_key: str | None
+    drop_products: bool = False  # the workspace has no products any more: remove the filings last built
 
 
 def plan(ws: Workspace, docs: list[Document], fmt: str, force: bool, sign: tuple[str, ...], with_products: bool) -> Plan:
@@ -58,7 +60,8 @@ def plan(ws: Workspace, docs: list[Document], fmt: str, force: bool, sign: tuple
     key = products_key(ws, sign) if products else None
     if products and not force and cache.products_fresh(key):
         products = []
-    return Plan(docs, stale, controls, keys, suffixes, products, key)
+    drop = with_products and key is None and bool(cache.product_outputs())
+    return Plan(docs, stale, controls, keys, suffixes, products, key, drop)
 
 
 def _sign(ws: Workspace, sign: tuple[str, ...], outputs: dict[str, bytes], signers: list) -> tuple[dict[str, bytes], dict[str, str]]:
@@ -72,24 +75,26 @@ def _sign(ws: Workspace, sign: tuple[str, ...], outputs: dict[str, bytes], signe
 
 def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool = False,
           sign: tuple[str, ...] = (), converters: tuple[str, ...] = (), progress: bool = False,
-          warnings: Warnings | None = None) -> BuildResult:
+          warnings: Warnings | None = None, timeout: float | None = None) -> BuildResult:
     """Build the workspace at `root` (see module docstring); unchanged outputs are reused unless `force`.
 
     `sign` names signing profiles applied, in order, to every PDF built. The disinfectant filings
     are built with the whole workspace (not with `--only`), always as .docx and PDF. Warnings of
-    the rules go to `warnings` (see `dossier.errors.Warnings`).
+    the rules go to `warnings` (see `dossier.errors.Warnings`). `timeout` is the converter's time
+    per document in seconds (default: `converter.timeout` of dossier.yaml, else 30).
     """
     ws = load_checked(root, warnings=warnings)
+    clean_leftovers(ws)  # what killed runs left: finish their update of build/, remove their temporary files
     signers = load_signers(ws, sign)  # a wrong key stops the build before anything renders
     work = plan(ws, select(ws, only), fmt, force, sign, with_products=not only)
-    pdf, urls = fmt in ("pdf", "all"), converter_urls(ws, converters)
+    pdf, urls, seconds = fmt in ("pdf", "all"), converter_urls(ws, converters), converter_timeout(ws, timeout)
     documents_jobs = [document_job(ws, doc, work.controls[doc.id]) for doc in work.stale]
-    with tempfile.TemporaryDirectory(prefix="dossier-build-") as tmp:
+    with scratch_dir("dossier-build-") as tmp:
         if pdf:  # one batch: the filings convert with the documents
-            produced = run_jobs(documents_jobs + filing_jobs(work.products), Path(tmp), urls, progress=progress)
+            produced = run_jobs(documents_jobs + filing_jobs(work.products), tmp, urls, progress=progress, timeout=seconds)
         else:  # filings are always made as .docx and PDF
-            produced = run_jobs(documents_jobs, Path(tmp) / "docs", urls, pdf=False)
-            produced.update(run_jobs(filing_jobs(work.products), Path(tmp) / "filings", urls, progress=progress))
+            produced = run_jobs(documents_jobs, tmp / "docs", urls, pdf=False)
+            produced.update(run_jobs(filing_jobs(work.products), tmp / "filings", urls, progress=progress, timeout=seconds))
     documents = {f"{doc.id}.{suffix}": getattr(produced[doc.id], suffix) for doc in work.stale for suffix in work.suffixes}
     filings = filing_outputs(work.products, produced)
     documents, unsigned = _sign(ws, sign, documents, signers)
@@ -99,23 +104,32 @@ def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool 
 
 def _record(ws: Workspace, work: Plan, documents: dict[str, bytes], unsigned: dict[str, str],
             filings: dict[str, bytes], filings_unsigned: dict[str, str]) -> BuildResult:
-    """Write the outputs, update the cache, write the manifest; what was written."""
+    """Stage the outputs, the cache and the manifest, then move them into build/ as one step; what was written."""
     build_dir = ws.config.build_path
     cache = BuildCache(build_dir)
-    write_outputs(ws, documents)
     result = BuildResult()
-    for doc in work.stale:
-        files = {suffix: documents[f"{doc.id}.{suffix}"] for suffix in work.suffixes}
-        for suffix in {"docx", "pdf"} - set(files):  # an output of the other format would be stale now
-            (build_dir / f"{doc.id}.{suffix}").unlink(missing_ok=True)
-        before = {"pdf": unsigned[f"{doc.id}.pdf"]} if f"{doc.id}.pdf" in unsigned else {}
-        cache.record(doc.id, work.keys[doc.id], files, before)
-        result.outputs[doc.id] = {suffix: build_dir / f"{doc.id}.{suffix}" for suffix in files}
-    if filings:
-        result.products = write_outputs(ws, filings)
-        cache.record_products(work.products_key, filings, filings_unsigned)
-    cache.save()
-    result.manifest = write_manifest(ws, cache)
+    with Staging(build_dir) as stage:
+        for name, data in sorted(documents.items()):
+            stage.put(name, data)
+        for doc in work.stale:
+            files = {suffix: documents[f"{doc.id}.{suffix}"] for suffix in work.suffixes}
+            for suffix in {"docx", "pdf"} - set(files):  # an output of the other format would be stale now
+                stage.remove(f"{doc.id}.{suffix}")
+            before = {"pdf": unsigned[f"{doc.id}.pdf"]} if f"{doc.id}.pdf" in unsigned else {}
+            cache.record(doc.id, work.keys[doc.id], files, before)
+            result.outputs[doc.id] = {suffix: build_dir / f"{doc.id}.{suffix}" for suffix in files}
+        if filings or work.drop_products:
+            for name in sorted(cache.product_outputs() - set(filings)):  # files of an earlier set of products
+                stage.remove(name)
+            for name, data in sorted(filings.items()):
+                stage.put(name, data)
+            result.products = [build_dir / name for name in sorted(filings)]
+            if filings:
+                cache.record_products(work.products_key, filings, filings_unsigned)
+            else:
+                cache.forget_products()
+        result.manifest = stage_manifest(ws, cache, stage)
+        stage.commit(last=(CACHE_FILE.as_posix(), MANIFEST))
     rebuilt = {doc.id for doc in work.stale}
     result.up_to_date = [doc.id for doc in work.documents if doc.id not in rebuilt]
     for doc_id in result.up_to_date:

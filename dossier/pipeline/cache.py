@@ -155,6 +155,18 @@ class BuildCache:
         """SHA-256 of a filing file (path under the build directory) before it was signed."""
         return (self.documents.get(PRODUCTS) or {}).get("unsigned", {}).get(name)
 
+    def product_outputs(self) -> set[str]:
+        """Paths (under the build directory) of the filing files last built."""
+        return set((self.documents.get(PRODUCTS) or {}).get("outputs") or {})
+
+    def forget_products(self) -> None:
+        """The workspace has no products any more."""
+        self.documents.pop(PRODUCTS, None)
+
+    def dumps(self) -> bytes:
+        """The cache file's content."""
+        return json.dumps({"format": FORMAT_VERSION, "documents": self.documents}, sort_keys=True, indent=1).encode("utf-8")
+
     def save(self) -> None:
         """Write the cache atomically."""
-        write_text(self.path, json.dumps({"format": FORMAT_VERSION, "documents": self.documents}, sort_keys=True, indent=1))
+        write_text(self.path, self.dumps().decode("utf-8"))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from dossier.control.controls import Controls
 from dossier.convert import configured_converters
 from dossier.errors import Problems
 from dossier.pipeline.overlap import Job, Rendering, run_jobs
 from dossier.pipeline.render import document_timestamp, render_document
+from dossier.util.scratch import scratch_dir
 from dossier.workspace.model import Document, Workspace
 
 FORMATS = ("docx", "pdf", "all")
@@ -30,13 +28,19 @@ def converter_urls(ws: Workspace, converters: tuple[str, ...] | list[str] = ()) 
     return list(converters) or configured_converters() or list(ws.config.converters)
 
 
+def converter_timeout(ws: Workspace, timeout: float | None = None) -> float | None:
+    """Seconds a conversion may take per document: --timeout, else `converter.timeout` (None: the default, 30 s)."""
+    return timeout or ws.config.converter_timeout
+
+
 def produce(ws: Workspace, docs: list[Document], controls: dict[str, Controls], fmt: str = "all",
             converters: tuple[str, ...] | list[str] = (), progress: bool = False) -> dict[str, dict[str, bytes]]:
     """Render, convert and normalise: {document id: {"docx"|"pdf": bytes}} as `fmt` asks; writes nothing."""
     jobs = [document_job(ws, doc, controls[doc.id]) for doc in docs]
     pdf = fmt in ("pdf", "all")
-    with tempfile.TemporaryDirectory(prefix="dossier-build-") as tmp:
-        produced = run_jobs(jobs, Path(tmp), converter_urls(ws, converters), pdf=pdf, progress=progress)
+    with scratch_dir("dossier-build-") as tmp:
+        produced = run_jobs(jobs, tmp, converter_urls(ws, converters), pdf=pdf, progress=progress,
+                            timeout=converter_timeout(ws))
     outputs: dict[str, dict[str, bytes]] = {}
     for doc in docs:
         item = produced[doc.id]

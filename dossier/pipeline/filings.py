@@ -8,7 +8,6 @@ it. Outputs are keyed by their path under the build directory: `disinfectant/<pr
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from dossier.convert import configured_converters
@@ -20,7 +19,8 @@ from dossier.disinfectant.outputs import ANNEX3, FILING_SUFFIX, FORMULA, AnnexDo
 from dossier.errors import Problems
 from dossier.pdf.normalise import normalise_pdf
 from dossier.pipeline.overlap import Job, Produced, Rendering, run_jobs
-from dossier.util.atomic import write_bytes
+from dossier.util.scratch import scratch_dir
+from dossier.util.staging import Staging, recover
 from dossier.word.document import docx_bytes
 from dossier.word.package import CoreProperties
 
@@ -68,14 +68,16 @@ def filing_outputs(products: list[Product], produced: dict[str, Produced], pdf: 
 def build_filings(products: list[Product], out_dir: Path, converters: list[str] | None = None) -> list[Path]:
     """Build the filings of `products` into `out_dir/<product>/` (for `dossier disinfectant build`); the paths written.
 
-    Nothing is written unless every product built.
+    Nothing is written unless every product built; then every file is moved into place as one step
+    (`dossier.util.staging`).
     """
-    with tempfile.TemporaryDirectory(prefix="dossier-filings-") as tmp:
-        produced = run_jobs(filing_jobs(products), Path(tmp), configured_converters() if converters is None else converters)
+    recover(out_dir)
+    with scratch_dir("dossier-filings-") as tmp:
+        produced = run_jobs(filing_jobs(products), tmp, configured_converters() if converters is None else converters)
     outputs = filing_outputs(products, produced)
-    written = []
-    for name, data in sorted(outputs.items()):
-        path = out_dir / name.removeprefix(f"{DISINFECTANT_DIR}/")
-        write_bytes(path, data)
-        written.append(path)
-    return written
+    names = {name.removeprefix(f"{DISINFECTANT_DIR}/"): data for name, data in outputs.items()}
+    with Staging(out_dir) as stage:
+        for name, data in sorted(names.items()):
+            stage.put(name, data)
+        stage.commit()
+    return [out_dir / name for name in sorted(names)]

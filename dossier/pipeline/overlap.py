@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from dossier.convert import convert_batch
+from dossier.convert import Session, convert_batch
 from dossier.convert.local import MAX_PER_PROCESS
 from dossier.errors import Problems, ToolError
 from dossier.pdf.normalise import normalise_pdf
 from dossier.util.atomic import write_bytes
+from dossier.util.children import follow_parent
 from dossier.util.progress import Progress
 from dossier.word.toc import Heading, heading_pages
 
@@ -99,7 +100,8 @@ class _InProcess:
 def _pool(count: int):
     if count < 2 or len(_jobs) < MIN_POOL_JOBS or "fork" not in multiprocessing.get_all_start_methods():
         return _InProcess()
-    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
+                               initializer=follow_parent, initargs=(os.getpid(),))  # workers end with the build
 
 
 def conversion_groups(count: int, slots: int) -> list[range]:
@@ -122,8 +124,11 @@ def _result(future: Future):
 class _Run:
     """One overlapped run over `jobs` (see module docstring)."""
 
-    def __init__(self, jobs: list[Job], staging: Path, converters: list[str], bar: Progress, workers: int):
+    def __init__(self, jobs: list[Job], staging: Path, converters: list[str], bar: Progress, workers: int,
+                 timeout: float | None = None):
         self.jobs, self.staging, self.converters, self.bar, self.workers = jobs, staging, converters, bar, workers
+        self.timeout = timeout
+        self.session = Session()  # a LibreOffice found hung by one group is not retried by the others
         self.index = {job.name: i for i, job in enumerate(jobs)}
         self.lock = threading.Lock()
         self.normalised: dict[int, Future] = {}
@@ -143,8 +148,8 @@ class _Run:
 
     def convert(self, pool, files: list[Path]) -> dict[Path, Path]:
         out = files[0].parent
-        return convert_batch(files, out, workers=1 if not self.converters else None, converters=self.converters,
-                             on_done=lambda docx: self.converted(pool, docx))
+        return convert_batch(files, out, self.timeout, workers=1 if not self.converters else None, converters=self.converters,
+                             on_done=lambda docx: self.converted(pool, docx), session=self.session)
 
     def run(self, pdf: bool) -> dict[str, Produced]:
         with _pool(self.workers) as pool:
@@ -163,8 +168,7 @@ class _Run:
                         conversions.append(slots.submit(self.convert, pool, files))
                 wait(conversions)
             problems.raise_if_any()  # input problems first: a conversion may have failed because of them
-            for conversion in conversions:
-                conversion.result()
+            _raise_conversion_failures(conversions)
             if pdf:
                 self.second_pass(pool)
                 wait(list(self.normalised.values()))
@@ -193,9 +197,21 @@ class _Run:
         self.convert(pool, files)
 
 
+def _raise_conversion_failures(conversions: list[Future]) -> None:
+    """Every conversion group's failure together (ToolErrors as one), or the first other error."""
+    failures = [c.exception() for c in conversions if c.exception() is not None]
+    for failure in failures:
+        if not isinstance(failure, ToolError):
+            raise failure
+    if failures:
+        raise ToolError("\n".join(line for failure in failures for line in str(failure).splitlines()))
+
+
 def run_jobs(jobs: list[Job], staging: Path, converters: list[str], pdf: bool = True, progress: bool = False,
-             workers: int | None = None) -> dict[str, Produced]:
+             workers: int | None = None, timeout: float | None = None) -> dict[str, Produced]:
     """Render every job and, with `pdf`, convert and normalise it: {job name: Produced}; writes only in `staging`.
+
+    `timeout` is the converter's time per document in seconds (None: its default).
 
     Raises InputErrors with every job's rendering problems (nothing is converted then),
     ToolError when a conversion or a worker process fails.
@@ -207,6 +223,6 @@ def run_jobs(jobs: list[Job], staging: Path, converters: list[str], pdf: bool = 
     _jobs = jobs
     try:
         with Progress(len(jobs) if pdf else 0, "Converting", enabled=progress and pdf) as bar:
-            return _Run(jobs, staging, converters, bar, count).run(pdf)
+            return _Run(jobs, staging, converters, bar, count, timeout).run(pdf)
     finally:
         _jobs = []

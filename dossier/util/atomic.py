@@ -1,4 +1,8 @@
-"""Write files all-or-nothing: a temp file in the same directory, then rename into place."""
+"""Write files all-or-nothing: a temp file in the same directory, then rename into place.
+
+The temporary file is `.NAME.PID.XXXX.tmp`: a later run removes those of a process that was
+killed before the rename (`dossier.util.scratch.remove_stale_tmp`).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ def _umask() -> int:
 def write_bytes(path: Path, data: bytes) -> None:
     """Atomically replace `path` with `data` (parents are created)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

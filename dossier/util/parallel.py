@@ -4,7 +4,7 @@ Rendering and PDF normalisation are CPU-bound Python; LibreOffice already runs o
 core, so these steps would otherwise leave all but one core idle. Workers are forked, so the
 function may be a closure over loaded state (the workspace) and nothing but each item's index
 and result crosses the process boundary. Small jobs, one core, or a platform without fork run
-in this process.
+in this process. Workers end with their parent (`dossier.util.children.follow_parent`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from dossier.errors import ToolError
+from dossier.util.children import follow_parent
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -43,7 +44,8 @@ def parallel_map(function: Callable[[Item], Result], items: Sequence[Item], work
         return [function(item) for item in items]
     _job = (function, items)
     try:
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=follow_parent, initargs=(os.getpid(),)) as pool:
             return list(pool.map(_run, range(len(items)), chunksize=max(1, len(items) // (count * 4))))
     except BrokenProcessPool as exc:  # a worker was killed (out of memory?): fail, never wait forever
         raise ToolError(f"error: a worker process died while working on {len(items)} items ({exc})") from exc

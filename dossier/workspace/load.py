@@ -22,6 +22,7 @@ CONFIG_FIELDS = {
     "paths", "signing", "disinfectant", "converter", "fonts",
 }
 FONT_ROLES = ("body", "heading", "latin")
+MAX_TIMEOUT = 3600  # seconds per document a converter may take at most
 DOCUMENT_FIELDS = {
     "id", "kind", "title", "revision", "effective_date", "department", "prepared_by",
     "reviewed_by", "approved_by", "change", "body", "body_file", "distribution", *KIND_FIELDS,
@@ -96,11 +97,7 @@ def load_config(root: Path, problems: Problems) -> Config:
         config.fonts = _font_settings(fonts)
     config.review_interval_months = _int_table(top.child("review_interval_months"), {"default": DEFAULT_REVIEW_MONTHS})
     config.retention_years = _int_table(top.child("retention_years"), {"default": DEFAULT_RETENTION_YEARS})
-    converter = top.get("converter")
-    urls = [converter] if isinstance(converter, str) else converter if isinstance(converter, list) else []
-    if converter is not None and not urls:
-        top.fail("converter", "expected a server URL or a list of them (unoserver://HOST:PORT, gotenberg+http://HOST:PORT)")
-    config.converters = [str(url) for url in urls]  # their form is checked by validate (it knows the converters)
+    _converter_settings(top, config)
     paths = top.child("paths")
     if paths is not None:
         paths.unknown({"content", "templates", "build", "releases", "ledger"})
@@ -115,6 +112,28 @@ def load_config(root: Path, problems: Problems) -> Config:
             if key in paths.mapping and (Path(value).is_absolute() or resolve_inside(root, value, root) in (None, root)):
                 paths.fail(key, f"{value}: expected a path inside the workspace (relative to {CONFIG_FILE}, not the workspace itself)")
     return config
+
+
+def _converter_settings(top: FieldReader, config: Config) -> None:
+    """`converter:` a server URL, a list of them, or {servers: URL(s), timeout: seconds per document}."""
+    converter = top.get("converter")
+    if isinstance(converter, SourceMap):
+        settings = top.child("converter")
+        settings.unknown({"servers", "timeout"})
+        converter = settings.get("servers")
+        timeout = settings.get("timeout")
+        if timeout is not None:
+            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 1 <= timeout <= MAX_TIMEOUT:
+                settings.fail("timeout", f"expected seconds per document, from 1 to {MAX_TIMEOUT}, got {timeout!r}")
+            else:
+                config.converter_timeout = float(timeout)
+        if converter is None:
+            return
+    urls = [converter] if isinstance(converter, str) else converter if isinstance(converter, list) else []
+    if converter is not None and not urls:
+        top.fail("converter", "expected a server URL or a list of them (unoserver://HOST:PORT, gotenberg+http://HOST:PORT), "
+                 "or {servers: …, timeout: SECONDS}")
+    config.converters = [str(url) for url in urls]  # their form is checked by validate (it knows the converters)
 
 
 def _font_settings(reader: FieldReader) -> dict[str, dict[str, str]]:

@@ -43,6 +43,7 @@ class Config:
     releases_dir: str = "releases"
     ledger_file: str = "ledger.jsonl"
     converters: list[str] = field(default_factory=list)
+    converter_timeout: float | None = None  # seconds per document (`converter: {timeout: …}`); None: the default
     # faces chosen in `fonts:`: {"": workspace-wide, kind: per kind}, each {role: face}
     fonts: dict[str, dict[str, str]] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
