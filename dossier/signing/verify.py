@@ -2,8 +2,11 @@
 
 A signature passes when its digest and signature value check out, its signer chains to a
 trusted root (`--trust`), any signature timestamp validates, and it covers the whole file —
-or the revisions appended after it only add signatures (pyHanko's difference analysis). Bytes
-appended after the last revision, or a later revision that changes a page, fail.
+or the revisions appended after it change nothing a reader sees: pyHanko's difference analysis
+judges pages, annotations, the outline and form fields, `dossier.signing.revisions` the
+document information and metadata a viewer shows. Each later revision is described (adds
+signature …, changes nothing, changes /Title …). Bytes appended after the last revision fail.
+A workspace may require signatures of given roles (`required_roles`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko_certvalidator import ValidationContext
 
 from dossier.errors import UsageError
+from dossier.signing.revisions import Revision, describe
 
 # Either bit marks a signing key (pyHanko alone demands nonRepudiation; Adobe accepts both).
 SIGNER_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"})
@@ -63,6 +67,7 @@ class PdfCheck:
     path: str
     signatures: list[SignatureCheck] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    revisions: list[str] = field(default_factory=list)  # what each revision does (see dossier.signing.revisions)
 
     @property
     def ok(self) -> bool:
@@ -80,10 +85,19 @@ class PdfCheck:
         """One line per signature for a human reader."""
         if not self.signatures:
             return [f"{self.path}: no signatures"]
+        if not self.signatures:
+            return [f"{self.path}: no signatures"]
         return [f"{self.path}: {sig.label()}: {'ok' if sig.ok else 'FAILED'}, signed "
                 f"{sig.signing_time or 'at an unknown time'}"
                 f"{' (timestamped)' if sig.timestamped else ''}, covers {sig.coverage}"
                 for sig in self.signatures]
+
+    def require_roles(self, roles: list[str] | tuple[str, ...], why: str) -> None:
+        """Add a problem for each role in `roles` no signature of this PDF signs in (its /Reason)."""
+        present = {sig.role for sig in self.signatures}
+        missing = [role for role in roles if role not in present]
+        if missing:
+            self.problems.append(f"no signature for {'、'.join(missing)} ({why})")
 
     def to_json(self) -> dict:
         """A JSON-ready dict of the whole result."""
@@ -123,16 +137,23 @@ def verify_pdf(path: Path, trust_roots: list[x509.Certificate], display: str | N
         return check
     if not signatures and require_signature:
         check.problems.append("no signatures")
-    last_revision = reader.xrefs.total_revisions - 1
+    labels = {s.field_name: f"{s.field_name} ({s.sig_object.get(pdf_name('/Reason'), '')})".replace(" ()", "")
+              for s in signatures}
+    try:
+        revisions = describe(reader, labels) if signatures else []
+    except Exception as exc:  # a revision that cannot be read cannot be trusted either
+        check.problems.append(f"its revisions cannot be read ({type(exc).__name__})")
+        revisions = []
+    check.revisions = [revision.summary() for revision in revisions]
     for signature in signatures:
         context = ValidationContext(trust_roots=trust_roots, allow_fetching=False)
         check.signatures.append(
-            _check_signature(signature, context, last_revision, signature_fields, trust_roots))
+            _check_signature(signature, context, revisions, signature_fields, trust_roots))
     return check
 
 
 def _check_signature(signature: EmbeddedPdfSignature, context: ValidationContext,
-                     last_revision: int, signature_fields: set[str],
+                     revisions: list[Revision], signature_fields: set[str],
                      trust_roots: list[x509.Certificate]) -> SignatureCheck:
     check = SignatureCheck(field=signature.field_name,
                            role=str(signature.sig_object.get(pdf_name("/Reason"), "")))
@@ -158,37 +179,39 @@ def _check_signature(signature: EmbeddedPdfSignature, context: ValidationContext
         check.problems.append(f"signer {check.signer} is not trusted{reason}{hint}")
     if timestamp is not None and not (timestamp.intact and timestamp.valid and timestamp.trusted):
         check.problems.append("the signature timestamp does not validate or is not trusted")
-    check.coverage, coverage_problem = _coverage(signature, status, last_revision,
-                                                 signature_fields)
-    if coverage_problem:
-        check.problems.append(coverage_problem)
+    check.coverage, coverage_problems = _coverage(signature, status, revisions, signature_fields)
+    check.problems.extend(coverage_problems)
     return check
 
 
-def _coverage(signature: EmbeddedPdfSignature, status: PdfSignatureStatus, last_revision: int,
-              signature_fields: set[str]) -> tuple[str, str | None]:
-    """(what the signature covers, problem or None)."""
+def _coverage(signature: EmbeddedPdfSignature, status: PdfSignatureStatus, revisions: list[Revision],
+              signature_fields: set[str]) -> tuple[str, list[str]]:
+    """(what the signature covers, described revision by revision; its problems)."""
     if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
-        return "the entire file", None
+        return "the entire file", []
     if status.coverage != SignatureCoverageLevel.ENTIRE_REVISION:
-        return "part of its revision", "the signature does not cover its own revision"
-    if signature.signed_revision >= last_revision:
+        return "part of its revision", ["the signature does not cover its own revision"]
+    later = revisions[signature.signed_revision + 1:]
+    if not later:
         return ("its revision, not the bytes appended after it",
-                "bytes were appended after signing (not covered by any signature)")
+                ["bytes were appended after signing (not covered by any signature)"])
+    own = f"revision {signature.signed_revision + 1} of {len(revisions)}"
+    covers = f"{own}; after it: " + "; ".join(revision.summary() for revision in later)
+    problems = []
     level = status.modification_level
     diff = status.diff_result
     if level is None or level > ModificationLevel.FORM_FILLING:
         detail = f": {diff}" if diff is not None and not isinstance(diff, DiffResult) else ""
-        return ("its revision; later revisions change the document",
-                f"a later revision changes the document (modification level "
-                f"{level.name if level else 'unknown'}{detail})")
-    if isinstance(diff, DiffResult):
+        problems.append(f"a later revision changes the document (modification level "
+                        f"{level.name if level else 'unknown'}{detail})")
+    elif isinstance(diff, DiffResult):
         others = sorted(diff.changed_form_fields - signature_fields)
         if others:
-            return ("its revision; later revisions fill form fields",
-                    f"a later revision fills form fields other than signatures: "
-                    f"{', '.join(others)}")
-    return "its revision; later revisions only add signatures", None
+            problems.append(f"a later revision fills form fields other than signatures: {', '.join(others)}")
+    for revision in later:
+        problems.extend(f"revision {revision.number} {change} (shown to readers, not signed)"
+                        for change in revision.shown_changes())
+    return covers, problems
 
 
 def _common_name(cert: x509.Certificate) -> str:

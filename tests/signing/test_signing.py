@@ -87,11 +87,13 @@ def test_two_signatures_each_valid_with_signer_role_time_and_coverage(tmp_path, 
     for sig in check.signatures:
         assert (sig.intact, sig.valid, sig.trusted, sig.timestamped) == (True, True, True, False)
         assert sig.signing_time == FIXED_TIME.isoformat()
-    assert author.coverage == "its revision; later revisions only add signatures"
+    assert author.coverage == "revision 2 of 3; after it: revision 3 adds signature approver (批准)"
     assert approver.coverage == "the entire file"
     assert check.summary_lines()[0] == (
         "QP-04.pdf: signature author (编制, 张三): ok, signed 2025-03-01T08:30:00+00:00, "
-        "covers its revision; later revisions only add signatures")
+        "covers revision 2 of 3; after it: revision 3 adds signature approver (批准)")
+    assert check.revisions == ["revision 1 is the document before any signature",
+                               "revision 2 adds signature author (编制)", "revision 3 adds signature approver (批准)"]
     # PAdES: ETSI.CAdES.detached sub-filter, role as /Reason, each an incremental update
     data = signed_twice()
     assert data.count(b"/ETSI.CAdES.detached") == 2
@@ -321,7 +323,7 @@ def test_unreachable_timestamp_authority_is_a_tool_failure(tmp_path, keys):
     with pytest.raises(ToolError) as caught:
         sign_pdf(approval_pdf(), author_profile(keys, tmp_path / "ws", visible=False, tsa_url=url))
     assert caught.value.exit_code == 3
-    assert caught.value.lines()[0].startswith(f"PDF: timestamp authority {url} failed:")
+    assert caught.value.lines()[0].startswith(f"error: PDF: timestamp authority {url} failed:")
 
 
 def test_company_seal_goes_on_the_first_page(tmp_path, keys):
