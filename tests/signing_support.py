@@ -161,3 +161,24 @@ def _fill(table, rows: list[list[str]]) -> None:
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             table.cell(r, c).text = text
+
+
+@functools.cache
+def blank_signed_twice(base: str) -> tuple[bytes, bytes, KeyFiles]:
+    """A one-page PDF made without LibreOffice (its title shown in the viewer's title bar) signed by
+    编制 张三 and then 批准 王五, invisibly: (signed once, signed twice, the key files under `base`)."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject
+
+    keys = write_keys(Path(base) / "keys")
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": "文件控制程序", "/Author": "张三"})
+    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject({NameObject("/DisplayDocTitle"): BooleanObject(True)})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    once = sign_pdf(buffer.getvalue(), author_profile(keys, Path(base) / "ws", visible=False), when=FIXED_TIME)
+    twice = sign_pdf(once, approver_profile(keys, Path(base) / "ws", visible=False), when=FIXED_TIME)
+    return once, twice, keys

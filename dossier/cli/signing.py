@@ -62,14 +62,17 @@ def _profile(workspace: Path, name: str) -> SigningProfile:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--trust", "trust", multiple=True, type=_FILE, metavar="CERT",
               help="Trusted root certificate, PEM or DER (repeatable).")
+@click.option("--require-role", "roles", multiple=True, metavar="ROLE",
+              help="Every PDF given must carry a signature in this role, e.g. 批准 (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
-def verify_command(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bool) -> None:
+def verify_command(paths: tuple[Path, ...], trust: tuple[Path, ...], roles: tuple[str, ...], as_json: bool) -> None:
     """Verify signed PDFs; for a workspace also its release ledger and archive.
 
-    PATHS are PDF files or workspace folders (default: the current folder). Exit 0 only when
-    every check holds, 1 with one line per problem otherwise.
+    PATHS are PDF files or workspace folders (default: the current folder). Each workspace line
+    names what was checked. Exit 0 only when every check holds, 1 with one line per problem
+    otherwise; a default ledger or archive that exists but was not checked is a warning.
     """
-    report = verify_targets(list(paths) or [Path(".")], load_trust_roots(list(trust)))
+    report = verify_targets(list(paths) or [Path(".")], load_trust_roots(list(trust)), roles)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -77,7 +80,9 @@ def verify_command(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bo
             for line in check.summary_lines():
                 click.echo(line)
         for workspace in report.workspaces:
-            if not workspace.problems:
-                click.echo(f"{workspace.path}: ledger and archive intact")
+            state = "intact" if not workspace.problems else "FAILED"
+            click.echo(f"{workspace.path}: {state}: checked {'; '.join(workspace.checked)}")
+    for line in report.warning_lines():
+        click.echo(line, err=True)
     if not report.ok:
         raise CheckFailed(report.failure_lines())

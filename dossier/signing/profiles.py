@@ -13,6 +13,7 @@ path outside the workspace; the secrets themselves never appear in the workspace
         approver: {role: 批准, key_env: DOSSIER_APPROVER_KEY, cert_env: DOSSIER_APPROVER_CERT,
                    passphrase_env: DOSSIER_APPROVER_PASS}   # cert_*: unless the PEM holds it
         seal:     {role: 公司电子印章, pkcs12_file: /secrets/seal.p12, position: first-page}
+      required_roles: [编制, 批准]   # optional: `verify` fails a released PDF without these signatures
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ CERT_FIELDS = ("cert_env", "cert_file")
 PASSPHRASE_FIELDS = ("passphrase_env", "passphrase_file")
 PROFILE_FIELDS = ("role", "visible", "position", "tsa_url", *KEY_FIELDS, *CERT_FIELDS,
                   *PASSPHRASE_FIELDS)
-SIGNING_FIELDS = ("font", "tsa_url", "profiles")
+SIGNING_FIELDS = ("font", "tsa_url", "profiles", "required_roles")
 
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -92,6 +93,7 @@ def load_profiles(config: dict, problems: Problems, root: Path | None = None
     _unknown_keys(signing, SIGNING_FIELDS, "signing", problems)
     font = _file_path(signing, "font", "signing", workspace, problems, secret=False)
     tsa_url = _tsa_url(signing, "signing", problems)
+    required_roles(config, problems)
     profiles = signing.get("profiles")
     if not isinstance(profiles, dict) or not profiles:
         problems.add(path, _line(signing, "profiles"), "signing.profiles",
@@ -111,6 +113,20 @@ def load_profiles(config: dict, problems: Problems, root: Path | None = None
         if profile is not None:
             result[name] = profile
     return result
+
+
+def required_roles(config: dict, problems: Problems) -> list[str]:
+    """`signing.required_roles`: the roles (编制, 审核, 批准 …) whose signatures a released PDF must carry."""
+    signing = config.get("signing")
+    if not isinstance(signing, dict) or signing.get("required_roles") is None:
+        return []
+    roles = signing["required_roles"]
+    path = getattr(signing, "path", "dossier.yaml")
+    if not isinstance(roles, list) or not roles or not all(isinstance(r, str) and r.strip() for r in roles):
+        problems.add(path, _line(signing, "required_roles"), "signing.required_roles",
+                     "must list the roles a released document is signed in, e.g. [编制, 批准]")
+        return []
+    return [role.strip() for role in roles]
 
 
 def _profile(name: str, entry: dict, where: str, workspace: Path, font: Path | None,

@@ -86,7 +86,7 @@ class PdfCheck:
         if not self.signatures:
             return [f"{self.path}: no signatures"]
         if not self.signatures:
-            return [f"{self.path}: no signatures"]
+            return [f"{self.path}: {'no signatures' if not self.problems else 'FAILED'}"]
         return [f"{self.path}: {sig.label()}: {'ok' if sig.ok else 'FAILED'}, signed "
                 f"{sig.signing_time or 'at an unknown time'}"
                 f"{' (timestamped)' if sig.timestamped else ''}, covers {sig.coverage}"

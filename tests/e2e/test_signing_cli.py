@@ -91,8 +91,8 @@ def test_verify_untrusted_exits_1_naming_file_and_signature(setup, tmp_path):
     assert result.exit_code == 1
     errors = result.stderr.splitlines()
     assert len(errors) == 2
-    assert errors[0].startswith(f"{signed}: signature author (编制, 张三): signer 张三 is not trusted")
-    assert errors[1].startswith(f"{signed}: signature approver (批准, 王五): signer 王五 is not trusted")
+    assert errors[0].startswith(f"error: {signed}: signature author (编制, 张三): signer 张三 is not trusted")
+    assert errors[1].startswith(f"error: {signed}: signature approver (批准, 王五): signer 王五 is not trusted")
     as_json = run("verify", signed, "--json")
     assert as_json.exit_code == 1 and json.loads(as_json.stdout)["ok"] is False
     assert run("verify", signed, "--trust", keys.ca_cert).exit_code == 0
@@ -104,7 +104,7 @@ def test_tampered_file_exits_1(setup, tmp_path):
     signed.write_bytes(signed_twice() + b"\n% appended after signing\n")
     result = run("verify", signed, "--trust", keys.ca_cert)
     assert result.exit_code == 1
-    assert result.stderr == (f"{signed}: signature approver (批准, 王五): bytes were appended "
+    assert result.stderr == (f"error: {signed}: signature approver (批准, 王五): bytes were appended "
                              "after signing (not covered by any signature)\n")
 
 
@@ -113,9 +113,8 @@ def test_wrong_passphrase_is_one_line_exit_2_and_leaves_the_file(setup, monkeypa
     monkeypatch.setenv("T_AUTHOR_PASS", "not-the-passphrase")
     result = run("sign", pdf, "--profile", "author", "--workspace", workspace)
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
-        f"signing profile author: cannot open PKCS#12 key {workspace.parent}/secrets/author.p12 "
-        "(from $T_AUTHOR_P12): wrong passphrase, or not a PKCS#12 file"]
+    assert result.stderr.splitlines() == [  # the variable is named, never its value (a path, base64, PEM)
+        "error: signing profile author: cannot open PKCS#12 key named by $T_AUTHOR_P12: wrong passphrase, or not a PKCS#12 file"]
     assert "not-the-passphrase" not in result.output
     assert pdf.read_bytes() == approval_pdf()
 
@@ -125,7 +124,7 @@ def test_missing_key_is_one_line_exit_2(setup, monkeypatch):
     monkeypatch.delenv("T_APPROVER_KEY")
     result = run("sign", pdf, "--profile", "approver", "--workspace", workspace)
     assert result.exit_code == 2
-    assert result.stderr == ("signing profile approver: environment variable T_APPROVER_KEY "
+    assert result.stderr == ("error: signing profile approver: environment variable T_APPROVER_KEY "
                              "(the key) is not set\n")
 
 
@@ -150,7 +149,7 @@ def test_unknown_profile_and_bad_config_exit_2(setup):
     _, workspace, pdf = setup
     result = run("sign", pdf, "--profile", "nobody", "--workspace", workspace)
     assert result.exit_code == 2
-    assert result.stderr == ("unknown signing profile 'nobody' "
+    assert result.stderr == ("error: unknown signing profile 'nobody' "
                              "(profiles: approver, author, seal)\n")
     (workspace / "dossier.yaml").write_text(
         "company: {name: X}\nsigning:\n  profiles:\n    author: {pkcs12_env: A}\n",
@@ -178,15 +177,16 @@ def test_verify_workspace_checks_ledger_archive_and_released_signatures(setup):
     assert result.exit_code == 0, result.output
     assert f"{workspace}/releases/QP-04/A/QP-04.pdf: signature author (编制, 张三): ok" \
         in result.output
-    assert f"{workspace}: ledger and archive intact" in result.output
+    assert f"{workspace}: intact: checked ledger {workspace}/ledger.jsonl: 1 entries; " \
+           f"archive {workspace}/releases/: 1 files, 1 signed PDFs" in result.output
 
     archived.chmod(0o644)
     archived.write_bytes(signed_twice() + b"\n% edited after release\n")
     result = run("verify", workspace, "--trust", keys.ca_cert)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{workspace}/releases/QP-04/A/QP-04.pdf: SHA-256 differs from ledger entry 1",
-        f"{workspace}/releases/QP-04/A/QP-04.pdf: signature approver (批准, 王五): bytes were "
+        f"error: {workspace}/releases/QP-04/A/QP-04.pdf: SHA-256 differs from ledger entry 1",
+        f"error: {workspace}/releases/QP-04/A/QP-04.pdf: signature approver (批准, 王五): bytes were "
         "appended after signing (not covered by any signature)"]
     report = json.loads(run("verify", workspace, "--trust", keys.ca_cert, "--json").stdout)
     assert report["ok"] is False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 from pathlib import Path
@@ -11,12 +10,9 @@ import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields
-from pypdf import PdfWriter
-from pypdf.generic import BooleanObject, DictionaryObject, NameObject
 
-from dossier.signing.sign import sign_pdf
 from dossier.signing.verify import load_trust_roots, verify_pdf
-from tests.signing_support import approver_profile, author_profile, write_keys
+from tests.signing_support import blank_signed_twice
 
 XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
        b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
@@ -24,24 +20,10 @@ XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="a
        b'</rdf:Alt></dc:title></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>')
 
 
-@functools.cache
-def _material(base: str) -> tuple[bytes, list]:
-    """A one-page PDF that shows its title in the viewer's title bar, signed by 编制 and 批准 (no LibreOffice)."""
-    keys = write_keys(Path(base) / "keys")
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    writer.add_metadata({"/Title": "文件控制程序", "/Author": "张三"})
-    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject({NameObject("/DisplayDocTitle"): BooleanObject(True)})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    once = sign_pdf(buffer.getvalue(), author_profile(keys, Path(base) / "ws", visible=False))
-    twice = sign_pdf(once, approver_profile(keys, Path(base) / "ws", visible=False))
-    return twice, load_trust_roots([keys.ca_cert])
-
-
 @pytest.fixture()
 def signed(tmp_path_factory) -> tuple[bytes, list]:
-    return _material(str(tmp_path_factory.getbasetemp() / "revisions"))
+    _, twice, keys = blank_signed_twice(str(tmp_path_factory.getbasetemp() / "revisions"))
+    return twice, load_trust_roots([keys.ca_cert])
 
 
 def _update(data: bytes, change) -> bytes:
