@@ -16,11 +16,11 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from dossier.util.children import kill_mentioning
 from dossier.util.scratch import scratch_dir
 
 MAX_CACHED_PROFILES = 16
@@ -75,25 +75,9 @@ def lo_profile() -> Iterator[Path]:
         handle.close()
 
 
-def end_orphans(profile: Path, proc: Path = Path("/proc")) -> list[int]:
-    """Kill the processes of this user still running LibreOffice on `profile` (Linux /proc); their pids."""
-    marker = f"-env:UserInstallation={profile.resolve().as_uri()}".encode()
-    killed = []
-    try:
-        entries = [p for p in proc.iterdir() if p.name.isdigit()]
-    except OSError:
-        return killed
-    for entry in entries:
-        try:
-            if entry.stat().st_uid != os.getuid() or int(entry.name) == os.getpid():
-                continue
-            if marker not in (entry / "cmdline").read_bytes().split(b"\0"):
-                continue
-            os.kill(int(entry.name), signal.SIGKILL)
-            killed.append(int(entry.name))
-        except (OSError, ValueError):
-            continue
-    return killed
+def end_orphans(profile: Path) -> list[int]:
+    """Kill the processes of this user still running LibreOffice on `profile`; their pids."""
+    return kill_mentioning(f"-env:UserInstallation={profile.resolve().as_uri()}")
 
 
 def discard(profile: Path) -> None:

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 POLL_SECONDS = 0.1
 
@@ -48,6 +49,31 @@ def forget(process: subprocess.Popen) -> None:
     """The process has ended."""
     with _lock:
         running.discard(process)
+
+
+def kill_mentioning(text: str, proc: Path = Path("/proc")) -> list[int]:
+    """Kill this user's processes whose command line has an argument containing `text` (Linux /proc); their pids.
+
+    For what a killed run left: a LibreOffice still converting into its temporary folder, or on its profile.
+    """
+    needle = text.encode()
+    killed = []
+    try:
+        entries = [p for p in proc.iterdir() if p.name.isdigit()]
+    except OSError:
+        return killed
+    for entry in entries:
+        try:
+            pid = int(entry.name)
+            if entry.stat().st_uid != os.getuid() or pid == os.getpid():
+                continue
+            if not any(needle in argument for argument in (entry / "cmdline").read_bytes().split(b"\0")):
+                continue
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+        except (OSError, ValueError):
+            continue
+    return killed
 
 
 def terminate_all() -> None:

@@ -5,7 +5,8 @@
 the lock, so it is held while any of them lives. The folder is removed when the block ends. A
 run killed with SIGKILL cannot remove it: every new scratch folder first removes the
 `dossier-*` folders whose lock nobody holds any more (their owner is gone), and folders of
-older versions (no `.lock`) once they are a day old.
+older versions (no `.lock`) once they are a day old; a process still using such a folder (a
+LibreOffice the dead run left converting into it) is ended first.
 
 `remove_stale_tmp(folder)` removes the temporary files of atomic writes (`.NAME.PID.XXXX.tmp`,
 see `dossier.util.atomic`) whose process is gone.
@@ -22,6 +23,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from dossier.util.children import kill_mentioning
 
 PREFIX = "dossier-"
 LOCK = ".lock"
@@ -73,7 +76,10 @@ def clean_scratch(base: Path | None = None) -> list[Path]:
         except OSError:
             continue
         if abandoned(folder):
+            kill_mentioning(str(folder))  # a LibreOffice of the dead run may still be writing into it
             shutil.rmtree(folder, ignore_errors=True)
+            if folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
 
