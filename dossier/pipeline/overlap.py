@@ -203,8 +203,9 @@ def _raise_conversion_failures(conversions: list[Future]) -> None:
     for failure in failures:
         if not isinstance(failure, ToolError):
             raise failure
-    if failures:
-        raise ToolError("\n".join(line for failure in failures for line in str(failure).splitlines()))
+    if failures:  # each line once (LibreOffice missing is the same news for every group)
+        lines = dict.fromkeys(line for failure in failures for line in str(failure).splitlines())
+        raise ToolError("\n".join(lines))
 
 
 def run_jobs(jobs: list[Job], staging: Path, converters: list[str], pdf: bool = True, progress: bool = False,

@@ -77,3 +77,43 @@ def test_leftovers_of_killed_runs_are_cleaned_by_the_next_build(tmp_path: Path, 
     assert run_cli("build", str(root), "--format", "docx").exit_code == 0
     assert not leftover_tmp.exists() and not stage.exists() and not old_scratch.exists()
     assert not [p for p in scratch.iterdir() if p.name.startswith("dossier-")]
+
+
+def _fake_run_jobs(jobs, staging, converters, pdf=True, progress=False, workers=None, timeout=None):
+    """Render for real, 'convert' to a blank one-page PDF (this test is about writing, not LibreOffice)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    from dossier.pipeline.overlap import Produced
+
+    def blank() -> bytes:
+        writer = PdfWriter()
+        writer.add_blank_page(595, 842)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue()
+    return {job.name: Produced(job.render(None).docx, blank() if pdf else None) for job in jobs}
+
+
+def test_filings_are_staged_with_the_rest(tmp_path: Path, monkeypatch) -> None:
+    from dossier.pipeline import build as build_module
+    from tests.hostile_support import with_product
+
+    monkeypatch.setattr(build_module, "run_jobs", _fake_run_jobs)
+    root = new_workspace(tmp_path)
+    product = with_product(root)
+    assert run_cli("build", str(root)).exit_code == 0
+    filings = root / "build" / "disinfectant" / "skin-ethanol"
+    assert len(list(filings.iterdir())) == 11  # annex 1–5 as .docx and PDF, and the bound filing
+    _manifest_matches(root)
+    before = _tree(root / "build")
+    product.write_text(product.read_text(encoding="utf-8").replace("x_mm: 145", "x_mm: 150"), encoding="utf-8")
+    manifest = root / "build" / "manifest.json"
+    manifest.unlink()
+    manifest.mkdir()  # something in the way of the last file to move
+    (manifest / "keep").write_text("x")
+    before = _tree(root / "build")
+    result = run_cli("build", str(root))
+    assert result.exit_code == 3 and result.output.startswith("error: "), result.output
+    assert _tree(root / "build") == before  # no new filing beside old ones
