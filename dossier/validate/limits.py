@@ -14,7 +14,7 @@ warning naming the row's line, not an error, since the table still renders.
 from __future__ import annotations
 
 from dossier.errors import Problems
-from dossier.markdown.structure import list_depths, table_rows, tables
+from dossier.markdown.structure import structure
 from dossier.workspace.model import Document
 from dossier.workspace.yamlsrc import SourceMap
 
@@ -40,15 +40,16 @@ def check_limits(doc: Document, problems: Problems) -> None:
         problems.add(doc.source_display, line, "id", f"{len(doc.id.encode('utf-8'))} bytes; a document id names "
                      f"its files and may have at most {MAX_ID_BYTES} bytes (UTF-8)")
     for md, source, offset, field in _texts(doc):
-        for line, columns in tables(md):
+        found = structure(md, MAX_WORD_COLUMNS)
+        for line, columns in found.tables:
             if columns > MAX_WORD_COLUMNS:
                 problems.add(source, offset + line + 1, field, f"a table of {columns} columns; Word holds at most "
                              f"{MAX_WORD_COLUMNS} (split the table)")
-        for row in table_rows(md):
+        for row in found.rows:
             if row.cells > row.header:
                 problems.warn(source, offset + row.line + 1, field, f"this table row has {row.cells} cells but its header "
                               f"{row.header}; the cells after the {row.header}th are dropped (add header cells or remove them)")
-        for line, depth in list_depths(md):
+        for line, depth in found.lists:
             if depth > MAX_LIST_LEVELS:
                 problems.add(source, offset + line + 1, field, f"a list nested {depth} levels deep; Word numbers at most "
                              f"{MAX_LIST_LEVELS} levels")
