@@ -91,12 +91,15 @@ def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool,
     """
     result = build(workspace, fmt, only, force, sign, converters, progress_wanted(as_json))
     root = workspace.resolve()
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
         summary = {
             "documents": {doc_id: {k: str(p.relative_to(root)) for k, p in files.items()} for doc_id, files in result.outputs.items()},
             "manifest": str(result.manifest.relative_to(root)) if result.manifest else None,
             "up_to_date": result.up_to_date,
             "disinfectant": [str(p.relative_to(root)) for p in result.products],
+            "warnings": result.warnings,
         }
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True))
         return

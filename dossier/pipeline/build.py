@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dossier.control.archive import sha256_bytes
 from dossier.control.controls import Controls, document_controls, ledger_of
+from dossier.disinfectant.inforce import rule_set_warnings
 from dossier.disinfectant.model import Product
 from dossier.disinfectant.workspace import load_products
 from dossier.pipeline.cache import BuildCache, build_key, products_key
@@ -43,6 +44,7 @@ class Plan:
     suffixes: list[str]
     products: list[Product]
     products_key: str | None
+    warnings: list[str]
 
 
 def plan(ws: Workspace, docs: list[Document], fmt: str, force: bool, sign: tuple[str, ...], with_products: bool) -> Plan:
@@ -54,10 +56,11 @@ def plan(ws: Workspace, docs: list[Document], fmt: str, force: bool, sign: tuple
     keys = {doc.id: build_key(ws, doc, controls[doc.id], sign) for doc in docs}
     stale = [doc for doc in docs if force or not cache.fresh(doc.id, keys[doc.id], suffixes)]
     products: list[Product] = load_products(ws.root) if with_products else []
+    warnings = [f"{p.shown}: {w}" for p in products for w in rule_set_warnings(p.rules, p.evaluation_date)]
     key = products_key(ws, sign) if products else None
     if products and not force and cache.products_fresh(key):
         products = []
-    return Plan(docs, stale, controls, keys, suffixes, products, key)
+    return Plan(docs, stale, controls, keys, suffixes, products, key, warnings)
 
 
 def _sign(ws: Workspace, sign: tuple[str, ...], outputs: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, str]]:
@@ -99,7 +102,7 @@ def _record(ws: Workspace, work: Plan, documents: dict[str, bytes], unsigned: di
     build_dir = ws.config.build_path
     cache = BuildCache(build_dir)
     write_outputs(ws, documents)
-    result = BuildResult()
+    result = BuildResult(warnings=list(work.warnings))
     for doc in work.stale:
         files = {suffix: documents[f"{doc.id}.{suffix}"] for suffix in work.suffixes}
         for suffix in {"docx", "pdf"} - set(files):  # an output of the other format would be stale now
