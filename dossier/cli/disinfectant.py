@@ -151,7 +151,9 @@ def export_command(product: Path, as_json: bool) -> None:
             click.echo(data[part]["title"])
             for key in ("cover", "basic", "fields", "applicant"):
                 for field in data[part].get(key, ()):
-                    click.echo(f"  {field['label']}：{field['value']}")
+                    group = field.get("group")
+                    prefix = f"{group}/" if group and group != field["label"] else ""
+                    click.echo(f"  {prefix}{field['label'].rstrip('：')}：{field['value']}")
             for question in data[part].get("questions", ()):
                 click.echo(f"  {question['number']}. {question['label']}：{question['answer'] or ''}")
     _warn(rule_set_warnings(loaded.rules, loaded.evaluation_date))

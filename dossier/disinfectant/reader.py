@@ -148,7 +148,9 @@ class _ProductReader:
         elif root.get("formula") is not None:
             root.fail("formula", f"{product_type} has no formula (附件1 applies to formula products only)")
         answers, changes = self._evaluation(evaluation, rules, info, imported)
-        renewal = read_renewal(evaluation.child("renewal") if evaluation else None, evaluation_date, self._evidence)
+        key_items = [k.item for k in rules.renewal.key_items.get(info.group, ())]
+        renewal_reader = evaluation.child("renewal") if evaluation else None
+        renewal = read_renewal(renewal_reader, evaluation_date, key_items, self._evidence)
         reports = self._reports(evaluation_date)
         materials = self._materials(rules, imported, info)
         seal = self._seal()

@@ -56,10 +56,13 @@ class RenewalRecord:
 FileCheck = Callable[[FieldReader, str, str, int], Path | None]
 
 
-def read_renewal(section: FieldReader | None, evaluation_date: date | None, check_file: FileCheck) -> RenewalRecord | None:
+def read_renewal(
+    section: FieldReader | None, evaluation_date: date | None, key_items: list[str], check_file: FileCheck
+) -> RenewalRecord | None:
     """The renewal record of `evaluation.renewal` (None when absent); problems are located.
 
-    `check_file(reader, key, value, index)` resolves an evidence file or records why it cannot.
+    Exemptions must name one of `key_items`; `check_file(reader, key, value, index)` resolves an
+    evidence file or records why it cannot.
     """
     if section is None:
         return None
@@ -71,10 +74,13 @@ def read_renewal(section: FieldReader | None, evaluation_date: date | None, chec
     for entry in section.mappings("sampling_exemptions"):
         entry.unknown({"item", "inspection", "date", "report", "conclusion", "evidence"})
         when = entry.date("date", required=True)
+        item = entry.text("item", required=True)
+        if item and item not in key_items:
+            entry.fail("item", f"{item!r} is not a key item of a renewal (expected one of: {'、'.join(key_items)})")
         evidence = entry.text_list("evidence", required=True)
         paths = [check_file(entry, "evidence", value, index) for index, value in enumerate(evidence)]
         values = (
-            entry.text("item", required=True),
+            item,
             entry.text("inspection", required=True),
             when,
             entry.text("report", required=True),
