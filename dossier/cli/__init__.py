@@ -235,7 +235,7 @@ def register_command(workspace: Path) -> None:
     """Write the master list (受控文件清单) and distribution record (文件发放回收记录): docx, pdf, csv."""
     ws = load_workspace_or_fail(workspace)
     out = ws.config.build_path / "register"
-    for path in write_register(ws, date.today(), out):
+    for path in write_register(ws, ws.config.today(), out):
         click.echo(f"wrote {path.relative_to(ws.root)}")
 
 
