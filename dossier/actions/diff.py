@@ -85,7 +85,7 @@ def _archived(ws: Workspace, entry: LedgerEntry) -> Revision:
 
 def _working(ws: Workspace, doc_id: str, entries: list[LedgerEntry]) -> Revision:
     doc = ws.documents[doc_id]
-    controls = {doc.id: document_controls(ws, doc, entries, date.today())}
+    controls = {doc.id: document_controls(ws, doc, entries, ws.config.today())}
     data = produce(ws, [doc], controls, "docx")[doc.id]["docx"]
     author = doc.prepared_by.name if doc.prepared_by else None
     day = doc.prepared_by.date if doc.prepared_by else None
