@@ -20,6 +20,7 @@ from dossier.control.digest import inputs_digest
 from dossier.control.integrity import check_released_unchanged
 from dossier.control.ledger import Action, LedgerEntry, format_timestamp
 from dossier.control.ledger import queries as ledger_queries
+from dossier.control.validation_status import report_release_problems
 from dossier.errors import Problems, UsageError
 from dossier.markdown.queries import cited_ids
 from dossier.pipeline.cache import BuildCache
@@ -29,6 +30,7 @@ from dossier.pipeline.record import document_outputs, write_manifest, write_outp
 from dossier.pipeline.sign import sign_pdfs
 from dossier.util.atomic import write_bytes, write_text
 from dossier.validate import validate_workspace
+from dossier.validation.results import csv_names
 from dossier.workspace.load import load_workspace
 from dossier.workspace.model import Document, Workspace
 from dossier.workspace.revisions import scheme
@@ -131,6 +133,9 @@ def release(
         raise UsageError(f"error: {doc.id} revision {doc.revision} was already released ({previous.timestamp[:10]}); "
                          f"start revision {nxt} with `dossier revise {doc.id}`")
     check_release_order(ws, doc, ledger.entries())
+    not_ready = report_release_problems(ws, doc, ledger.entries())
+    if not_ready:
+        raise UsageError("\n".join(not_ready))
     missing = [label for label, who in (("prepared_by", doc.prepared_by), ("reviewed_by", doc.reviewed_by)) if who is None or not who.name]
     if missing:
         raise UsageError("\n".join(f"error: {doc.source_display}: {field}: required before release (name and date)" for field in missing))
@@ -200,11 +205,17 @@ def _record_release(ws: Workspace, doc: Document, approved_by: str, reason: str,
 
 
 def source_files(ws: Workspace, doc: Document) -> dict[str, bytes]:
-    """The document's YAML and Markdown body, archived with its outputs for later comparison."""
+    """The document's YAML and Markdown body, archived with its outputs for later comparison
+    (a validation report's CSV results too: the raw data it was judged on)."""
     files = {f"{doc.id}.yaml": doc.source.read_bytes()}
     body = ws.root / doc.body_source
     if doc.body_source != doc.source_display and body.is_file():
         files[f"{doc.id}.md"] = body.read_bytes()
+    block = doc.raw.get("report") if doc.kind == "validation_report" else None
+    for name in csv_names(block) if isinstance(block, dict) else []:
+        path = doc.source.parent / name
+        if path.is_file() and name not in files:
+            files[name] = path.read_bytes()
     return files
 
 

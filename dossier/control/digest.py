@@ -1,4 +1,5 @@
-"""Content hashes of what a document is rendered from (content + template + referenced files)."""
+"""Content hashes of what a document is rendered from (content + template + referenced files;
+for a validation report also its CSV results and the protocol revision it is judged against)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import json
 from pathlib import Path
 
 from dossier.markdown import image_names
+from dossier.validation.sources import report_inputs
 from dossier.word.templates import template_path
+from dossier.workspace.kinds import KINDS
 from dossier.workspace.model import Document, Workspace
 
 
@@ -42,10 +45,15 @@ def _yaml_content(doc: Document) -> bytes:
 
 
 def inputs_digest(ws: Workspace, doc: Document) -> str:
-    """SHA-256 over what the document is rendered from: its fields, body, template, images, company."""
+    """SHA-256 over what the document is rendered from: its fields, body, template, images, company
+    (a report: also its CSV files and its protocol's title and criteria)."""
     outer = hashlib.sha256()
     outer.update(f"company\0{ws.config.company_name}\0{ws.config.company_address}\n".encode())
     for path in referenced_files(ws, doc):
         data = _yaml_content(doc) if path == doc.source else path.read_bytes()
         outer.update(f"{_label(ws, path)}\0{hashlib.sha256(data).hexdigest()}\n".encode())
+    kind = KINDS.get(doc.kind)
+    if kind is not None and "report" in kind.fields:
+        for label, data in report_inputs(ws, doc):
+            outer.update(f"{label}\0{hashlib.sha256(data).hexdigest()}\n".encode())
     return outer.hexdigest()
