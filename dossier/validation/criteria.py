@@ -266,7 +266,9 @@ def _criterion(reader: FieldReader, seen: dict[str, int]) -> Criterion | None:
                        for limits in [_statistic(reader, name)] if limits is not None)
     capability = tuple((name, rule) for name in CAPABILITY for rule in [_capability(reader, name)] if rule is not None)
     counted = _count(reader)
-    numeric = each is not None or any(reader.get(key) is not None for key in (*STATISTICS, *CAPABILITY))
+    raw_each = reader.get("each")
+    numeric = (isinstance(raw_each, dict) and ("min" in raw_each or "max" in raw_each)) or any(
+        reader.get(key) is not None for key in (*STATISTICS, *CAPABILITY))
     if numeric and not unit:
         reader.fail("unit", f"is required: the rule compares numbers (the unit {quantity or 'the quantity'} is measured in)")
     if not ident:
