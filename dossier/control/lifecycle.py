@@ -88,7 +88,7 @@ def _timeline(entries: Sequence[LedgerEntry], doc_id: str, today: date) -> _Time
         if entry.action == Action.RELEASE:
             releases.append(entry)
             withdrawal = None
-        else:
+        elif entry.action == Action.OBSOLETE:
             withdrawal = entry
             if entry_date(entry) <= today:
                 withdrawn.update(r.revision for r in releases)
