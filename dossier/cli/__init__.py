@@ -30,6 +30,7 @@ LAZY_COMMANDS = {
     "sign": "dossier.cli.signing:sign_command",
     "verify": "dossier.cli.signing:verify_command",
     "diff": "dossier.cli.diff:diff_command",
+    "qualify": "dossier.cli.qualify:qualify_command",
 }
 
 
