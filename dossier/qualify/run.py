@@ -65,8 +65,10 @@ def _workspace_settings(ctx: Context, workspace: Path) -> None:
     ctx.converters = list(config.converters)
     ctx.describe("工作区", f"{root}（{config.company_name}）")
     ledger = root / config.ledger_file
-    if ledger.is_file():
-        tools = Counter()
+    if not ledger.is_file():
+        ctx.describe("账本记录的软件版本", "无发布记录")
+    else:
+        tools: Counter[str] = Counter()
         for line in ledger.read_text(encoding="utf-8").splitlines():
             try:
                 tools[json.loads(line).get("tool") or "（未记录版本）"] += 1
