@@ -70,6 +70,7 @@ class _Collector:
         self.problems = problems
         self.protocol = protocol
         self.sets: dict[str, ResultSet] = {}
+        self.unreadable = False  # a CSV file could not be read: its criteria are not reported as missing
 
     def unknown(self, where: Where, ident: str) -> None:
         self.problems.add(where.path, where.line, where.field, f"{ident} is not a criterion of {self.protocol} "
@@ -193,19 +194,23 @@ def read_csv_results(col: _Collector, path: Path, shown: str, yaml_ids: set[str]
             return
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        col.problems.add(shown, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        col.unreadable = True
+        col.problems.add(shown, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV")
         return
     except OSError as exc:
+        col.unreadable = True
         col.problems.add(shown, None, "", f"cannot read file: {exc.strerror}")
         return
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
+        col.unreadable = True
         col.problems.add(shown, reader.line_num, "", f"not a readable CSV file ({exc})")
         return
     columns = _header([row for _, row in rows[:1]], shown, col.problems)
     if columns is None:
+        col.unreadable = True
         return
     for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
@@ -234,6 +239,8 @@ def check_samples(col: _Collector, report: FieldReader) -> None:
     for criterion in col.criteria.values():
         result = col.sets.get(criterion.id)
         if result is None:
+            if col.unreadable:
+                continue
             report.fail("results", f"no results for {criterion.id} ({criterion.text}); every criterion of {col.protocol} is evaluated")
             continue
         where = result.where
@@ -277,6 +284,7 @@ def read_results(report: FieldReader, criteria: list[Criterion], folder: Path, s
         path = folder / name
         shown = f"{shown_folder}/{name}" if shown_folder else name
         if not path.is_file():
+            col.unreadable = True
             report.problems.add(report.mapping.path, line, report.name("results_csv"), f"file not found: {shown}")
             continue
         read_csv_results(col, path, shown, yaml_ids)

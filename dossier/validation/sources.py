@@ -79,7 +79,8 @@ def report_evaluation(ws: Workspace, doc: Document, problems: Problems | None = 
         return None
     source = protocol_source(ws, ident, revision)
     if isinstance(source, str):
-        block.fail("protocol" if ident not in ws.documents else "protocol_revision", source)
+        target = ws.documents.get(ident)
+        block.fail("protocol" if target is None or target.kind != PROTOCOL_KIND else "protocol_revision", source)
         return None
     block.unknown(REPORT_FIELDS)
     folder_shown = Path(doc.source_display).parent.as_posix()

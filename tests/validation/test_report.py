@@ -138,11 +138,21 @@ def test_csv_problems_name_file_line_column(tmp_path: Path, csv: str, expected: 
 
 
 def test_missing_criterion_and_csv(tmp_path: Path) -> None:
-    report = edit("    AC-02: {unit: CFU/支, values: [42, 57, 38, 61, 49]}\n", "").replace("VR-99-data.csv]", "VR-99-data.csv, ../x.csv, gone.csv]")
-    _, problems = judge(tmp_path, report)
+    _, problems = judge(tmp_path, edit("    AC-02: {unit: CFU/支, values: [42, 57, 38, 61, 49]}\n", ""))
     assert any(p.startswith("content/VR-99.yaml:5: report.results: no results for AC-02") for p in problems), problems
+    report = REPORT.replace("VR-99-data.csv]", "VR-99-data.csv, ../x.csv, gone.csv]")
+    _, problems = judge(tmp_path, report)
     assert "content/VR-99.yaml:4: report.results_csv: '../x.csv': expected the name of a .csv file in the report's folder (no path)" in problems
     assert "content/VR-99.yaml:4: report.results_csv: file not found: content/gone.csv" in problems
+
+
+def test_unreadable_csv_is_one_problem(tmp_path: Path) -> None:
+    (tmp_path / "VR-99-data.csv").write_bytes(CSV.encode("gbk"))
+    problems = Problems()
+    block = FieldReader(yaml_map(REPORT, "content/VR-99.yaml")["report"], problems, "report.")
+    evaluate_report(block, CRITERIA, tmp_path, "content", "VP-99", "A")
+    assert [str(p) for p in problems.items] == [
+        "content/VR-99-data.csv: not UTF-8 text (invalid start byte at byte 48); save it as UTF-8 CSV"]
 
 
 def test_executed_dates(tmp_path: Path) -> None:
