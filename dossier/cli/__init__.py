@@ -15,7 +15,7 @@ from dossier.actions.init import init_workspace
 from dossier.actions.register import write_register
 from dossier.actions.release import obsolete, release, revise
 from dossier.control.controls import ledger_of
-from dossier.control.status import copies_to_recall, status_lines, where_used, workspace_status
+from dossier.control.status import copies_to_recall, predates_lines, status_lines, where_used, workspace_status
 from dossier.control.validation_status import plan_lines, plan_status, validation_warnings
 from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError
 from dossier.pipeline.build import FORMATS, build
@@ -147,20 +147,30 @@ def _date(value: str | None) -> date | None:
 
 @cli.command("release")
 @click.argument("doc_id", metavar="DOC-ID")
-@click.option("--approved-by", required=True, metavar="NAME", help="Who approves this revision (批准).")
+@click.option("--approved-by", default="", metavar="NAME",
+              help="Who approves this revision (批准); must agree with approved_by.name in the YAML (default: that name).")
 @click.option("--reason", required=True, metavar="TEXT", help="Why this revision is released (修订原因).")
 @click.option("--effective", metavar="YYYY-MM-DD", help="Effective date (default: the document's, else today).")
 @click.option("--minor", is_flag=True, help="Release the next minor revision of a released document (edition/numeric schemes).")
-@click.option("--sign", multiple=True, metavar="PROFILE", help="Also archive a PDF signed with this profile (repeatable, in order).")
+@click.option("--sign", multiple=True, metavar="PROFILE",
+              help="Also archive a PDF signed with this profile (repeatable, in order); a 批准 profile also signs the ledger entry.")
 @click.option("--diff-summary", is_flag=True, help="Add the change summary against the previous release (dossier diff) to the revision history entry.")
 @WORKSPACE_OPTION
 def release_command(doc_id: str, approved_by: str, reason: str, effective: str | None, minor: bool,
                     sign: tuple[str, ...], diff_summary: bool, workspace: Path) -> None:
     """Release the working revision: archive its outputs and record it in the ledger."""
     result = release(workspace, doc_id, approved_by, reason, _date(effective), minor, sign=sign, diff_summary=diff_summary)
+    _notes(result.notes)
     entry = result.entry
-    click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}); "
-               f"ledger entry {entry.seq}; archived in {result.archive.relative_to(workspace.resolve())}")
+    signed = f"; entry signed by {entry.approved_by}" if entry.signature else ""
+    click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}, approved by "
+               f"{entry.approved_by}); ledger entry {entry.seq}{signed}; archived in {result.archive.relative_to(workspace.resolve())}")
+
+
+def _notes(notes: list[str]) -> None:
+    """What recovering an interrupted run did, as warnings."""
+    for note in notes:
+        click.echo(f"warning: {note}", err=True)
 
 
 @cli.command("revise")
@@ -169,20 +179,22 @@ def release_command(doc_id: str, approved_by: str, reason: str, effective: str |
 @click.option("--change", default="", metavar="TEXT", help="What the new revision changes (修订内容).")
 @WORKSPACE_OPTION
 def revise_command(doc_id: str, minor: bool, change: str, workspace: Path) -> None:
-    """Start the next revision of a released document as a draft."""
-    new = revise(workspace, doc_id, minor, change)
-    click.echo(f"{doc_id}: revision {new} started as a draft")
+    """Start the next revision of a released document as a draft (sign-off dates cleared, approver removed)."""
+    new = revise(workspace, doc_id, minor, change, report=lambda note: _notes([note]))
+    click.echo(f"{doc_id}: revision {new} started as a draft; fill in prepared_by.date and reviewed_by.date before release")
 
 
 @cli.command("obsolete")
 @click.argument("doc_id", metavar="DOC-ID")
 @click.option("--reason", required=True, metavar="TEXT", help="Why the document is withdrawn.")
-@click.option("--approved-by", default="", metavar="NAME", help="Who approved the withdrawal.")
+@click.option("--approved-by", required=True, metavar="NAME", help="Who approved the withdrawal (within approval_authority).")
+@click.option("--sign", multiple=True, metavar="PROFILE", help="Sign the ledger entry with this 批准 profile (the approver's key).")
 @WORKSPACE_OPTION
-def obsolete_command(doc_id: str, reason: str, approved_by: str, workspace: Path) -> None:
+def obsolete_command(doc_id: str, reason: str, approved_by: str, sign: tuple[str, ...], workspace: Path) -> None:
     """Withdraw a document (作废); status then shows the end of its retention period."""
-    entry = obsolete(workspace, doc_id, reason, approved_by)
-    click.echo(f"withdrew {entry.document} (revision {entry.revision}) on {entry.effective_date}; ledger entry {entry.seq}")
+    entry = obsolete(workspace, doc_id, reason, approved_by, sign=sign, report=lambda note: _notes([note]))
+    click.echo(f"withdrew {entry.document} (revision {entry.revision}) on {entry.effective_date}, approved by "
+               f"{entry.approved_by}; ledger entry {entry.seq}")
     doc = load_workspace_or_fail(workspace).documents[doc_id]
     for copy in copies_to_recall(doc, [], withdrawn=True, in_force=None):
         click.echo(f"recall copy {copy['copy']} from {copy['holder']} ({copy['department'] or '-'}, issued {copy['issued']}); "
@@ -197,7 +209,7 @@ def status_command(doc_id: str | None, workspace: Path, as_json: bool) -> None:
     """Every document's revision, state, effective date, next review, and each validation plan object's
     state and next due date; or one document with where-used."""
     ws = load_workspace_or_fail(workspace)
-    rows = workspace_status(ws, date.today())
+    rows = workspace_status(ws, ws.config.today())
     if doc_id:
         if doc_id not in ws.documents:
             raise UsageError(f"error: {doc_id}: no such document in {ws.config.content_dir}/")
@@ -220,7 +232,7 @@ def status_command(doc_id: str | None, workspace: Path, as_json: bool) -> None:
         click.echo(json.dumps({"documents": rows, "validation": [o.as_dict() for o in objects], "warnings": warnings},
                               ensure_ascii=False, indent=2, sort_keys=True))
         return
-    for line in status_lines(rows):
+    for line in status_lines(rows) + predates_lines(rows):
         click.echo(line)
     if objects:
         click.echo("")

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from dossier.control.controls import ledger_of, policy_of
-from dossier.control.digest import inputs_digest
+from dossier.control.integrity import configuration_drift, drift
 from dossier.control.ledger import LedgerEntry
 from dossier.control.ledger import queries as ledger_queries
 from dossier.control.lifecycle import document_status, recorded_date
@@ -51,11 +51,36 @@ def document_row(ws: Workspace, doc: Document, entries: list[LedgerEntry], today
         "department": doc.department,
         "effective_date": (last.effective_date if last and last.revision == doc.revision else
                            (doc.effective_date.isoformat() if doc.effective_date else None)),
-        "changed_since_release": bool(last and last.inputs_sha256 != inputs_digest(ws, doc)),
+        **_drift_fields(ws, doc, entries, status.in_force),
         "last_released": last.revision if last else None,
         "copies_to_recall": copies_to_recall(doc, releases, status.withdrawn_on is not None, status.in_force),
     })
     return row
+
+
+def _drift_fields(ws: Workspace, doc: Document, entries: list[LedgerEntry], in_force: str | None) -> dict[str, Any]:
+    """How the document differs from its releases (see `control.integrity`).
+
+    `changed_since_release`: the released working revision's own sources changed (a new revision
+    is needed; `changes` names what); `predates`: the workspace settings and template that changed
+    since the revision in force (else the working revision) was released, which apply at the next
+    revision (the released one is delivered from the archive meanwhile).
+    """
+    release = ledger_queries.release_of(entries, doc.id, doc.revision)
+    found = drift(ws, doc, release, entries) if release is not None else None
+    basis = ledger_queries.release_of(entries, doc.id, in_force) if in_force else release
+    predates = configuration_drift(ws, doc, basis) if basis is not None else []
+    if found is not None and found.unknown and basis is release:
+        predates.append("template, configuration or an image (not recorded per input)")
+    return {"changed_since_release": bool(found and found.own), "changes": found.own if found else [],
+            "predates": predates, "predates_revision": basis.revision if basis is not None and predates else None}
+
+
+def predates_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """One note per document whose released revision predates a template or configuration change."""
+    return [f"note: {r['id']} revision {r['predates_revision']} predates a change of {', '.join(r['predates'])}: "
+            "it applies at the next revision (the released revision is delivered from the archive)"
+            for r in rows if r.get("predates")]
 
 
 def workspace_status(ws: Workspace, today: date) -> list[dict[str, Any]]:
@@ -74,6 +99,8 @@ def status_lines(rows: list[dict[str, Any]]) -> list[str]:
             flags.append("REVIEW-OVERDUE")
         if r["changed_since_release"]:
             flags.append("CHANGED")
+        if r.get("predates"):
+            flags.append("NEW-TEMPLATE/CONFIG")
         if r["copies_to_recall"]:
             flags.append(f"RECALL-{len(r['copies_to_recall'])}")
         if r["retention_until"]:
