@@ -59,15 +59,19 @@ def test_protocol_and_plan(example_build: Path) -> None:
     assert "每12个月" in plan and "变更后的再验证评估" in plan
 
 
-def _without(path: Path, *prefixes: str) -> None:
+def _released_today(path: Path) -> None:
+    """The YAML without approval and effective date, prepared and reviewed today (release dates it today)."""
+    today = date.today().isoformat()
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(line for line in lines if not line.startswith(prefixes)), encoding="utf-8")
+    kept = [re.sub(r'date: "[\d-]+"', f'date: "{today}"', line) if line.startswith(("prepared_by:", "reviewed_by:")) else line
+            for line in lines if not line.startswith(("approved_by:", "effective_date:"))]
+    path.write_text("".join(kept), encoding="utf-8")
 
 
 def test_release_protocol_then_report_updates_the_plan(tmp_path: Path) -> None:
     root = copy_workspace(tmp_path)
-    for name in ("VP-12-01", "VR-12-07"):  # released today: no approval or effective date ahead of it
-        _without(root / "content" / f"{name}.yaml", "approved_by:", "effective_date:")
+    for name in ("VP-12-01", "VR-12-07"):  # released today: no sign-off or effective date ahead of it
+        _released_today(root / "content" / f"{name}.yaml")
     early = run_cli("release", "VR-12-07", "--approved-by", "王建国", "--reason", "首次发布", "-w", str(root))
     assert early.exit_code == 2
     assert "VP-12-01 revision A is not released; a report is released only on an approved protocol" in early.output
@@ -91,4 +95,5 @@ def test_release_protocol_then_report_updates_the_plan(tmp_path: Path) -> None:
     lines[1] = lines[1].replace(lines[1].split(",")[2], "50.0", 1)  # AC-11 T25, still within 47–53 ℃
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     changed = run_cli("check", str(root))
-    assert changed.exit_code == 2 and "VR-12-07 changed since release A" in changed.output
+    assert changed.exit_code == 2
+    assert "VR-12-07 changed since release A (results content/VR-12-07-loggers.csv); start revision B" in changed.output
