@@ -14,7 +14,9 @@ from dossier import __version__
 from dossier.actions.init import init_workspace
 from dossier.actions.register import write_register
 from dossier.actions.release import obsolete, release, revise
+from dossier.control.controls import ledger_of
 from dossier.control.status import copies_to_recall, predates_lines, status_lines, where_used, workspace_status
+from dossier.control.validation_status import plan_lines, plan_status, validation_warnings
 from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError
 from dossier.pipeline.build import FORMATS, build
 from dossier.pipeline.load import load_checked
@@ -28,6 +30,7 @@ LAZY_COMMANDS = {
     "sign": "dossier.cli.signing:sign_command",
     "verify": "dossier.cli.signing:verify_command",
     "diff": "dossier.cli.diff:diff_command",
+    "qualify": "dossier.cli.qualify:qualify_command",
 }
 
 
@@ -122,6 +125,8 @@ def ws_rel(path: Path, root: Path) -> str:
 def check_command(workspace: Path) -> None:
     """Validate every input without rendering (exit 2 and one line per problem when invalid)."""
     ws = load_checked(workspace)
+    for warning in validation_warnings(ws, ledger_of(ws).entries()):
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"ok: {len(ws.documents)} documents valid")
 
 
@@ -204,7 +209,8 @@ def obsolete_command(doc_id: str, reason: str, approved_by: str, sign: tuple[str
 @WORKSPACE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def status_command(doc_id: str | None, workspace: Path, as_json: bool) -> None:
-    """Every document's revision, state, effective date, next review; or one document with where-used."""
+    """Every document's revision, state, effective date, next review, and each validation plan object's
+    state and next due date; or one document with where-used."""
     ws = load_workspace_or_fail(workspace)
     rows = workspace_status(ws, ws.config.today())
     if doc_id:
@@ -222,12 +228,19 @@ def status_command(doc_id: str | None, workspace: Path, as_json: bool) -> None:
         return
     from dossier.disinfectant.workspace import workspace_validity_warnings
 
-    warnings = workspace_validity_warnings(ws.root, date.today())
+    entries = ledger_of(ws).entries()
+    objects = plan_status(ws, entries, date.today())
+    warnings = workspace_validity_warnings(ws.root, date.today()) + validation_warnings(ws, entries)
     if as_json:
-        click.echo(json.dumps({"documents": rows, "warnings": warnings}, ensure_ascii=False, indent=2, sort_keys=True))
+        click.echo(json.dumps({"documents": rows, "validation": [o.as_dict() for o in objects], "warnings": warnings},
+                              ensure_ascii=False, indent=2, sort_keys=True))
         return
     for line in status_lines(rows) + predates_lines(rows):
         click.echo(line)
+    if objects:
+        click.echo("")
+        for line in plan_lines(objects):
+            click.echo(line)
     for warning in warnings:
         click.echo(f"warning: {warning}")
 

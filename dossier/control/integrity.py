@@ -78,6 +78,10 @@ def _describe(ws: Workspace, doc: Document, release: LedgerEntry, name: str) -> 
         return f"YAML field{'s' if len(fields) > 1 else ''} {', '.join(fields)}" if fields else f"YAML {name}"
     if name == doc.body_source and name != doc.source_display:
         return f"body {name}"
+    if name.startswith("protocol:"):
+        return f"protocol {name.removeprefix('protocol:').replace('@', ' revision ')}"
+    if name.endswith(".csv"):
+        return f"results {name}"
     return f"image {name}"
 
 

@@ -11,6 +11,7 @@ from dossier.control.controls import Controls
 from dossier.control.lifecycle import HistoryRow
 from dossier.errors import Problems
 from dossier.fonts import default_fonts, word_name
+from dossier.pipeline.sections import SECTIONS
 from dossier.word.body import render_markdown
 from dossier.word.document import docx_bytes
 from dossier.word.package import CoreProperties, Fonts
@@ -18,7 +19,6 @@ from dossier.word.recordform import fill_form
 from dossier.word.templates import template_path
 from dossier.word.templating import Template
 from dossier.word.toc import Heading, body_headings, fill_toc
-from dossier.workspace.kinds import ART76_ELEMENTS
 from dossier.workspace.model import Document, Signoff, Workspace
 
 EMPTY = "—"
@@ -64,34 +64,16 @@ def _history_row(row: HistoryRow) -> dict[str, str]:
     }
 
 
-def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def validation_markdown(validation: dict) -> str:
-    """The Art. 76 elements of a validation protocol as Markdown sections, in the rule's order."""
-    parts = []
-    if validation.get("purpose"):
-        parts.append(f"# 目的\n\n{validation['purpose']}")
-    parts.append(f"# {ART76_ELEMENTS['object']}\n\n{validation.get('object', '')}")
-    rows = ["| 部门 | 人员 | 职责 |", "|---|---|---|"]
-    for entry in validation.get("responsibilities") or []:
-        rows.append(f"| {_cell(entry.get('department', ''))} | {_cell(entry.get('person', '') or EMPTY)} | {_cell(entry.get('duties', ''))} |")
-    parts.append(f"# {ART76_ELEMENTS['responsibilities']}\n\n" + "\n".join(rows))
-    for key in ("environment", "method", "sampling"):
-        parts.append(f"# {ART76_ELEMENTS[key]}\n\n{validation.get(key, '')}")
-    criteria = "\n".join(f"{i}. {c}" for i, c in enumerate(validation.get("acceptance_criteria") or [], start=1))
-    parts.append(f"# {ART76_ELEMENTS['acceptance_criteria']}\n\n{criteria}")
-    return "\n\n".join(parts) + "\n\n"
-
-
 def _body(tpl: Template, ws: Workspace, doc: Document, controls: Controls, problems: Problems):
-    """The body subdoc: a protocol's Art. 76 sections first (numbered on into the body), then the Markdown."""
+    """The body subdoc: the sections the kind's blocks generate (a protocol's Art. 76 elements, a report's
+    evaluation, a plan's objects) first, numbered on into the body, then the Markdown."""
     body = tpl.new_subdoc()
     cite = controls.citations.__getitem__
-    if "validation" in doc.kind_info.fields and isinstance(doc.validation, dict):
-        render_markdown(validation_markdown(doc.validation), body, resolve_citation=cite, image_dir=doc.source.parent,
-                        source=doc.source_display, problems=problems, line_offset=doc.validation.line)
+    for block in doc.kind_info.fields:
+        generated = SECTIONS[block](ws, doc) if block in SECTIONS else None
+        if generated is not None:
+            render_markdown(generated[0], body, resolve_citation=cite, image_dir=doc.source.parent,
+                            source=doc.source_display, problems=problems, line_offset=generated[1])
     render_markdown(doc.body, body, resolve_citation=cite, image_dir=doc.source.parent, source=doc.body_source,
                     problems=problems, line_offset=doc.body_line_offset)
     return body

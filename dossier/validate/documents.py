@@ -93,7 +93,7 @@ def validate_document(ws: Workspace, doc: Document, problems: Problems) -> None:
         problems.add(doc.source_display, doc.raw.line, "body", f"no body: add `body:` or a sibling {doc.source.stem}.md")
     for block, (rule, misplaced) in BLOCK_RULES.items() if kind else ():
         if block in kind.fields:
-            rule(doc, problems)
+            rule(ws, doc, problems)
         elif doc.raw.get(block) is not None:
             reader.fail(block, misplaced)
     _check_signoffs(doc, problems)
