@@ -20,6 +20,7 @@ from dossier.control.archive import sha256_bytes
 from dossier.control.controls import Controls, document_controls, ledger_of
 from dossier.disinfectant.model import Product
 from dossier.disinfectant.workspace import load_products
+from dossier.errors import Warnings
 from dossier.pipeline.cache import BuildCache, build_key, products_key
 from dossier.pipeline.documents import FORMATS, converter_urls, document_job
 from dossier.pipeline.filings import DISINFECTANT_DIR, filing_jobs, filing_outputs
@@ -70,13 +71,15 @@ def _sign(ws: Workspace, sign: tuple[str, ...], outputs: dict[str, bytes]) -> tu
 
 
 def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool = False,
-          sign: tuple[str, ...] = (), converters: tuple[str, ...] = (), progress: bool = False) -> BuildResult:
+          sign: tuple[str, ...] = (), converters: tuple[str, ...] = (), progress: bool = False,
+          warnings: Warnings | None = None) -> BuildResult:
     """Build the workspace at `root` (see module docstring); unchanged outputs are reused unless `force`.
 
     `sign` names signing profiles applied, in order, to every PDF built. The disinfectant filings
-    are built with the whole workspace (not with `--only`), always as .docx and PDF.
+    are built with the whole workspace (not with `--only`), always as .docx and PDF. Warnings of
+    the rules go to `warnings` (see `dossier.errors.Warnings`).
     """
-    ws = load_checked(root)
+    ws = load_checked(root, warnings=warnings)
     work = plan(ws, select(ws, only), fmt, force, sign, with_products=not only)
     pdf, urls = fmt in ("pdf", "all"), converter_urls(ws, converters)
     documents_jobs = [document_job(ws, doc, work.controls[doc.id]) for doc in work.stale]

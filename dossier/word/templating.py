@@ -1,6 +1,8 @@
 """docxtpl templates that prepare each distinct template part once per process, not once per render.
 
-Blank subdocs likewise reuse one parsed copy of python-docx's default body.
+Blank subdocs likewise reuse one parsed copy of python-docx's default body. Footnotes the
+Markdown renderer wrote are content, not template: only the template's own notes are rendered
+as Jinja (a note may quote `{{ … }}` or `{% … %}` literally, like any body text).
 
 Before rendering, docxtpl cleans every part's XML with a few dozen regular expressions
 (`patch_xml`) and Jinja compiles the result; both depend only on the template, yet ran again for
@@ -15,11 +17,14 @@ from types import CodeType
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 from jinja2 import Environment
 from lxml import etree
+
+from dossier.word.body.footnotes import written_notes
 
 CACHED_SOURCES = 64  # distinct template parts (bodies, headers, footers) kept per process
 
@@ -74,6 +79,22 @@ class Template(DocxTemplate):
     def new_subdoc(self, docpath: str | None = None) -> Subdoc:
         """A subdoc to fill with python-docx calls (blank: see BlankSubdoc) or made from `docpath`."""
         return super().new_subdoc(docpath) if docpath else BlankSubdoc(self)
+
+    def render_footnotes(self, context: dict, jinja_env: Environment | None = None) -> None:
+        """Render Jinja fields in the template's own footnotes; the notes a body wrote stay as written."""
+        for part in self.docx.part.package.iter_parts():
+            if part.content_type != CT.WML_FOOTNOTES:
+                continue
+            root = etree.fromstring(part.blob)
+            ours = written_notes(part)
+            held = [note for note in root if note.get(f"{{{root.nsmap['w']}}}id") in ours]
+            for note in held:
+                root.remove(note)
+            xml = self.render_xml_part(self.patch_xml(etree.tostring(root, encoding="unicode")), part, context,
+                                       jinja_env or ENVIRONMENT)
+            rendered = etree.fromstring(xml.encode("utf-8"))
+            rendered.extend(held)
+            part._blob = etree.tostring(rendered, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def render_autoescaped(self, context: dict) -> None:
         """Render with autoescaping (values never inject XML) and the shared compiling environment."""

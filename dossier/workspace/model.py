@@ -17,6 +17,8 @@ from dossier.workspace.kinds import (  # noqa: F401
     DocumentKind,
 )
 
+NUMBERING_STYLES = ("auto", "none", "chapter")  # heading numbers: 1 / 1.1, none, 第一章 / 第一节
+
 
 @dataclass(frozen=True)
 class Signoff:
@@ -45,6 +47,7 @@ class Config:
     converters: list[str] = field(default_factory=list)
     # faces chosen in `fonts:`: {"": workspace-wide, kind: per kind}, each {role: face}
     fonts: dict[str, dict[str, str]] = field(default_factory=dict)
+    numbering_style: str = "auto"  # heading numbers of every document (NUMBERING_STYLES)
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -83,12 +86,17 @@ class Document:
     distribution: list[dict[str, Any]] = field(default_factory=list)
     form: dict[str, Any] | None = None
     validation: dict[str, Any] | None = None
+    numbering_style: str = ""  # this document's heading numbers; "" = the workspace's
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
     def number(self) -> str:
         """The document number printed on the document (its id)."""
         return self.id
+
+    def heading_numbers(self, config: Config) -> str:
+        """The heading numbering style in force: the document's own, else the workspace's."""
+        return self.numbering_style or config.numbering_style
 
     @property
     def kind_info(self) -> DocumentKind:

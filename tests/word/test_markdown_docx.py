@@ -15,13 +15,16 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Emu
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
+from lxml import etree
 
 from dossier.errors import Problems
 from dossier.markdown import citations
 from dossier.word.body import render_markdown
 from dossier.word.body.numbering import INDENT
 from dossier.word.body.runs import CODE_FONT
+from dossier.word.templating import Template
 
 CITED = {"QP-04": "《文件控制程序》QP-04 B版", "QP-05": "《记录控制程序》QP-05 A版"}
 
@@ -99,7 +102,7 @@ def test_headings_get_styles_and_hierarchical_numbers(image_dir):
 
 
 def test_heading_offset_shifts_styles_and_numbers_can_be_left_out(image_dir):
-    document, _ = render("# 目的\n\n## 范围\n", image_dir, heading_offset=1, number_headings=False)
+    document, _ = render("# 目的\n\n## 范围\n", image_dir, heading_offset=1, numbering="none")
     assert [(p.style.name, p.text) for p in document.paragraphs] == [("Heading 2", "目的"), ("Heading 3", "范围")]
 
 
@@ -258,8 +261,10 @@ def test_images_are_scaled_to_the_text_width_and_captioned(image_dir):
     assert shapes[1].width == Emu(2 * 914400)  # 144 px at 72 dpi: natural size
     picture, caption, small, small_caption = document.paragraphs
     assert picture._p.xpath(".//w:drawing") and picture.alignment == 1
-    assert caption.style.name == "Caption" and caption.text == "工艺流程 《记录控制程序》QP-05 A版"
-    assert small_caption.text == "流程图" and small_caption.alignment == 1
+    assert caption.style.name == "Caption" and caption.text == "图1 工艺流程 《记录控制程序》QP-05 A版"
+    assert small_caption.text == "图2 流程图" and small_caption.alignment == 1
+    instructions = [t.text.strip() for t in document.element.body.iter(qn("w:instrText"))]
+    assert instructions == ["SEQ 图 \\* ARABIC"] * 2  # Word and LibreOffice count the figures themselves
 
 
 def test_images_in_list_items_and_table_cells_fit_the_room_they_have(image_dir):
@@ -397,32 +402,62 @@ FOOTNOTES = """# 目的
 """
 
 
-def test_footnote_references_are_superscript_numbers_and_notes_a_numbered_list_at_the_end(image_dir):
+def _footnotes(document) -> etree._Element:
+    part = document.part.part_related_by(RT.FOOTNOTES)
+    return etree.fromstring(part.blob)
+
+
+def test_footnotes_are_word_footnotes_referenced_from_the_text(image_dir):
     document, problems = render(FOOTNOTES, image_dir)
     assert not problems
     paragraphs = document.paragraphs
-    assert paragraphs[1].text == "记录保存1，电子记录2另行规定，见前1。"
-    assert [run.text for run in paragraphs[1].runs if run.font.superscript] == ["1", "2", "1"]
+    assert [p.text for p in paragraphs] == ["1 目的", "记录保存，电子记录另行规定，见前1。"]
+    references = paragraphs[1]._p.xpath(".//w:footnoteReference/@w:id")
+    assert len(references) == 2 and len(set(references)) == 2
+    again = [run for run in paragraphs[1].runs if run.text == "1"]
+    assert again and again[0].font.superscript  # the second reference to a note shows its number
     cell = document.tables[0].rows[1].cells[1].paragraphs[0]
-    assert cell.text == "五年2" and cell.runs[-1].font.superscript
+    assert cell.text == "五年2" and cell.runs[-1].font.superscript  # the note of 电子记录, referenced again
     blocks = [child.tag.split("}")[1] for child in document.element.body]
-    assert blocks == ["p", "p", "tbl", "p", "p", "p", "sectPr"]  # the notes follow everything else
-    notes = paragraphs[2:]
-    assert [(p.style.name, p.text) for p in notes] == [
-        ("List Number", "保存期限不少于产品寿命期。"), ("List Number", "电子记录按 《记录控制程序》QP-05 A版 备份。"),
-        ("Normal", "第二段说明。")]
-    (num_id, level), second = num_pr(notes[0]), num_pr(notes[1])
-    assert second == (num_id, 0) and level == 0 and num_pr(notes[2]) is None
-    start = abstract_level(document, num_id, 0)
-    assert (level_attr(start, "w:numFmt"), level_attr(start, "w:lvlText"), level_attr(start, "w:start")) == (
-        "decimal", "%1.", "1")
-    assert "未被引用" not in document.element.xml and "^" not in document.element.xml
+    assert blocks == ["p", "p", "tbl", "sectPr"]  # no list of notes at the end
+    notes = _footnotes(document)
+    kinds = [(note.get(qn("w:type")), note.get(qn("w:id"))) for note in notes]
+    assert kinds[:2] == [("separator", "-1"), ("continuationSeparator", "0")]
+    texts = {note.get(qn("w:id")): ["".join(p.itertext()) for p in note.iter(qn("w:p"))] for note in notes[2:]}
+    assert texts == {references[0]: [" 保存期限不少于产品寿命期。"],
+                     references[1]: [" 电子记录按 《记录控制程序》QP-05 A版 备份。", "第二段说明。"]}
+    first = notes[2].find(qn("w:p"))
+    assert first.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) == "FootnoteText"
+    assert first.find(f"{qn('w:r')}/{qn('w:footnoteRef')}") is not None
+    settings = document.settings.element
+    assert settings.xpath("./w:footnotePr/w:footnote/@w:id") == ["-1", "0"]
+    assert "未被引用" not in document.element.xml + etree.tostring(notes, encoding="unicode")
+    style_ids = {s.style_id: s.type for s in document.styles}
+    assert "FootnoteText" in style_ids and "FootnoteReference" in style_ids
+
+
+def test_footnotes_continue_across_bodies_and_keep_template_syntax_literal(image_dir, tmp_path):
+    template = docx.Document()
+    template.add_paragraph("{{ title }}")
+    template.add_paragraph("{{p body }}")
+    template.save(tmp_path / "t.docx")
+    tpl = Template(str(tmp_path / "t.docx"))
+    body = tpl.new_subdoc()
+    for md in ("甲[^a]\n\n[^a]: 第一条注 {{ x }}\n", "乙[^b]\n\n[^b]: 第二条注 {% if y %}\n"):
+        render_markdown(md, body, resolve_citation=resolve, image_dir=image_dir, source="x.md", problems=Problems())
+    tpl.render_autoescaped({"title": "标题", "body": body, "x": "EVALUATED"})
+    tpl.save(tmp_path / "out.docx")
+    document = docx.Document(str(tmp_path / "out.docx"))
+    notes = _footnotes(document)
+    assert ["".join(note.itertext()) for note in notes[2:]] == [" 第一条注 {{ x }}", " 第二条注 {% if y %}"]
+    ids = document.element.body.xpath(".//w:footnoteReference/@w:id")
+    assert ids == [note.get(qn("w:id")) for note in notes[2:]]
 
 
 def test_footnotes_render_the_same_every_time_and_undefined_ones_stay_literal(image_dir):
     def xml() -> bytes:
         document, _ = render(FOOTNOTES, image_dir)
-        return document.element.xml.encode() + document.part.numbering_part.element.xml.encode()
+        return document.element.xml.encode() + etree.tostring(_footnotes(document))
     assert xml() == xml()
     document, problems = render("正文[^无]。\n", image_dir)
     assert not problems and [p.text for p in document.paragraphs] == ["正文[^无]。"]
