@@ -45,8 +45,9 @@ def _typed_numbers(ws: Workspace, doc: Document, problems: Problems) -> None:
         number = typed_number(text)
         if number:
             problems.warn(doc.body_source, doc.body_line_offset + line + 1, "body",
-                          f"heading “{text}” starts with the number {number}, and headings are numbered automatically "
-                          f"({style}): it would read “{number} … {text}”; remove the number or set numbering_style: none")
+                          f"heading “{text}” starts with a section number ({number}) and headings are numbered "
+                          f"automatically (numbering_style: {style}), so it would show two numbers; remove the typed "
+                          "number or set numbering_style: none")
 
 
 def _title_length(ws: Workspace, doc: Document, problems: Problems) -> None:

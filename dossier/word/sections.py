@@ -81,6 +81,14 @@ def _row_height(tr) -> int:
     return max(stated, lines * CELL_LINE + Pt(4))
 
 
+def _paragraph_height(p) -> int:
+    """A paragraph's height: its exact line height when it states one, else house lines."""
+    spacing = p.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+    if spacing is not None and spacing.get(qn("w:lineRule")) == "exact" and (spacing.get(qn("w:line")) or "").isdigit():
+        return Twips(int(spacing.get(qn("w:line"))))
+    return LINE * (1 + len(p.findall(f".//{qn('w:br')}")))
+
+
 def story_height(element) -> int:
     """Estimated height (EMU) of a header or footer: its tables' rows and its paragraphs' lines."""
     height = 0
@@ -88,7 +96,7 @@ def story_height(element) -> int:
         if child.tag == qn("w:tbl"):
             height += sum(_row_height(tr) for tr in child.iter(qn("w:tr")))
         elif child.tag == qn("w:p"):
-            height += LINE * (1 + len(child.findall(f".//{qn('w:br')}")))
+            height += _paragraph_height(child)
     return height
 
 

@@ -54,7 +54,8 @@ def _header(doc: DocxDocument) -> None:
     for index, row in enumerate(table.rows):
         row.height = Cm(HEADER_TITLE_ROW_CM if index == 1 else 0.6)
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-    header.paragraphs[0].paragraph_format.space_after = Pt(0)
+    leading = header.paragraphs[0]  # python-docx's empty paragraph, above the table: a wasted line on every page
+    leading._p.getparent().remove(leading._p)
 
 
 WATERMARK_VML = (
@@ -77,9 +78,15 @@ WATERMARK_VML = (
 
 
 def _watermark(doc: DocxDocument) -> None:
-    """A Word-style diagonal watermark (草稿/作废) on every page, only when doc.watermark is set."""
+    """A Word-style diagonal watermark (草稿/作废) on every page, only when doc.watermark is set.
+
+    Its paragraph (the header's last block, which Word requires to be a paragraph) is 6 pt high,
+    a gap above the body: the watermark is positioned on the page, not in the line.
+    """
     paragraph = doc.sections[0].header.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.space_before = Pt(0)
+    paragraph.paragraph_format.line_spacing = Pt(6)
     paragraph.add_run("{%r if doc.watermark %}")
     paragraph._p.append(etree.fromstring(WATERMARK_VML))
     paragraph.add_run("{%r endif %}")

@@ -40,6 +40,16 @@ _SETTINGS_AFTER = ("w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr"
                    "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
 
 
+def notes_of(document_part) -> dict[str, object]:
+    """{id: w:footnote element} of a document's ordinary notes (none when it has no footnotes part)."""
+    try:
+        part = document_part.part_related_by(RT.FOOTNOTES)
+    except KeyError:
+        return {}
+    root = parse_xml(part.blob)
+    return {note.get(qn("w:id")): note for note in root.findall(qn("w:footnote")) if note.get(qn("w:type")) in (None, "normal")}
+
+
 def written_notes(part) -> set[str]:
     """Ids (as strings) of the notes the Markdown renderer wrote into a footnotes part."""
     return getattr(part, "dossier_notes", set())
@@ -102,6 +112,21 @@ class Footnotes:
             note.append(block)
         self.root.append(note)
         self.part.dossier_notes.add(note.get(qn("w:id")))
+
+    def copy_note(self, note, source_part) -> str:
+        """Add a copy of another document's note (its pictures related anew); the copy's id."""
+        copied = etree.fromstring(etree.tostring(note))
+        new_id = str(max((int(v) for v in self.root.xpath("./w:footnote/@w:id", namespaces={"w": copied.nsmap.get("w")})
+                          if v.lstrip("-").isdigit()), default=0) + 1)
+        copied.set(qn("w:id"), new_id)
+        for node in copied.iter():
+            for name, value in list(node.attrib.items()):
+                if name.startswith(R_PREFIX):
+                    rel = source_part.rels[value]
+                    node.set(name, self.part.relate_to(rel.target_ref if rel.is_external else rel.target_part,
+                                                       rel.reltype, is_external=rel.is_external))
+        self.root.append(copied)
+        return new_id
 
     def _relate(self, block) -> None:
         """Point pictures in a note at relationships of the footnotes part (they were the body's)."""

@@ -25,6 +25,7 @@ from dossier.word.sections import LINE
 
 FIGURE, TABLE = "图", "表"
 CAPTION_ROOM = 2 * LINE + Cm(0.6)  # a caption line, the picture line's spacing and a margin of safety
+HEADING_ROOM = 2 * LINE + Cm(0.3)  # a heading right before a picture stays on its page (keep with next)
 SEQ_INSTRUCTION = "SEQ {label} \\* ARABIC"
 
 

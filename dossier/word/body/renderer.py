@@ -28,6 +28,7 @@ from dossier.word.body.numbering import INDENT, Numbering
 from dossier.word.body.pictures import (
     CAPTION_ROOM,
     FIGURE,
+    HEADING_ROOM,
     caption_label,
     existing_captions,
     fitted_size,
@@ -159,8 +160,19 @@ class Renderer(TableWriter):
 
     @property
     def picture_height(self) -> int:
-        """The tallest a picture in the body may be: the body area less its caption's room."""
-        return self.page.body_height - CAPTION_ROOM
+        """The tallest a picture in the body may be: the body area less its caption's room, and
+        less a heading's room right after a heading (which stays with what follows it).
+
+        Asked when the picture's paragraph is the last block written.
+        """
+        blocks = [child for child in self.target.element.body if child.tag != qn("w:sectPr")]
+        after_heading = len(blocks) > 1 and blocks[-2].tag == qn("w:p") and self._is_heading(blocks[-2])
+        return self.page.body_height - CAPTION_ROOM - (HEADING_ROOM if after_heading else 0)
+
+    def _is_heading(self, p) -> bool:
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        heading_ids = {self.style_ids.get(f"Heading {level}") for level in range(1, 10)} - {None}
+        return style is not None and style.get(qn("w:val")) in heading_ids
 
     def finish(self) -> None:
         """Write what is kept outside the body (the footnotes part)."""
