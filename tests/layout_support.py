@@ -170,3 +170,40 @@ def words(pdf: Path) -> tuple[list[Word], list[tuple[float, float]]]:
         for box in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page):
             found.append(Word(box.group(5), number, *(float(box.group(i)) for i in range(1, 5))))
     return found, pages
+
+
+def pdf_problems(pdf: Path) -> list[str]:
+    """What qpdf and poppler say is wrong with a PDF, and every font it does not embed (empty: sound).
+
+    `qpdf --check` must pass without warnings; `pdfinfo`, `pdffonts` and `pdftotext -bbox` (which
+    reads every page's content and fonts) must print nothing on stderr.
+    """
+    found = []
+    check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+    if check.returncode != 0 or "No syntax or stream encoding errors found" not in check.stdout or check.stderr.strip():
+        found.append(f"qpdf --check (exit {check.returncode}): {check.stdout.strip()} {check.stderr.strip()}")
+    for command in (["pdfinfo"], ["pdffonts"], ["pdftotext", "-bbox"]):
+        run = subprocess.run([*command, str(pdf), "-"] if command[0] == "pdftotext" else [*command, str(pdf)],
+                             capture_output=True, text=True)
+        if run.returncode != 0 or run.stderr.strip():
+            found.append(f"{command[0]}: {run.stderr.strip()}")
+        if command == ["pdffonts"]:
+            for line in run.stdout.splitlines()[2:]:
+                columns = line.split()
+                if len(columns) >= 5 and columns[-5] != "yes":
+                    found.append(f"font not embedded: {line.strip()}")
+    return found
+
+
+def drawn_images(pdf: Path) -> list[tuple[int, int, int]]:
+    """(page, width px, height px) of every image a page draws (`pdfimages -list`)."""
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
+    rows = [line.split() for line in listing.splitlines()[2:]]
+    return [(int(row[0]), int(row[3]), int(row[4])) for row in rows if len(row) > 4 and row[2] == "image"]
+
+
+def page_images(pdf: Path, page: int, folder: Path) -> list[Image.Image]:
+    """The images drawn on one page, as extracted by `pdfimages -png`."""
+    prefix = folder / f"page{page}"
+    subprocess.run(["pdfimages", "-f", str(page), "-l", str(page), "-png", str(pdf), str(prefix)], check=True)
+    return [Image.open(path).convert("RGB") for path in sorted(folder.glob(f"page{page}-*.png"))]

@@ -188,7 +188,9 @@ def _paragraph(p, numbers: _Numbers) -> None:
     if num_id is not None and not (mark == "ins" and _whole(p, INS)):
         shown = numbers.count(num_id.get(_w("val")), int(level.get(_w("val"))) if level is not None else 0)
         if deleted_item:  # it no longer counts in the list: its old number becomes struck-through text
-            p.find(PPR).remove(p.find(f"{PPR}/{{{W}}}numPr"))
+            num_id.set(_w("val"), "0")  # numbering off (numId 0), also against a list style's own numbering
+            if level is not None:
+                level.getparent().remove(level)
             run = etree.Element(R)
             text = etree.SubElement(run, T)
             text.text = f"{shown}\t"

@@ -15,9 +15,11 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Emu
+from docx.enum.section import WD_ORIENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
 from lxml import etree
+from PIL import Image as PILImage
 
 from dossier.errors import Problems
 from dossier.markdown import citations
@@ -621,3 +623,80 @@ def test_pdf_repeats_the_table_header_on_every_page(pdf_text):
     pages = [page.replace(" ", "") for page in pdf_text if "行记录" in page]
     assert len(pages) >= 2 and "第80行记录" in pages[-1]
     assert all("重复表头" in page for page in pages)
+
+
+# -- issue 13: pictures that fit, upright photos, numbered captions, wide tables, numbering styles --
+
+
+def test_a_tall_picture_fits_the_body_height_with_room_for_its_heading_and_caption(tmp_path):
+    from tests.layout_support import png as plain_png
+    (tmp_path / "screenshot.png").write_bytes(plain_png(1080, 2400))
+    document, problems = render("# 操作界面\n\n![设备操作界面截图](screenshot.png)\n", tmp_path)
+    assert not problems
+    (shape,) = document.inline_shapes
+    section = document.sections[-1]
+    body_height = section.page_height - section.top_margin - section.bottom_margin
+    assert shape.height < body_height - Emu(914400 // 2)  # the caption's line and the heading still fit
+    assert shape.width / shape.height == pytest.approx(1080 / 2400, rel=0.005)
+    picture, caption = document.paragraphs[1:]
+    assert picture.paragraph_format.keep_with_next and picture.paragraph_format.line_spacing == 1.0
+    assert caption.text == "图1 设备操作界面截图"
+
+
+def test_a_sideways_photo_is_embedded_upright(tmp_path):
+    from tests.layout_support import sideways_jpeg
+    (tmp_path / "photo.jpg").write_bytes(sideways_jpeg(400, 200, 6))
+    document, _ = render("![现场](photo.jpg)\n", tmp_path)
+    (shape,) = document.inline_shapes
+    assert shape.height == 2 * shape.width
+    embed = shape._inline.xpath(".//a:blip/@r:embed")[0]
+    image = PILImage.open(io.BytesIO(document.part.related_parts[embed].blob))
+    assert image.size == (200, 400) and image.getexif().get(0x0112, 1) == 1
+
+
+def test_a_table_caption_is_numbered_above_its_table(image_dir):
+    document, problems = render("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\nTable: 参数表\n\n: 第二张\n\n| 丙 |\n|---|\n| 3 |\n",
+                                image_dir)
+    assert not problems
+    blocks = [(child.tag.split("}")[1], "".join(t.text for t in child.iter(qn("w:t")))) for child in document.element.body]
+    assert blocks[:4] == [("p", "表1 参数表"), ("tbl", "甲乙12"), ("p", "表2 第二张"), ("tbl", "丙3")]
+    assert all(p.style.name == "Caption" and p.paragraph_format.keep_with_next for p in document.paragraphs[:2])
+
+
+def test_a_wide_table_gets_a_landscape_section_and_narrow_ones_stay(image_dir):
+    wide = "| " + " | ".join(f"参数{n}" for n in range(12)) + " |\n|" + "---|" * 12 + "\n| " + " | ".join(
+        "较长的内容说明" for _ in range(12)) + " |\n"
+    document, _ = render(f"前文\n\n{wide}\n后文\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n", image_dir)
+    orientations = [s.orientation for s in document.sections]
+    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    landscape = document.sections[1]
+    wide_table, narrow_table = document.tables
+    grid = [int(col.get(qn("w:w"))) for col in wide_table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert sum(grid) == (landscape.page_width - landscape.left_margin - landscape.right_margin) // 635
+    narrow = sum(int(col.get(qn("w:w"))) for col in narrow_table._tbl.tblGrid.findall(qn("w:gridCol")))
+    assert narrow == text_width(document) // 635
+    for table in document.tables:
+        assert table._tbl.tblPr.find(qn("w:jc")).get(qn("w:val")) == "center"  # borders on the text margins
+
+
+def test_rows_known_to_fit_stay_whole_and_taller_ones_may_split(image_dir):
+    from tests.layout_support import sentences
+    document, _ = render(f"| 序号 | 内容 |\n|---|---|\n| 1 | 短 |\n| 2 | {sentences(450)} |\n| 3 | 短 |\n", image_dir)
+    kept = [tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in document.tables[0]._tbl.tr_lst]
+    assert kept == [True, True, False, True]
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("auto", ["1 总则", "1.1 范围", "1.1.1 细则", "1.1.1.1 条目", "2 附则"]),
+    ("none", ["总则", "范围", "细则", "条目", "附则"]),
+    ("chapter", ["第一章\u3000总则", "第一节\u3000范围", "一、细则", "（一）条目", "第二章\u3000附则"]),
+])
+def test_heading_numbering_styles(image_dir, style, expected):
+    document, _ = render("# 总则\n\n## 范围\n\n### 细则\n\n#### 条目\n\n# 附则\n", image_dir, numbering=style)
+    assert [p.text for p in document.paragraphs] == expected
+
+
+def test_chinese_numerals_of_section_numbers():
+    from dossier.word.body.headings import chinese_numeral
+    assert [chinese_numeral(n) for n in (1, 9, 10, 11, 20, 21, 99, 100, 105, 110, 999)] == [
+        "一", "九", "十", "十一", "二十", "二十一", "九十九", "一百", "一百零五", "一百一十", "九百九十九"]
