@@ -142,7 +142,7 @@ def make_workspace(root: Path) -> Path:
         (content / f"{doc_id}.md").write_text(body, encoding="utf-8")
     (content / "screenshot.png").write_bytes(png(1080, 2400))
     (content / "photo.jpg").write_bytes(sideways_jpeg())
-    form = f"id: QR-21-01\ntitle: 洁净区清洁消毒记录\n" + HEAD.format(kind="record_form") + FORM_12
+    form = "id: QR-21-01\ntitle: 洁净区清洁消毒记录\n" + HEAD.format(kind="record_form") + FORM_12
     (content / "QR-21-01.yaml").write_text(form, encoding="utf-8")
     (content / "QR-21-01.md").write_text(FORM_NOTE, encoding="utf-8")
     return root

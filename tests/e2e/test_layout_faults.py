@@ -7,7 +7,6 @@ One workspace holds every input (tests/layout_support.py) and is built once for 
 from __future__ import annotations
 
 import io
-import re
 import subprocess
 import zipfile
 from pathlib import Path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 

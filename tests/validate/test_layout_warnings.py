@@ -50,7 +50,7 @@ def test_check_prints_warnings_with_file_line_and_field_and_succeeds(tmp_path: P
         "warning: content/QP-30.md:5: body: heading “1.1 条款1” starts with a section number (1.1) and headings are "
         "numbered automatically (numbering_style: auto), so it would show two numbers; remove the typed number or "
         "set numbering_style: none",
-        "warning: content/QP-30.yaml:2: title: 60 characters; the page header shows at most 44 (2 lines of 22) and "
+        "warning: content/QP-30.yaml:3: title: 60 characters; the page header shows at most 44 (2 lines of 22) and "
         "grows taller on every page for a longer title",
     ]
 

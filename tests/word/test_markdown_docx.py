@@ -13,10 +13,10 @@ from pathlib import Path
 
 import docx
 import pytest
-from docx.oxml.ns import qn
-from docx.shared import Emu
 from docx.enum.section import WD_ORIENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.shared import Emu
 from docxtpl import DocxTemplate
 from lxml import etree
 from PIL import Image as PILImage
