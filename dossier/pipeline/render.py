@@ -17,7 +17,7 @@ from dossier.word.package import CoreProperties, Fonts
 from dossier.word.recordform import fill_form, is_wide, text_width_cm
 from dossier.word.sections import section_break, tidy_breaks
 from dossier.word.templates import template_path
-from dossier.word.templating import Template
+from dossier.word.templating import Template, upright_images
 from dossier.word.toc import Heading, body_headings, fill_toc
 from dossier.workspace.kinds import ART76_ELEMENTS
 from dossier.workspace.model import Document, Signoff, Workspace
@@ -182,6 +182,7 @@ def render_document(
     break (it would make an empty page).
     """
     tpl = Template(str(template_path(ws, doc.kind)))
+    upright_images(tpl.get_docx())
     fonts = document_fonts(ws, doc.kind)
     landscape = _landscape(tpl, doc)
     context = _context(ws, doc, controls, fonts, _body(tpl, ws, doc, controls, problems, landscape))

@@ -1,6 +1,8 @@
 """docxtpl templates that prepare each distinct template part once per process, not once per render.
 
-Blank subdocs likewise reuse one parsed copy of python-docx's default body. Footnotes the
+Blank subdocs likewise reuse one parsed copy of python-docx's default body. A template's own
+pictures (a logo in the page header) are turned upright as their EXIF tag says, their drawn
+size turned with them (`upright_images`), like every other image dossier places. Footnotes the
 Markdown renderer wrote are content, not template: only the template's own notes are rendered
 as Jinja (a note may quote `{{ … }}` or `{% … %}` literally, like any body text).
 
@@ -13,17 +15,22 @@ so a build of many documents from one template pays for them once. The output is
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 from types import CodeType
 
 import docx
 from docx.document import Document as DocxDocument
 from docx.opc.constants import CONTENT_TYPE as CT
+from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 from jinja2 import Environment
 from lxml import etree
+from PIL import Image
 
+from dossier.images import ImageProblem, Picture, upright_bytes
 from dossier.word.body.footnotes import written_notes
 
 CACHED_SOURCES = 64  # distinct template parts (bodies, headers, footers) kept per process
@@ -67,6 +74,66 @@ class BlankSubdoc(Subdoc):
         self.tpl = tpl
         self.docx = tpl.get_docx()
         self.subdocx = DocxDocument(parse_xml(_blank_document_xml()), self.docx.part)
+
+
+@functools.lru_cache(maxsize=CACHED_SOURCES)
+def _turned(digest: str, data: bytes) -> tuple[Picture, bool] | None:
+    """The upright picture of a template image and whether it was a quarter turn; None if upright."""
+    try:
+        picture = upright_bytes(data)
+    except ImageProblem:
+        return None
+    if not picture.turned:
+        return None
+    stored = Image.open(io.BytesIO(data)).size
+    return picture, stored != (picture.width, picture.height)
+
+
+def upright_images(document: DocxDocument) -> int:
+    """Turn the pictures of a template upright (EXIF orientation); how many were turned.
+
+    A quarter-turned picture drawn with the stored picture's proportions gets its drawn width
+    and height swapped (a drawing already sized for the upright picture keeps its size).
+    """
+    package = document.part.package
+    quarter: set[str] = set()
+    turned = 0
+    for part in package.iter_parts():
+        if not part.content_type.startswith("image/"):
+            continue
+        result = _turned(hashlib.sha256(part.blob).hexdigest(), part.blob)
+        if result is None:
+            continue
+        picture, swapped = result
+        part._blob = picture.data
+        turned += 1
+        if swapped:
+            quarter.add(str(part.partname))
+    if quarter:
+        for part in package.iter_parts():
+            element = getattr(part, "element", None)
+            if element is not None:
+                _swap_extents(part, element, quarter)
+    return turned
+
+
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def _swap_extents(part, element, quarter: set[str]) -> None:
+    for drawing in element.iter(qn("w:drawing")):
+        blips = drawing.findall(f".//{_A}blip")
+        rid = blips[0].get(qn("r:embed")) if blips else None
+        target = part.related_parts.get(rid) if rid else None
+        if target is None or str(target.partname) not in quarter:
+            continue
+        width, height = Image.open(io.BytesIO(target.blob)).size  # upright now
+        for extent in (*drawing.iter(f"{_WP}extent"), *drawing.iter(f"{_A}ext")):
+            cx, cy = int(extent.get("cx", "0")), int(extent.get("cy", "0"))
+            if cx and cy and cx != cy and (cx > cy) != (width > height):  # drawn as the stored (sideways) picture
+                extent.set("cx", str(cy))
+                extent.set("cy", str(cx))
 
 
 class Template(DocxTemplate):

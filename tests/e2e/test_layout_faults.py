@@ -7,6 +7,7 @@ One workspace holds every input (tests/layout_support.py) and is built once for 
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import zipfile
 from pathlib import Path
@@ -309,3 +310,20 @@ def test_every_pdf_of_the_fault_build_is_sound(built: Path) -> None:
     pdfs = sorted((built / "build").rglob("*.pdf"))
     assert len(pdfs) >= 11
     assert {pdf.name: pdf_problems(pdf) for pdf in pdfs} == {pdf.name: [] for pdf in pdfs}
+
+
+def test_every_docx_of_the_fault_build_is_valid_office_open_xml(built: Path) -> None:
+    from openxml_audit import OpenXmlValidator
+
+    validator = OpenXmlValidator()
+    for path in sorted((built / "build").glob("*.docx")):
+        result = validator.validate(str(path))
+        assert result.is_valid, (path.name, [str(e) for e in result.errors][:5])
+
+
+def test_build_reports_the_warnings_too(built: Path) -> None:
+    result = run_cli("build", str(built), "--json")  # everything is up to date: no conversion
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert any(w.startswith("content/QP-28.yaml:2: title: 60 characters") for w in summary["warnings"])
+    assert any(line.startswith("warning: content/QP-23.md:3: body: heading") for line in result.stderr.splitlines())
