@@ -613,9 +613,12 @@ def test_pdf_shows_section_and_list_numbers(pdf_text):
 
 
 @pytest.mark.libreoffice
-def test_pdf_numbers_the_notes_at_the_end(pdf_text):
-    assert re.search(r"段落1", pdf_text[0].replace(" ", ""))
-    assert re.search(r"1\.\s+脚注内容", pdf_text[-2] + pdf_text[-1])
+def test_pdf_prints_the_notes_at_the_foot_of_their_page(pdf_text):
+    page = next(text for text in pdf_text if "段落" in text)
+    assert re.search(r"段落1", page.replace(" ", ""))
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    assert lines[-1] == "脚注内容" and lines[-2] == "1", lines[-3:]  # the last line of the page; its number (raised)
+    assert not re.search(r"1\.\s+脚注内容", "".join(pdf_text))  # no longer a list item at the end
 
 
 @pytest.mark.libreoffice
