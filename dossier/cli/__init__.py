@@ -125,7 +125,8 @@ def check_command(workspace: Path) -> None:
     warnings = Warnings()
     with _printing(warnings):
         ws = load_checked(workspace, warnings=warnings)
-    click.echo(f"ok: {len(ws.documents)} documents valid" + (f" ({len(warnings.items)} warnings)" if warnings else ""))
+    count = len(warnings.items)
+    click.echo(f"ok: {len(ws.documents)} documents valid" + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
 
 
 @contextlib.contextmanager
