@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import sys
@@ -17,7 +18,7 @@ from dossier.actions.release import obsolete, release, revise
 from dossier.control.controls import ledger_of
 from dossier.control.status import copies_to_recall, predates_lines, status_lines, where_used, workspace_status
 from dossier.control.validation_status import plan_lines, plan_status, validation_warnings
-from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError
+from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError, Warnings
 from dossier.pipeline.build import FORMATS, build
 from dossier.pipeline.load import load_checked
 from dossier.util.progress import progress_wanted
@@ -92,12 +93,15 @@ def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool,
 
     Outputs whose inputs did not change since the last build are reused (see --force).
     """
-    result = build(workspace, fmt, only, force, sign, converters, progress_wanted(as_json))
+    warnings = Warnings()
+    with _printing(warnings):
+        result = build(workspace, fmt, only, force, sign, converters, progress_wanted(as_json), warnings)
     root = workspace.resolve()
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if as_json:
         summary = {
+            "warnings": [str(item) for item in warnings.sorted()],
             "documents": {doc_id: {k: str(p.relative_to(root)) for k, p in files.items()} for doc_id, files in result.outputs.items()},
             "manifest": str(result.manifest.relative_to(root)) if result.manifest else None,
             "up_to_date": result.up_to_date,
@@ -124,10 +128,23 @@ def ws_rel(path: Path, root: Path) -> str:
 @WORKSPACE
 def check_command(workspace: Path) -> None:
     """Validate every input without rendering (exit 2 and one line per problem when invalid)."""
-    ws = load_checked(workspace)
+    warnings = Warnings()
+    with _printing(warnings):
+        ws = load_checked(workspace, warnings=warnings)
     for warning in validation_warnings(ws, ledger_of(ws).entries()):
         click.echo(f"warning: {warning}", err=True)
-    click.echo(f"ok: {len(ws.documents)} documents valid")
+    count = len(warnings.items)
+    click.echo(f"ok: {len(ws.documents)} documents valid" + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
+
+
+@contextlib.contextmanager
+def _printing(warnings: Warnings):
+    """Print the warnings collected in the block on stderr, also when it ends in an error."""
+    try:
+        yield
+    finally:
+        for line in warnings.lines():
+            click.echo(line, err=True)
 
 
 @cli.command("init")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 from dossier.errors import Problems
+from dossier.images import ImageProblem, upright
 from dossier.markdown import citations, is_relative_name
 from dossier.markdown import images as markdown_images
 from dossier.validate.blocks import BLOCK_RULES
+from dossier.validate.layout import check_layout
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.kinds import KINDS
 from dossier.workspace.model import Document, Workspace
@@ -46,8 +48,6 @@ def _check_signoffs(doc: Document, problems: Problems) -> None:
 
 def _check_images(doc: Document, problems: Problems) -> None:
     """Every image the body embeds exists and is a picture Word can hold (images in code are text)."""
-    from docx.image.image import Image
-
     for number, target in markdown_images(doc.body):
         where = (doc.body_source, doc.body_line_offset + number + 1, "body")
         if not is_relative_name(target):
@@ -59,9 +59,9 @@ def _check_images(doc: Document, problems: Problems) -> None:
             problems.add(*where, f"image {target}: file not found")
             continue
         try:
-            Image.from_file(str(path))
-        except Exception as exc:  # python-docx raises many types for a truncated or foreign file
-            problems.add(*where, f"image {target}: not a readable PNG/JPEG/GIF/BMP/TIFF image ({type(exc).__name__})")
+            upright(path)
+        except ImageProblem as exc:
+            problems.add(*where, f"image {target}: {str(exc).split(': ', 1)[-1]}")
 
 
 def _check_distribution(doc: Document, problems: Problems) -> None:
@@ -100,3 +100,5 @@ def validate_document(ws: Workspace, doc: Document, problems: Problems) -> None:
     _check_citations(ws, doc, problems)
     _check_images(doc, problems)
     _check_distribution(doc, problems)
+    if kind is not None:
+        check_layout(ws, doc, problems)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dossier.errors import Problems, UsageError
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
-from dossier.workspace.model import DEFAULT_TIMEZONE, DUTIES, Config, Document, Signoff, Workspace
+from dossier.workspace.model import DEFAULT_TIMEZONE, DUTIES, NUMBERING_STYLES, Config, Document, Signoff, Workspace
 from dossier.workspace.revisions import DEFAULT_SCHEME, SCHEME_NAMES
 from dossier.workspace.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
 
@@ -20,12 +20,12 @@ CONFIG_FILE = "dossier.yaml"
 CONFIG_FIELDS = {
     "company", "revision_scheme", "numbering", "review_interval_months", "retention_years",
     "paths", "signing", "disinfectant", "converter", "fonts", "timezone", "require_signed_releases",
-    "approval_authority",
+    "approval_authority", "numbering_style",
 }
 FONT_ROLES = ("body", "heading", "latin")
 DOCUMENT_FIELDS = {
     "id", "kind", "title", "revision", "effective_date", "department", "prepared_by",
-    "reviewed_by", "approved_by", "change", "body", "body_file", "distribution", *KIND_FIELDS,
+    "reviewed_by", "approved_by", "change", "body", "body_file", "distribution", "numbering_style", *KIND_FIELDS,
 }
 
 
@@ -95,6 +95,7 @@ def load_config(root: Path, problems: Problems) -> Config:
     fonts = top.child("fonts")
     if fonts is not None:
         config.fonts = _font_settings(fonts)
+    config.numbering_style = _numbering_style(top) or config.numbering_style
     config.review_interval_months = _int_table(top.child("review_interval_months"), {"default": DEFAULT_REVIEW_MONTHS})
     config.retention_years = _int_table(top.child("retention_years"), {"default": DEFAULT_RETENTION_YEARS})
     converter = top.get("converter")
@@ -157,6 +158,15 @@ def _font_settings(reader: FieldReader) -> dict[str, dict[str, str]]:
                 per_kind.unknown(set(FONT_ROLES))
                 settings[key] = {role: per_kind.text(role, required=True) for role in FONT_ROLES if role in per_kind.mapping}
     return settings
+
+
+def _numbering_style(reader: FieldReader) -> str:
+    """`numbering_style:` (auto, none or chapter); "" when absent or not one of them (reported)."""
+    style = reader.text("numbering_style")
+    if style and style not in NUMBERING_STYLES:
+        reader.fail("numbering_style", f"unknown heading numbering {style!r} (expected one of: {', '.join(NUMBERING_STYLES)})")
+        return ""
+    return style
 
 
 def _signoff(reader: FieldReader, key: str) -> Signoff | None:
@@ -235,6 +245,7 @@ def load_document(path: Path, root: Path, problems: Problems) -> Document | None
         body=body,
         body_source=body_source,
         body_line_offset=offset,
+        numbering_style=_numbering_style(reader),
         raw=data,
     )
     for entry in reader.mappings("distribution"):

@@ -21,6 +21,7 @@ from dossier.workspace.kinds import (  # noqa: F401
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # the duties `approval_authority:` assigns per kind: who may review (审核) and who may approve (批准)
 DUTIES = ("review", "approve")
+NUMBERING_STYLES = ("auto", "none", "chapter")  # heading numbers: 1 / 1.1, none, 第一章 / 第一节
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Config:
     require_signed_releases: bool = False
     # {kind or "default": {"review"|"approve": [names]}}: who may review/approve; absent = anyone
     approval_authority: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    numbering_style: str = "auto"  # heading numbers of every document (NUMBERING_STYLES)
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -118,12 +120,17 @@ class Document:
     distribution: list[dict[str, Any]] = field(default_factory=list)
     form: dict[str, Any] | None = None
     validation: dict[str, Any] | None = None
+    numbering_style: str = ""  # this document's heading numbers; "" = the workspace's
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
     def number(self) -> str:
         """The document number printed on the document (its id)."""
         return self.id
+
+    def heading_numbers(self, config: Config) -> str:
+        """The heading numbering style in force: the document's own, else the workspace's."""
+        return self.numbering_style or config.numbering_style
 
     @property
     def kind_info(self) -> DocumentKind:
