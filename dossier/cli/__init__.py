@@ -101,12 +101,11 @@ def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool,
         click.echo(f"warning: {warning}", err=True)
     if as_json:
         summary = {
-            "warnings": [str(item) for item in warnings.sorted()],
+            "warnings": [str(item) for item in warnings.sorted()] + list(result.warnings),
             "documents": {doc_id: {k: str(p.relative_to(root)) for k, p in files.items()} for doc_id, files in result.outputs.items()},
             "manifest": str(result.manifest.relative_to(root)) if result.manifest else None,
             "up_to_date": result.up_to_date,
             "disinfectant": [str(p.relative_to(root)) for p in result.products],
-            "warnings": result.warnings,
         }
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True))
         return
