@@ -9,7 +9,6 @@ before it `obsolete`. Ledger order decides which release is later, not the revis
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +17,7 @@ from typing import Any
 
 from dossier.control.ledger import Action, LedgerEntry
 from dossier.workspace.kinds import DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS
+from dossier.workspace.retention import RetentionRule, add_months
 
 
 class State(StrEnum):
@@ -30,34 +30,28 @@ class State(StrEnum):
     OBSOLETE = "obsolete"
 
 
-def add_months(day: date, months: int) -> date:
-    """`day` moved by whole months; the day is clamped to the end of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month0 = divmod(index, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(day.day, last))
-
-
 @dataclass(frozen=True)
 class Policy:
-    """Periodic review interval (months) and retention after withdrawal (years) per kind.
+    """Periodic review interval (months) and retention rule per kind, as in dossier.yaml.
 
-    Both mappings are keyed by document kind, with an optional `default` key, as in
-    `dossier.yaml` (`review_interval_months: {default: 24, work_instruction: 12}`).
+    Both mappings are keyed by document kind, with an optional `default` key
+    (`review_interval_months: {default: 24, work_instruction: 12}`); a retention value is a
+    `RetentionRule` or a plain number of years from supersession or withdrawal.
     """
 
     review_interval_months: Mapping[str, int] = field(default_factory=dict)
-    retention_years: Mapping[str, int] = field(default_factory=dict)
+    retention_years: Mapping[str, int | RetentionRule] = field(default_factory=dict)
 
     def review_months(self, kind: str) -> int:
         """Months between periodic reviews of a document of `kind`."""
         table = self.review_interval_months
         return table.get(kind, table.get("default", DEFAULT_REVIEW_MONTHS))
 
-    def retention(self, kind: str) -> int:
-        """Years a withdrawn document of `kind` is kept (Art. 43(4))."""
+    def retention(self, kind: str) -> RetentionRule:
+        """How long a superseded or withdrawn revision of `kind` is kept (Art. 43(4), 45(4))."""
         table = self.retention_years
-        return table.get(kind, table.get("default", DEFAULT_RETENTION_YEARS))
+        value = table.get(kind, table.get("default", DEFAULT_RETENTION_YEARS))
+        return value if isinstance(value, RetentionRule) else RetentionRule(value)
 
 
 def recorded_date(entry: LedgerEntry) -> date:
@@ -88,7 +82,7 @@ def _timeline(entries: Sequence[LedgerEntry], doc_id: str, today: date) -> _Time
         if entry.action == Action.RELEASE:
             releases.append(entry)
             withdrawal = None
-        else:
+        elif entry.action == Action.OBSOLETE:
             withdrawal = entry
             if entry_date(entry) <= today:
                 withdrawn.update(r.revision for r in releases)
@@ -117,6 +111,27 @@ def revision_states(entries: Sequence[LedgerEntry], doc_id: str, today: date) ->
     return _states(_timeline(entries, doc_id, today), today)
 
 
+def stopped_dates(entries: Sequence[LedgerEntry], doc_id: str, today: date) -> dict[str, date]:
+    """The day each released revision of `doc_id` stopped being in force by `today`, in release order.
+
+    A revision stops when a later one takes effect (supersession) or the document is withdrawn,
+    whichever comes first; its retention period runs from that day (device GMP Art. 43(4)).
+    Revisions still in force, or approved and not yet effective, are absent.
+    """
+    released: list[str] = []
+    stopped: dict[str, date] = {}
+    for entry in entries:
+        if entry.document != doc_id or entry.action not in (Action.RELEASE, Action.OBSOLETE):
+            continue
+        day = entry_date(entry)
+        if day <= today:
+            for revision in released:
+                stopped[revision] = min(stopped.get(revision, day), day)
+        if entry.action == Action.RELEASE:
+            released.append(entry.revision)
+    return {rev: stopped[rev] for rev in released if rev in stopped}
+
+
 @dataclass(frozen=True)
 class DocumentStatus:
     """Everything `dossier status` shows about one document on one day."""
@@ -132,6 +147,7 @@ class DocumentStatus:
     withdrawn_on: date | None
     withdrawal_reason: str | None
     retention_until: date | None
+    retention: dict[str, date] = field(default_factory=dict)  # revision -> last day it must be kept
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (dates as YYYY-MM-DD, states as their names)."""
@@ -150,6 +166,7 @@ class DocumentStatus:
             "withdrawn_on": plain(self.withdrawn_on),
             "withdrawal_reason": self.withdrawal_reason,
             "retention_until": plain(self.retention_until),
+            "retention": {rev: plain(day) for rev, day in self.retention.items()},
         }
 
 
@@ -187,7 +204,8 @@ def document_status(
         review_overdue=review is not None and review < today,
         withdrawn_on=withdrawn_on,
         withdrawal_reason=withdrawal.reason if withdrawal else None,
-        retention_until=add_months(withdrawn_on, 12 * policy.retention(kind)) if withdrawn_on else None,
+        retention_until=policy.retention(kind).end(withdrawn_on) if withdrawn_on else None,
+        retention={rev: policy.retention(kind).end(day) for rev, day in stopped_dates(entries, doc_id, today).items()},
     )
 
 

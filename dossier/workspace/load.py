@@ -10,15 +10,16 @@ from pathlib import Path
 
 from dossier.errors import Problems, UsageError
 from dossier.workspace.fields import FieldReader
-from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
+from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
 from dossier.workspace.model import Config, Document, Signoff, Workspace
+from dossier.workspace.retention import read_retention
 from dossier.workspace.revisions import DEFAULT_SCHEME, SCHEME_NAMES
 from dossier.workspace.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
 
 CONFIG_FILE = "dossier.yaml"
 CONFIG_FIELDS = {
     "company", "revision_scheme", "numbering", "review_interval_months", "retention_years",
-    "paths", "signing", "disinfectant", "converter", "fonts",
+    "paths", "signing", "disinfectant", "converter", "fonts", "device_lifetime_years", "product_expiry_months",
 }
 FONT_ROLES = ("body", "heading", "latin")
 DOCUMENT_FIELDS = {
@@ -94,7 +95,7 @@ def load_config(root: Path, problems: Problems) -> Config:
     if fonts is not None:
         config.fonts = _font_settings(fonts)
     config.review_interval_months = _int_table(top.child("review_interval_months"), {"default": DEFAULT_REVIEW_MONTHS})
-    config.retention_years = _int_table(top.child("retention_years"), {"default": DEFAULT_RETENTION_YEARS})
+    config.retention_years = read_retention(top, set(KIND_LABELS))
     converter = top.get("converter")
     urls = [converter] if isinstance(converter, str) else converter if isinstance(converter, list) else []
     if converter is not None and not urls:

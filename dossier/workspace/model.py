@@ -16,6 +16,7 @@ from dossier.workspace.kinds import (  # noqa: F401
     KINDS,
     DocumentKind,
 )
+from dossier.workspace.retention import RetentionRule
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class Config:
     revision_scheme: str = "letters"
     numbering: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_NUMBERING))
     review_interval_months: dict[str, int] = field(default_factory=lambda: {"default": DEFAULT_REVIEW_MONTHS})
-    retention_years: dict[str, int] = field(default_factory=lambda: {"default": DEFAULT_RETENTION_YEARS})
+    # per kind (and `default`): how long superseded and withdrawn revisions are kept (workspace/retention.py)
+    retention_years: dict[str, RetentionRule] = field(default_factory=lambda: {"default": RetentionRule(DEFAULT_RETENTION_YEARS)})
     content_dir: str = "content"
     templates_dir: str = "templates"
     build_dir: str = "build"

@@ -18,6 +18,7 @@ from dossier.control.lifecycle import (
     history_rows,
     revision_states,
 )
+from dossier.workspace.retention import RetentionRule
 
 
 def entry(seq: int, doc: str, rev: str, effective: str, action: str = "release", reason: str | None = None,
@@ -53,10 +54,28 @@ def test_add_months_clamps_to_the_end_of_the_month(day, months, expected):
 
 
 def test_policy_per_kind_with_defaults():
-    assert Policy().review_months("procedure") == 24 and Policy().retention("procedure") == 10
+    assert Policy().review_months("procedure") == 24 and Policy().retention("procedure").years == 10
     policy = Policy({"default": 36, "work_instruction": 12}, {"default": 5, "quality_manual": 15})
     assert policy.review_months("work_instruction") == 12 and policy.review_months("procedure") == 36
-    assert policy.retention("quality_manual") == 15 and policy.retention("record_form") == 5
+    assert policy.retention("quality_manual").years == 15 and policy.retention("record_form").years == 5
+
+
+def test_each_superseded_and_withdrawn_revision_gets_its_retention_end():
+    # A stops when B takes effect (2027-06-01), B when the document is withdrawn (2028-01-15)
+    policy = Policy({}, {"default": 10})
+    while_b = document_status([A, B], "QP-04", "B", "procedure", date(2027, 7, 1), policy)
+    assert while_b.retention == {"A": date(2037, 6, 1)}
+    before_b = document_status([A, B], "QP-04", "B", "procedure", date(2027, 5, 1), policy)
+    assert before_b.retention == {}  # B approved, not yet effective: A is still in force
+    withdrawn = document_status([A, B, WITHDRAWN], "QP-04", "B", "procedure", date(2028, 2, 1), policy)
+    assert withdrawn.retention == {"A": date(2037, 6, 1), "B": date(2038, 1, 15)}
+
+
+def test_retention_tied_to_the_device_lifetime_or_the_product_expiry():
+    lifetime = Policy({}, {"default": RetentionRule(2, "device_lifetime", lifetime_years=8)})
+    assert document_status([A, B], "QP-04", "B", "procedure", date(2027, 7, 1), lifetime).retention == {"A": date(2037, 6, 1)}
+    expiry = Policy({}, {"default": RetentionRule(1, "product_expiry", expiry_months=30)})
+    assert document_status([A, B], "QP-04", "B", "procedure", date(2027, 7, 1), expiry).retention == {"A": date(2030, 12, 1)}
 
 
 # --- revision states -------------------------------------------------------------------------
@@ -158,6 +177,7 @@ def test_status_as_json():
         "revisions": {"A": "obsolete", "B": "obsolete"},
         "in_force": None, "in_force_since": None, "next_review": None, "review_overdue": False,
         "withdrawn_on": "2028-01-15", "withdrawal_reason": "并入QM-01，不再单独发布", "retention_until": "2038-01-15",
+        "retention": {"A": "2037-06-01", "B": "2038-01-15"},
     }
     live = document_status([A, B], "QP-04", "B", "procedure", date(2027, 7, 1)).as_dict()
     assert live["in_force_since"] == "2027-06-01" and live["next_review"] == "2029-06-01" and live["state"] == "effective"
