@@ -24,8 +24,10 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 
 from dossier.errors import ToolError, UsageError
+from dossier.signing.cms import sign_text
 from dossier.signing.fonts import signature_font
 from dossier.signing.keys import load_signer
+from dossier.signing.people import fingerprint_of, holder_name
 from dossier.signing.placement import place
 from dossier.signing.profiles import SigningProfile
 from dossier.util import atomic
@@ -62,6 +64,22 @@ class ProfileSigner:
     def signer_name(self) -> str:
         """Common name of the signing certificate (张三, or the company for a seal)."""
         return self.signer.subject_name or ""
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 fingerprint of the signing certificate (64 hex digits)."""
+        return fingerprint_of(self.signer.signing_cert)
+
+    def holder(self, people: dict[str, str]) -> str:
+        """The person the key belongs to: the name `people` (fingerprint -> name) lists, else the common name."""
+        return holder_name(self.signer.signing_cert, people)
+
+    def sign_text(self, text: str) -> str:
+        """A detached CMS signature (base64) over `text`, e.g. a ledger entry's hash."""
+        try:
+            return sign_text(self.signer, text)
+        except SigningError as exc:
+            raise ToolError(f"signing with profile {self.profile.name} failed: {exc}") from None
 
     def sign(self, data: bytes, when: datetime | None = None, label: str = "PDF") -> bytes:
         """`data` with one more signature; `when` fixes the claimed signing time."""
