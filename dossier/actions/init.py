@@ -37,7 +37,7 @@ reviewed_by: {{name: 审核人, date: "{today}"}}
 approved_by: {{name: 批准人, date: "{today}"}}
 change: 首次发布
 distribution:
-  - {{copy: 1, holder: 编制人, department: 质量部, issued: "{today}"}}
+  - {{copy: 1, holder: 编制人, department: 质量部}}
 """,
     "content/QP-01.md": """\
 # 目的

@@ -14,8 +14,7 @@ from dossier import __version__
 from dossier.actions.init import init_workspace
 from dossier.actions.register import write_register
 from dossier.actions.release import obsolete, release, revise
-from dossier.control.status import copies_to_recall, status_lines, where_used, workspace_status
-from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError
+from dossier.errors import EXIT_TOOL, DossierError, Problems
 from dossier.pipeline.build import FORMATS, build
 from dossier.pipeline.load import load_checked
 from dossier.util.progress import progress_wanted
@@ -28,6 +27,11 @@ LAZY_COMMANDS = {
     "sign": "dossier.cli.signing:sign_command",
     "verify": "dossier.cli.signing:verify_command",
     "diff": "dossier.cli.diff:diff_command",
+    "status": "dossier.cli.status:status_command",
+    "issue": "dossier.cli.copies:issue_command",
+    "recall": "dossier.cli.copies:recall_command",
+    "destroy": "dossier.cli.copies:destroy_command",
+    "review": "dossier.cli.copies:review_command",
 }
 
 
@@ -120,6 +124,10 @@ def check_command(workspace: Path) -> None:
     """Validate every input without rendering (exit 2 and one line per problem when invalid)."""
     ws = load_checked(workspace)
     click.echo(f"ok: {len(ws.documents)} documents valid")
+    from dossier.cli.notices import check_warnings
+
+    for warning in check_warnings(ws):
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command("init")
@@ -131,13 +139,17 @@ def init_command(directory: Path, company: str) -> None:
         click.echo(f"created {path}")
 
 
-def _date(value: str | None) -> date | None:
+def parse_date(value: str | None) -> date | None:
+    """A date option's value (YYYY-MM-DD), None when not given; click.BadParameter (exit 2) otherwise."""
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+_date = parse_date
 
 
 @cli.command("release")
@@ -156,6 +168,10 @@ def release_command(doc_id: str, approved_by: str, reason: str, effective: str |
     entry = result.entry
     click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}); "
                f"ledger entry {entry.seq}; archived in {result.archive.relative_to(workspace.resolve())}")
+    from dossier.cli.notices import after_release
+
+    for line in after_release(load_workspace_or_fail(workspace), doc_id):
+        click.echo(line)
 
 
 @cli.command("revise")
@@ -178,52 +194,21 @@ def obsolete_command(doc_id: str, reason: str, approved_by: str, workspace: Path
     """Withdraw a document (作废); status then shows the end of its retention period."""
     entry = obsolete(workspace, doc_id, reason, approved_by)
     click.echo(f"withdrew {entry.document} (revision {entry.revision}) on {entry.effective_date}; ledger entry {entry.seq}")
-    doc = load_workspace_or_fail(workspace).documents[doc_id]
-    for copy in copies_to_recall(doc, [], withdrawn=True, in_force=None):
-        click.echo(f"recall copy {copy['copy']} from {copy['holder']} ({copy['department'] or '-'}, issued {copy['issued']}); "
-                   f"then record its withdrawn date in {doc.source_display}")
+    from dossier.cli.notices import after_withdrawal
 
-
-@cli.command("status")
-@click.argument("doc_id", metavar="[DOC-ID]", required=False)
-@WORKSPACE_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def status_command(doc_id: str | None, workspace: Path, as_json: bool) -> None:
-    """Every document's revision, state, effective date, next review; or one document with where-used."""
-    ws = load_workspace_or_fail(workspace)
-    rows = workspace_status(ws, date.today())
-    if doc_id:
-        if doc_id not in ws.documents:
-            raise UsageError(f"error: {doc_id}: no such document in {ws.config.content_dir}/")
-        row = next(r for r in rows if r["id"] == doc_id)
-        row["cited_by"] = where_used(ws, doc_id)
-        if as_json:
-            click.echo(json.dumps(row, ensure_ascii=False, indent=2, sort_keys=True))
-            return
-        for key in sorted(row):
-            value = row[key]
-            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else ("-" if value is None else value)
-            click.echo(f"{key}: {shown}")
-        return
-    from dossier.disinfectant.workspace import workspace_validity_warnings
-
-    warnings = workspace_validity_warnings(ws.root, date.today())
-    if as_json:
-        click.echo(json.dumps({"documents": rows, "warnings": warnings}, ensure_ascii=False, indent=2, sort_keys=True))
-        return
-    for line in status_lines(rows):
+    for line in after_withdrawal(load_workspace_or_fail(workspace), doc_id):
         click.echo(line)
-    for warning in warnings:
-        click.echo(f"warning: {warning}")
 
 
 @cli.command("register")
 @WORKSPACE
-def register_command(workspace: Path) -> None:
-    """Write the master list (受控文件清单) and distribution record (文件发放回收记录): docx, pdf, csv."""
+@click.option("--drafts", is_flag=True, help="Also list the documents not released (未发布文件清单).")
+def register_command(workspace: Path, drafts: bool) -> None:
+    """Write the registers: master list (受控文件清单), distribution (文件发放回收记录) and destruction
+    (文件销毁记录) records, as docx, pdf and csv in build/register/."""
     ws = load_workspace_or_fail(workspace)
     out = ws.config.build_path / "register"
-    for path in write_register(ws, date.today(), out):
+    for path in write_register(ws, date.today(), out, drafts):
         click.echo(f"wrote {path.relative_to(ws.root)}")
 
 

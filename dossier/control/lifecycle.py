@@ -133,6 +133,32 @@ def stopped_dates(entries: Sequence[LedgerEntry], doc_id: str, today: date) -> d
 
 
 @dataclass(frozen=True)
+class Review:
+    """A periodic review as recorded: its day, reviewer, conclusion (continue, revise, withdraw) and note."""
+
+    on: date
+    by: str | None
+    result: str
+    note: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"date": self.on.isoformat(), "by": self.by, "result": self.result, "note": self.note}
+
+
+def last_review(entries: Sequence[LedgerEntry], doc_id: str, revision: str | None, since: date | None,
+                result: str | None = None) -> Review | None:
+    """The latest review of `doc_id` `revision` on or after `since` (the day it took effect), if any;
+    only those concluding `result` when it is given."""
+    found = [e for e in entries if e.document == doc_id and e.action == Action.REVIEW and e.revision == revision
+             and since is not None and entry_date(e) >= since and result in (None, e.result)]
+    if not found:
+        return None
+    entry = max(found, key=lambda e: (entry_date(e), e.seq))
+    return Review(entry_date(entry), entry.performed_by, entry.result, entry.note)
+
+
+@dataclass(frozen=True)
 class DocumentStatus:
     """Everything `dossier status` shows about one document on one day."""
 
@@ -148,6 +174,7 @@ class DocumentStatus:
     withdrawal_reason: str | None
     retention_until: date | None
     retention: dict[str, date] = field(default_factory=dict)  # revision -> last day it must be kept
+    last_review: Review | None = None  # the last periodic review of the revision in force
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (dates as YYYY-MM-DD, states as their names)."""
@@ -167,6 +194,7 @@ class DocumentStatus:
             "withdrawal_reason": self.withdrawal_reason,
             "retention_until": plain(self.retention_until),
             "retention": {rev: plain(day) for rev, day in self.retention.items()},
+            "last_review": self.last_review.as_dict() if self.last_review else None,
         }
 
 
@@ -182,7 +210,9 @@ def document_status(
 
     `state` is the state of the working revision (draft when it was never released); the
     next periodic review is due `policy.review_months(kind)` after the revision in force took
-    effect; the retention period runs `policy.retention(kind)` years from the withdrawal.
+    effect, or after its last review that concluded it stays valid (`continue`); a review
+    concluding `revise` or `withdraw` leaves the date where it was until that happens. Each
+    revision no longer in force is kept by `policy.retention(kind)` from the day it stopped.
     """
     timeline = _timeline(entries, doc_id, today)
     states = _states(timeline, today)
@@ -190,7 +220,10 @@ def document_status(
     revisions.setdefault(working_revision, State.DRAFT)
     in_force = next((rev for rev, s in states.items() if s is State.EFFECTIVE), None)
     since = entry_date(next(r for r in timeline.releases if r.revision == in_force)) if in_force else None
-    review = add_months(since, policy.review_months(kind)) if since else None
+    reviewed = last_review(entries, doc_id, in_force, since)
+    confirmed = last_review(entries, doc_id, in_force, since, "continue")
+    restart = confirmed.on if confirmed else since
+    review = add_months(restart, policy.review_months(kind)) if restart else None
     withdrawal = timeline.withdrawal
     withdrawn_on = entry_date(withdrawal) if withdrawal else None
     return DocumentStatus(
@@ -206,6 +239,7 @@ def document_status(
         withdrawal_reason=withdrawal.reason if withdrawal else None,
         retention_until=policy.retention(kind).end(withdrawn_on) if withdrawn_on else None,
         retention={rev: policy.retention(kind).end(day) for rev, day in stopped_dates(entries, doc_id, today).items()},
+        last_review=reviewed,
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from dossier.errors import Problems, UsageError
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
-from dossier.workspace.model import Config, Document, Signoff, Workspace
+from dossier.workspace.model import REGISTER_NAMES, Config, Document, Signoff, Workspace
 from dossier.workspace.retention import read_retention
 from dossier.workspace.revisions import DEFAULT_SCHEME, SCHEME_NAMES
 from dossier.workspace.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
@@ -20,6 +20,7 @@ CONFIG_FILE = "dossier.yaml"
 CONFIG_FIELDS = {
     "company", "revision_scheme", "numbering", "review_interval_months", "retention_years",
     "paths", "signing", "disinfectant", "converter", "fonts", "device_lifetime_years", "product_expiry_months",
+    "registers",
 }
 FONT_ROLES = ("body", "heading", "latin")
 DOCUMENT_FIELDS = {
@@ -96,6 +97,11 @@ def load_config(root: Path, problems: Problems) -> Config:
         config.fonts = _font_settings(fonts)
     config.review_interval_months = _int_table(top.child("review_interval_months"), {"default": DEFAULT_REVIEW_MONTHS})
     config.retention_years = read_retention(top, set(KIND_LABELS))
+    registers = top.child("registers")
+    if registers is not None:  # the form number printed on each register (dossier register)
+        registers.unknown(set(REGISTER_NAMES))
+        numbers = {name: registers.text(name) for name in REGISTER_NAMES}
+        config.register_numbers = {name: number for name, number in numbers.items() if number}
     converter = top.get("converter")
     urls = [converter] if isinstance(converter, str) else converter if isinstance(converter, list) else []
     if converter is not None and not urls:
@@ -215,7 +221,7 @@ def load_document(path: Path, root: Path, problems: Problems) -> Document | None
             "copy": entry.integer("copy", required=True, minimum=1),
             "holder": entry.text("holder", required=True),
             "department": entry.text("department"),
-            "issued": entry.date("issued", required=True),
+            "issued": entry.date("issued"),  # an issue recorded before the ledger held them (control/copies.py)
             "withdrawn": entry.date("withdrawn"),
             "line": entry.mapping.line,
         })

@@ -27,6 +27,10 @@ class Signoff:
     date: date | None
 
 
+# the registers `dossier register` writes (dossier/control/forms.yaml), named in dossier.yaml `registers:`
+REGISTER_NAMES = ("master-list", "drafts", "distribution", "destruction")
+
+
 @dataclass
 class Config:
     """Workspace settings from dossier.yaml."""
@@ -45,6 +49,7 @@ class Config:
     releases_dir: str = "releases"
     ledger_file: str = "ledger.jsonl"
     converters: list[str] = field(default_factory=list)
+    register_numbers: dict[str, str] = field(default_factory=dict)  # register name -> its form number
     # faces chosen in `fonts:`: {"": workspace-wide, kind: per kind}, each {role: face}
     fonts: dict[str, dict[str, str]] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
