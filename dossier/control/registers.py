@@ -70,7 +70,7 @@ def build_registers(ws: Workspace, today: date, drafts: bool = False) -> list[Re
             issued.append(record)
             if copy["destroyed"]:
                 destroyed.append({**record, "reason": copy["destroy_reason"]})
-    issued.sort(key=lambda r: (r["number"], r["issued"] or "", r["copy"]))
+    issued.sort(key=lambda r: (r["number"], r["issued"] or ""))  # stable: issues of one day in ledger order
     destroyed.sort(key=lambda r: (r["destroyed"], r["number"], r["copy"]))
     tables = [_table(ws, "master-list", master), _table(ws, "distribution", issued), _table(ws, "destruction", destroyed)]
     if drafts:
