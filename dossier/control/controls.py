@@ -98,7 +98,8 @@ def citation_texts(ws: Workspace, doc: Document, entries: list[LedgerEntry], con
     "In force" is judged from `entries` (for a released revision: the ledger up to its own
     release), so a rebuilt release cites exactly what it cited when released. A cited document
     never released is cited at its working revision in a draft, and without a revision in a
-    `controlled` rendering (a release), which must not present a draft as a controlled revision.
+    `controlled` rendering (a document released once, in any revision), which must not present
+    a draft as a controlled revision; a new draft revision reads as its release did.
     """
     texts = {}
     for cited in sorted(cited_ids(doc)):
@@ -145,4 +146,4 @@ def document_controls(
         effective = doc.effective_date
     mark, watermark = MARKS[state]
     return Controls(state, mark, watermark, doc.prepared_by, doc.reviewed_by, approved, effective, rows,
-                    citation_texts(ws, doc, entries, controlled=state is not State.DRAFT))
+                    citation_texts(ws, doc, entries, controlled=state is not State.DRAFT or bool(ledger_queries.releases(entries, doc.id))))
