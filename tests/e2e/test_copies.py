@@ -4,9 +4,8 @@ periodic review and retention, as a document controller runs them (device GMP 20
 Release QP-04 A → issue copies 1 and 2 → stamped on every page → revise and release B → status lists
 copies 1 and 2 to exchange → recall copy 1, issue it again under B, destroy the A copy with a witness
 → distribution and destruction records (docx/pdf/csv) → review `continue` moves the next review →
-A has a retention end → a one-year retention rule is exit 2 at its line. The releases are dated in
-the past (the release action's `now`) so the review can come after B took effect; every other step
-is the command line.
+A has a retention end → a one-year retention rule is exit 2 at its line. Every step is the command
+line; the two releases run on a clock set in the past, so the review can come after B took effect.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from dossier.actions.release import release, revise
+import dossier.actions.release as releasing
 from dossier.control.ledger import verify_workspace
 from tests.conftest import copy_workspace, pdf_text, run_cli
 
@@ -32,6 +31,23 @@ def _cli(root: Path, *args: str):
     result = run_cli(*args, "-w", str(root))
     assert result.exit_code == 0, (args, result.output)
     return result
+
+
+class _Clock(datetime):
+    """`datetime` whose now() is a fixed moment: what the release action sees as the time."""
+
+    moment = A_DAY
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.moment
+
+
+def _release_on(root: Path, moment: datetime, reason: str):
+    _Clock.moment = moment
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(releasing, "datetime", _Clock)
+        return _cli(root, "release", "QP-04", "--approved-by", "王建国", "--reason", reason)
 
 
 def _flat(text: str) -> str:
@@ -48,13 +64,13 @@ def walked(tmp_path_factory) -> dict:
         text = text.replace(old, new)
     qp04.write_text(text, encoding="utf-8")
     evidence: dict = {"root": root}
-    release(root, "QP-04", "王建国", "首次发布", now=A_DAY)
+    _release_on(root, A_DAY, "首次发布")
     evidence["issue"] = _cli(root, "issue", "QP-04", "--copy", "1", "--copy", "2", "--date", "2025-01-08", "--by", "王芳")
     evidence["reissue_while_out"] = run_cli("issue", "QP-04", "--copy", "1", "-w", str(root))
     body = root / "content/QP-04.md"
     body.write_text(body.read_text(encoding="utf-8") + "\n电子文件的发放和回收按本程序执行。\n", encoding="utf-8")
-    revise(root, "QP-04", change="增加电子文件发放要求")
-    release(root, "QP-04", "王建国", "CAPA-2025-003", now=B_DAY)
+    _cli(root, "revise", "QP-04", "--change", "增加电子文件发放要求")
+    evidence["release_b"] = _release_on(root, B_DAY, "CAPA-2025-003").output
     evidence["status_b"] = _cli(root, "status", "QP-04").output
     evidence["status_b_json"] = json.loads(_cli(root, "status", "QP-04", "--json").output)
     evidence["table_b"] = _cli(root, "status").output
@@ -87,6 +103,10 @@ def test_copies_1_and_2_are_stamped_on_every_page_of_the_archived_release(walked
 
 
 def test_a_new_revision_lists_the_copies_to_exchange(walked: dict) -> None:
+    assert "released QP-04 revision B (effective 2025-06-02)" in walked["release_b"]
+    assert "exchange copy 1 (revision A, 张敏（质量部）): dossier recall QP-04 --copy 1, then dossier issue QP-04 --copy 1" \
+        in walked["release_b"]
+    assert "exchange copy 2 (revision A, 赵磊（生产部）)" in walked["release_b"]
     lines = walked["status_b"].splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("to exchange:"))
     assert "copy 1 revision A, 张敏（质量部）, issued 2025-01-08" in lines[start]
