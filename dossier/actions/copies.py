@@ -58,6 +58,11 @@ def _day(option: str, value: date | None, today: date, earliest: date, what: str
     return day
 
 
+def _moment(ws: Workspace, now: datetime | None) -> datetime:
+    """Now (or `now`) in the workspace time zone: what a record's day means."""
+    return (now or datetime.now(timezone.utc)).astimezone(ws.config.zone)
+
+
 def _open(root: Path, doc_id: str) -> tuple[Workspace, Document, list[LedgerEntry]]:
     ws = load_checked(root, released_unchanged=False, settings=False)
     doc = ws.document(doc_id)
@@ -116,15 +121,16 @@ def issue(root: Path, doc_id: str, copies: list[int], holder: str | None = None,
     (UsageError, nothing written) for a document never released or withdrawn, a copy still out,
     a date before the release was approved or in the future, `holder` with several copies.
     """
-    moment = now or datetime.now(timezone.utc)
     if not copies:
         raise UsageError("error: --copy: name the copy number (发放号) to issue")
     if holder and len(copies) > 1:
         raise UsageError("error: --holder names one holder: issue one --copy at a time")
     with workspace_lock(Path(root), "issue"):
         ws, doc, entries = _open(root, doc_id)
+        moment = _moment(ws, now)
         release, pdf = _issuable(ws, doc, entries)
-        day = _day("--date", on, moment.date(), recorded_date(release), f"{doc.id} revision {release.revision} was approved")
+        day = _day("--date", on, moment.date(), recorded_date(release, ws.config.zone),
+                   f"{doc.id} revision {release.revision} was approved")
         issuer = (by or "").strip() or current_actor(ws.root)
         issues = document_issues(doc, entries)
         planned_copies = []
@@ -150,9 +156,9 @@ def issue(root: Path, doc_id: str, copies: list[int], holder: str | None = None,
 def recall(root: Path, doc_id: str, copy: int, on: date | None = None, by: str | None = None, reason: str | None = None,
            now: datetime | None = None) -> LedgerEntry:
     """Record the return (回收) of `copy` of `doc_id`; refused when that copy is not out."""
-    moment = now or datetime.now(timezone.utc)
     with workspace_lock(Path(root), "recall"):
         ws, doc, entries = _open(root, doc_id)
+        moment = _moment(ws, now)
         out = copy_out(document_issues(doc, entries), copy)
         if out is None:
             raise UsageError(f"error: --copy: copy {copy} of {doc.id} is not out: nothing to return")
@@ -183,11 +189,11 @@ def destroy(root: Path, doc_id: str, copy: int, by: str, witness: str | None = N
     The copy is the returned one awaiting destruction (`revision` picks one when several are).
     Refused when `by` is empty, the copy is still out or nothing of it awaits destruction.
     """
-    moment = now or datetime.now(timezone.utc)
     if not by.strip():
         raise UsageError("error: --by: name who destroyed the copy (销毁人)")
     with workspace_lock(Path(root), "destroy"):
         ws, doc, entries = _open(root, doc_id)
+        moment = _moment(ws, now)
         waiting = [i for i in copy_book(entries, doc.id).issues
                    if i.copy == copy and i.awaiting_destruction and revision in (None, i.revision)]
         if not waiting:
@@ -215,13 +221,13 @@ def review(root: Path, doc_id: str, by: str, result: str, note: str | None = Non
     Refused when `by` is empty, `result` is not continue, revise or withdraw, or no revision is
     in force (never released, not yet effective, or withdrawn).
     """
-    moment = now or datetime.now(timezone.utc)
     if not by.strip():
         raise UsageError("error: --by: name the reviewer (评审人)")
     if result not in REVIEW_RESULTS:
         raise UsageError(f"error: --result: expected one of {', '.join(REVIEW_RESULTS)}, got {result!r}")
     with workspace_lock(Path(root), "review"):
         ws, doc, entries = _open(root, doc_id)
+        moment = _moment(ws, now)
         states = revision_states(entries, doc.id, moment.date())
         in_force = next((rev for rev, state in states.items() if state is State.EFFECTIVE), None)
         if in_force is None:

@@ -154,24 +154,34 @@ _date = parse_date
 
 @cli.command("release")
 @click.argument("doc_id", metavar="DOC-ID")
-@click.option("--approved-by", required=True, metavar="NAME", help="Who approves this revision (批准).")
+@click.option("--approved-by", default="", metavar="NAME",
+              help="Who approves this revision (批准); must agree with approved_by.name in the YAML (default: that name).")
 @click.option("--reason", required=True, metavar="TEXT", help="Why this revision is released (修订原因).")
 @click.option("--effective", metavar="YYYY-MM-DD", help="Effective date (default: the document's, else today).")
 @click.option("--minor", is_flag=True, help="Release the next minor revision of a released document (edition/numeric schemes).")
-@click.option("--sign", multiple=True, metavar="PROFILE", help="Also archive a PDF signed with this profile (repeatable, in order).")
+@click.option("--sign", multiple=True, metavar="PROFILE",
+              help="Also archive a PDF signed with this profile (repeatable, in order); a 批准 profile also signs the ledger entry.")
 @click.option("--diff-summary", is_flag=True, help="Add the change summary against the previous release (dossier diff) to the revision history entry.")
 @WORKSPACE_OPTION
 def release_command(doc_id: str, approved_by: str, reason: str, effective: str | None, minor: bool,
                     sign: tuple[str, ...], diff_summary: bool, workspace: Path) -> None:
     """Release the working revision: archive its outputs and record it in the ledger."""
     result = release(workspace, doc_id, approved_by, reason, _date(effective), minor, sign=sign, diff_summary=diff_summary)
+    _notes(result.notes)
     entry = result.entry
-    click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}); "
-               f"ledger entry {entry.seq}; archived in {result.archive.relative_to(workspace.resolve())}")
+    signed = f"; entry signed by {entry.approved_by}" if entry.signature else ""
+    click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}, approved by "
+               f"{entry.approved_by}); ledger entry {entry.seq}{signed}; archived in {result.archive.relative_to(workspace.resolve())}")
     from dossier.cli.notices import after_release
 
     for line in after_release(load_workspace_or_fail(workspace), doc_id):
         click.echo(line)
+
+
+def _notes(notes: list[str]) -> None:
+    """What recovering an interrupted run did, as warnings."""
+    for note in notes:
+        click.echo(f"warning: {note}", err=True)
 
 
 @cli.command("revise")
@@ -180,20 +190,22 @@ def release_command(doc_id: str, approved_by: str, reason: str, effective: str |
 @click.option("--change", default="", metavar="TEXT", help="What the new revision changes (修订内容).")
 @WORKSPACE_OPTION
 def revise_command(doc_id: str, minor: bool, change: str, workspace: Path) -> None:
-    """Start the next revision of a released document as a draft."""
-    new = revise(workspace, doc_id, minor, change)
-    click.echo(f"{doc_id}: revision {new} started as a draft")
+    """Start the next revision of a released document as a draft (sign-off dates cleared, approver removed)."""
+    new = revise(workspace, doc_id, minor, change, report=lambda note: _notes([note]))
+    click.echo(f"{doc_id}: revision {new} started as a draft; fill in prepared_by.date and reviewed_by.date before release")
 
 
 @cli.command("obsolete")
 @click.argument("doc_id", metavar="DOC-ID")
 @click.option("--reason", required=True, metavar="TEXT", help="Why the document is withdrawn.")
-@click.option("--approved-by", default="", metavar="NAME", help="Who approved the withdrawal.")
+@click.option("--approved-by", required=True, metavar="NAME", help="Who approved the withdrawal (within approval_authority).")
+@click.option("--sign", multiple=True, metavar="PROFILE", help="Sign the ledger entry with this 批准 profile (the approver's key).")
 @WORKSPACE_OPTION
-def obsolete_command(doc_id: str, reason: str, approved_by: str, workspace: Path) -> None:
+def obsolete_command(doc_id: str, reason: str, approved_by: str, sign: tuple[str, ...], workspace: Path) -> None:
     """Withdraw a document (作废); status then shows the end of its retention period."""
-    entry = obsolete(workspace, doc_id, reason, approved_by)
-    click.echo(f"withdrew {entry.document} (revision {entry.revision}) on {entry.effective_date}; ledger entry {entry.seq}")
+    entry = obsolete(workspace, doc_id, reason, approved_by, sign=sign, report=lambda note: _notes([note]))
+    click.echo(f"withdrew {entry.document} (revision {entry.revision}) on {entry.effective_date}, approved by "
+               f"{entry.approved_by}; ledger entry {entry.seq}")
     from dossier.cli.notices import after_withdrawal
 
     for line in after_withdrawal(load_workspace_or_fail(workspace), doc_id):
@@ -208,7 +220,7 @@ def register_command(workspace: Path, drafts: bool) -> None:
     (文件销毁记录) records, as docx, pdf and csv in build/register/."""
     ws = load_workspace_or_fail(workspace)
     out = ws.config.build_path / "register"
-    for path in write_register(ws, date.today(), out, drafts):
+    for path in write_register(ws, ws.config.today(), out, drafts):
         click.echo(f"wrote {path.relative_to(ws.root)}")
 
 

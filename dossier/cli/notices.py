@@ -17,7 +17,7 @@ from dossier.workspace.model import Workspace
 
 def check_warnings(ws: Workspace, today: date | None = None) -> list[str]:
     """Warnings `check` prints: effective or approved documents citing drafts or withdrawn documents."""
-    return stale_citations(ws, ledger_of(ws).entries(), today or date.today())
+    return stale_citations(ws, ledger_of(ws).entries(), today or ws.config.today())
 
 
 def _holder(copy) -> str:
@@ -47,5 +47,5 @@ def after_withdrawal(ws: Workspace, doc_id: str) -> list[str]:
         then = f"record its withdrawn: date in {doc.source_display}" if c.legacy else f"dossier recall {doc_id} --copy {c.copy}"
         lines.append(f"recall copy {c.copy} (revision {c.revision}) from {_holder(c)}, issued {c.issued_on}; then {then}")
     lines.extend(f"warning: {cid} revision {rev} ({state}) still cites {doc_id}: revise {cid} to remove or replace the citation"
-                 for cid, rev, state in citing_live(ws, entries, doc_id, date.today()))
+                 for cid, rev, state in citing_live(ws, entries, doc_id, ws.config.today()))
     return lines

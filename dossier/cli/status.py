@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from dossier.cli import WORKSPACE_OPTION, load_workspace_or_fail, parse_date
-from dossier.control.status import due_rows, where_used, workspace_status
+from dossier.control.status import due_rows, predates_lines, where_used, workspace_status
 from dossier.errors import UsageError
 
 RESULT_WORDS = {"continue": "继续有效 (continue)", "revise": "需修订 (revise)", "withdraw": "应作废 (withdraw)"}
@@ -31,6 +31,8 @@ def table_lines(rows: list[dict[str, Any]]) -> list[str]:
             flags.append(r["last_review"]["result"].upper())
         if r["changed_since_release"]:
             flags.append("CHANGED")
+        if r.get("predates"):
+            flags.append("NEW-TEMPLATE/CONFIG")
         if r["copies_to_recall"]:
             word = "RECALL" if r["recall_because"] == "withdrawn" else "EXCHANGE"
             flags.append(f"{word}-{len(r['copies_to_recall'])}")
@@ -60,7 +62,8 @@ def document_lines(row: dict[str, Any]) -> list[str]:
     last = row["last_review"]
     recall_word = "to recall" if row["recall_because"] == "withdrawn" else "to exchange"
     facts: list[tuple[str, list[str]]] = [
-        ("revision", [f"{row['revision']} ({row['state']})" + ("; changed since release" if row["changed_since_release"] else "")]),
+        ("revision", [f"{row['revision']} ({row['state']})" + ("; changed since release: " + ", ".join(row["changes"])
+                                                              if row["changed_since_release"] else "")]),
         ("in force", [f"{row['in_force']} since {row['in_force_since']}" if row["in_force"] else "-"]),
         ("revisions", revisions),
         ("next review", [review]),
@@ -73,6 +76,8 @@ def document_lines(row: dict[str, Any]) -> list[str]:
         ("awaiting destruction", [f"{_copy(c)}, returned {c['returned']}" for c in row["awaiting_destruction"]] or ["-"]),
         ("cited by", [", ".join(row["cited_by"]) or "-"]),
     ]
+    if row.get("predates"):
+        facts.insert(1, ("predates", [f"a change of {', '.join(row['predates'])} (applies at the next revision)"]))
     width = max(len(label) for label, _ in facts) + 2
     lines = [f"{row['id']} {row['title']}（{row['kind_label']}" + (f"，{row['department']}" if row["department"] else "") + "）"]
     for label, values in facts:
@@ -101,7 +106,7 @@ def due_lines(due: list[dict[str, Any]], today: date) -> list[str]:
 def status_command(doc_id: str | None, workspace: Path, due: bool, today: str | None, as_json: bool) -> None:
     """Every document's revision, state, next review and flags; one document in full; or what is due."""
     ws = load_workspace_or_fail(workspace)
-    when = parse_date(today) or date.today()
+    when = parse_date(today) or ws.config.today()
     if doc_id and doc_id not in ws.documents:
         raise UsageError(ws.no_such_document(doc_id))
     rows = workspace_status(ws, when)
@@ -123,7 +128,7 @@ def status_command(doc_id: str | None, workspace: Path, due: bool, today: str | 
     if as_json:
         click.echo(json.dumps({"documents": rows, "warnings": warnings}, ensure_ascii=False, indent=2, sort_keys=True))
         return
-    for line in table_lines(rows):
+    for line in table_lines(rows) + predates_lines(rows):
         click.echo(line)
     for warning in warnings:
         click.echo(f"warning: {warning}")

@@ -136,7 +136,7 @@ def document_controls(
         state = status.state
         rows = [r for r in history_rows(entries, doc.id)]
         rows = rows[: next(i for i, r in enumerate(rows) if r.revision == doc.revision) + 1]
-        approved = Signoff(released.approved_by or "", recorded_date(released))
+        approved = Signoff(released.approved_by or "", recorded_date(released, ws.config.zone))
         effective = entry_date(released)
         entries = [e for e in entries if e.seq <= released.seq]
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -54,9 +54,11 @@ class Policy:
         return value if isinstance(value, RetentionRule) else RetentionRule(value)
 
 
-def recorded_date(entry: LedgerEntry) -> date:
-    """The day an entry was recorded (for a release: the day it was approved)."""
-    return date.fromisoformat(entry.timestamp[:10])
+def recorded_date(entry: LedgerEntry, zone: tzinfo | None = None) -> date:
+    """The day an entry was recorded (for a release: the day it was approved), in `zone` (default UTC)."""
+    if zone is None:
+        return date.fromisoformat(entry.timestamp[:10])
+    return datetime.fromisoformat(entry.timestamp.replace("Z", "+00:00")).astimezone(zone).date()
 
 
 def entry_date(entry: LedgerEntry) -> date:

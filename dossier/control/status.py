@@ -13,13 +13,13 @@ from typing import Any
 from dossier.control.citations import where_used
 from dossier.control.controls import ledger_of, policy_of
 from dossier.control.copies import document_issues, due_back, issue_row
-from dossier.control.digest import inputs_digest
+from dossier.control.integrity import drift
 from dossier.control.ledger import LedgerEntry
 from dossier.control.ledger import queries as ledger_queries
 from dossier.control.lifecycle import document_status
 from dossier.workspace.model import Document, Workspace
 
-__all__ = ["document_row", "due_rows", "workspace_status", "where_used"]
+__all__ = ["document_row", "due_rows", "predates_lines", "workspace_status", "where_used"]
 
 
 def document_row(ws: Workspace, doc: Document, entries: list[LedgerEntry], today: date) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def document_row(ws: Workspace, doc: Document, entries: list[LedgerEntry], today
         "department": doc.department,
         "effective_date": (last.effective_date if last and last.revision == doc.revision else
                            (doc.effective_date.isoformat() if doc.effective_date else None)),
-        "changed_since_release": bool(last and last.inputs_sha256 != inputs_digest(ws, doc)),
+        **_drift_fields(ws, doc, entries),
         "last_released": last.revision if last else None,
         "copies": [issue_row(i) for i in issues],
         "copies_to_recall": [issue_row(i) for i in due_back(issues, last.revision if last else None, withdrawn)],
@@ -52,6 +52,28 @@ def document_row(ws: Workspace, doc: Document, entries: list[LedgerEntry], today
         "awaiting_destruction": [issue_row(i) for i in issues if i.awaiting_destruction],
     })
     return row
+
+
+def _drift_fields(ws: Workspace, doc: Document, entries: list[LedgerEntry]) -> dict[str, Any]:
+    """How the working revision differs from its release (see `control.integrity.drift`).
+
+    `changed_since_release`: its own sources changed (a new revision is needed; `changes` names
+    what); `predates`: the workspace settings and template that changed since it was released,
+    which apply at its next revision (it is delivered from the archive meanwhile).
+    """
+    release = ledger_queries.release_of(entries, doc.id, doc.revision)
+    if release is None:
+        return {"changed_since_release": False, "changes": [], "predates": []}
+    found = drift(ws, doc, release, entries)
+    predates = found.configuration + (["template, configuration or an image (not recorded per input)"] if found.unknown else [])
+    return {"changed_since_release": bool(found.own), "changes": found.own, "predates": predates}
+
+
+def predates_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """One note per document whose released revision predates a template or configuration change."""
+    return [f"note: {r['id']} revision {r['revision']} predates a change of {', '.join(r['predates'])}: "
+            "it applies at the next revision (the released revision is delivered from the archive)"
+            for r in rows if r.get("predates")]
 
 
 def workspace_status(ws: Workspace, today: date) -> list[dict[str, Any]]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pyhanko.pdf_utils.content import RawContent
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
@@ -38,7 +39,7 @@ _TIGHT = SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignm
                              margins=Margins.uniform(2))
 _FILL = SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID,
                             margins=Margins.uniform(0), inner_content_scaling=InnerScaling.STRETCH_FILL)
-_TIME_FORMAT = "%Y-%m-%d %H:%M %Z"
+_TIME_FORMAT = "%Y-%m-%d %H:%M UTC%z"  # in the workspace time zone: 2026-11-30 18:52 UTC+0800
 _TSA_TIMEOUT = 30
 
 
@@ -82,7 +83,10 @@ class ProfileSigner:
             raise ToolError(f"signing with profile {self.profile.name} failed: {exc}") from None
 
     def sign(self, data: bytes, when: datetime | None = None, label: str = "PDF") -> bytes:
-        """`data` with one more signature; `when` fixes the claimed signing time."""
+        """`data` with one more signature; `when` fixes the claimed signing time (default: now).
+
+        The appearance shows the time in the profile's (the workspace's) time zone.
+        """
         profile = self.profile
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(data))
@@ -95,6 +99,8 @@ class ProfileSigner:
         meta = signers.PdfSignatureMetadata(
             field_name=profile.name, md_algorithm="sha256", reason=profile.role,
             subfilter=fields.SigSeedSubFilter.PADES)
+        zone = ZoneInfo(profile.timezone)
+        when = (when or datetime.now(timezone.utc)).astimezone(zone)
         pdf_signer = _TimedPdfSigner(meta, self.signer, when=when, timestamper=self.timestamper,
                                      stamp_style=self._style(), new_field_spec=self._field(data))
         try:

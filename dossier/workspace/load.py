@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dossier.errors import Problems, UsageError
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
-from dossier.workspace.model import REGISTER_NAMES, Config, Document, Signoff, Workspace
+from dossier.workspace.model import DEFAULT_TIMEZONE, DUTIES, REGISTER_NAMES, Config, Document, Signoff, Workspace
 from dossier.workspace.retention import read_retention
 from dossier.workspace.revisions import DEFAULT_SCHEME, SCHEME_NAMES
 from dossier.workspace.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
@@ -19,8 +20,8 @@ from dossier.workspace.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
 CONFIG_FILE = "dossier.yaml"
 CONFIG_FIELDS = {
     "company", "revision_scheme", "numbering", "review_interval_months", "retention_years",
-    "paths", "signing", "disinfectant", "converter", "fonts", "device_lifetime_years", "product_expiry_months",
-    "registers",
+    "paths", "signing", "disinfectant", "converter", "fonts", "timezone", "require_signed_releases",
+    "approval_authority", "device_lifetime_years", "product_expiry_months", "registers",
 }
 FONT_ROLES = ("body", "heading", "latin")
 DOCUMENT_FIELDS = {
@@ -107,6 +108,7 @@ def load_config(root: Path, problems: Problems) -> Config:
     if converter is not None and not urls:
         top.fail("converter", "expected a server URL or a list of them (unoserver://HOST:PORT, gotenberg+http://HOST:PORT)")
     config.converters = [str(url) for url in urls]  # their form is checked by validate (it knows the converters)
+    _control_settings(top, config)
     paths = top.child("paths")
     if paths is not None:
         paths.unknown({"content", "templates", "build", "releases", "ledger"})
@@ -116,6 +118,32 @@ def load_config(root: Path, problems: Problems) -> Config:
         config.releases_dir = paths.text("releases", default=config.releases_dir)
         config.ledger_file = paths.text("ledger", default=config.ledger_file)
     return config
+
+
+def _control_settings(top: FieldReader, config: Config) -> None:
+    """`timezone`, `require_signed_releases` and `approval_authority` (see Config)."""
+    config.timezone = top.text("timezone", default=config.timezone)
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        top.fail("timezone", f"unknown time zone {config.timezone!r} (an IANA name such as Asia/Shanghai)")
+        config.timezone = DEFAULT_TIMEZONE
+    required = top.get("require_signed_releases")
+    if required is not None and not isinstance(required, bool):
+        top.fail("require_signed_releases", "must be true or false")
+    config.require_signed_releases = required is True
+    authority = top.child("approval_authority")
+    if authority is None:
+        return
+    for key in authority.mapping:
+        if str(key) != "default" and key not in KIND_LABELS:
+            authority.fail(str(key), f"unknown document kind (expected default or one of: {', '.join(KIND_LABELS)})")
+            continue
+        duties = authority.child(str(key))
+        if duties is None:
+            continue
+        duties.unknown(set(DUTIES))
+        config.approval_authority[str(key)] = {duty: duties.text_list(duty, required=True) for duty in DUTIES if duty in duties.mapping}
 
 
 def _font_settings(reader: FieldReader) -> dict[str, dict[str, str]]:

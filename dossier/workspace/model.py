@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dossier.errors import UsageError
 from dossier.workspace.kinds import (  # noqa: F401
@@ -17,6 +18,10 @@ from dossier.workspace.kinds import (  # noqa: F401
     DocumentKind,
 )
 from dossier.workspace.retention import RetentionRule
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+# the duties `approval_authority:` assigns per kind: who may review (审核) and who may approve (批准)
+DUTIES = ("review", "approve")
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,37 @@ class Config:
     register_numbers: dict[str, str] = field(default_factory=dict)  # register name -> its form number
     # faces chosen in `fonts:`: {"": workspace-wide, kind: per kind}, each {role: face}
     fonts: dict[str, dict[str, str]] = field(default_factory=dict)
+    # dates and times people read (approval dates, signature appearances, reports) are in this zone
+    timezone: str = DEFAULT_TIMEZONE
+    # every release and withdrawal must be signed (ledger entry and PDF) with the approver's key
+    require_signed_releases: bool = False
+    # {kind or "default": {"review"|"approve": [names]}}: who may review/approve; absent = anyone
+    approval_authority: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The workspace time zone (`timezone:`, default Asia/Shanghai)."""
+        return ZoneInfo(self.timezone)
+
+    def now(self) -> datetime:
+        """The current time in the workspace time zone."""
+        return datetime.now(timezone.utc).astimezone(self.zone)
+
+    def today(self) -> date:
+        """Today's date in the workspace time zone (what approval and effective dates mean)."""
+        return self.now().date()
+
+    def authorised(self, kind: str, duty: str) -> list[str] | None:
+        """Who may carry out `duty` (review, approve) for documents of `kind`; None when anyone may.
+
+        Device GMP Art. 43(2): documents are reviewed and approved by the persons authorised to.
+        """
+        for key in (kind, "default"):
+            names = self.approval_authority.get(key, {}).get(duty)
+            if names is not None:
+                return names
+        return None
 
     @property
     def build_path(self) -> Path:

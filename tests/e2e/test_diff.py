@@ -20,7 +20,7 @@ from dossier.actions.init import init_workspace
 from dossier.actions.release import release, revise
 from dossier.cli import DossierGroup
 from dossier.cli.diff import diff_command
-from tests.conftest import pdf_text
+from tests.conftest import pdf_text, set_signoffs
 from tests.redline.test_redline import W, resolved, texts
 
 DOC = "VP-01-01"
@@ -99,9 +99,8 @@ def make_revisions(root: Path) -> Path:
     _edit(body_path, "- GB/T 19973.1 医疗器械的灭菌 微生物学方法\n", "")  # a list item
     _edit(body_path, "| 第 2 周 | 每日取样检测 | 何娟 |\n", "| 第 2 周 | 每日取样检测 | 何娟 |\n| 第 3 周 | 每日取样检测 | 张敏 |\n")
     _edit(yaml_path, "不超过 100 CFU/mL", "不超过 50 CFU/mL")  # an acceptance criterion
-    _edit(yaml_path, 'prepared_by: {name: 陈静, date: "2026-11-02"}', 'prepared_by: {name: 张敏, date: "2026-12-10"}')
-    _edit(yaml_path, 'reviewed_by: {name: 李强, date: "2026-11-05"}', 'reviewed_by: {name: 李强, date: "2026-12-11"}')
-    _edit(yaml_path, 'approved_by: {name: 王建国, date: "2026-11-10"}', 'approved_by: {name: 王建国, date: "2026-12-12"}')
+    set_signoffs(yaml_path, prepared_by=("张敏", "2026-12-10"), reviewed_by=("李强", "2026-12-11"),
+                 approved_by=("王建国", "2026-12-12"))  # revise cleared A's sign-off dates and approver
     _edit(yaml_path, 'effective_date: ""', 'effective_date: "2026-12-20"')  # revise cleared A's date
     release(root, DOC, "王建国", "年度再确认", now=RELEASE_B)
     return root

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,3 +66,59 @@ def expected_head(value: str) -> Head | None:
     if not _HEX.fullmatch(digest) or (seq and not seq.isdigit()):
         return None
     return Head(int(seq) if seq else None, digest, f"--expect-head {value.strip()}")
+
+
+def committed_head(root: Path, head: Path) -> Head | str | None:
+    """The head file as the last commit holds it (`git show HEAD:ledger.head`), when the workspace is a git work tree.
+
+    None when there is no git, no repository, or the file is not committed; a message when the
+    committed file cannot be read as a head.
+    """
+    try:
+        relative = head.resolve().relative_to(root.resolve()).as_posix()
+        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-prefix"], capture_output=True, text=True, timeout=10)
+        if top.returncode != 0:
+            return None
+        shown = subprocess.run(["git", "-C", str(root), "show", f"HEAD:{top.stdout.strip()}{relative}"],
+                               capture_output=True, text=True, timeout=10)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    if shown.returncode != 0:
+        return None
+    return parse_head(shown.stdout, f"{relative} as committed (git HEAD)")
+
+
+def head_problems(root: Path, head: Path, entries: list[LedgerEntry], expected: list[Head]) -> list[str]:
+    """Every way the ledger's end disagrees with a head that names its last entry.
+
+    Checked: the head file beside the ledger (missing is a problem once entries written by a
+    version that keeps it exist), the head file of the last git commit, and heads given with
+    `--expect-head`. Each names the entry the ledger must still hold.
+    """
+    problems = []
+    shown = head.name
+    heads: list[Head] = list(expected)
+    try:
+        text = head.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = None
+    if text is None:
+        if any(entry.tool for entry in entries):
+            problems.append(f"{shown} is missing: it names the ledger's last entry (written with every entry since "
+                            "dossier 0.1.0); restore it from version control")
+    else:
+        parsed = parse_head(text, shown)
+        if isinstance(parsed, str):
+            problems.append(parsed)
+        else:
+            heads.append(parsed)
+    committed = committed_head(root, head)
+    if isinstance(committed, str):
+        problems.append(committed)
+    elif committed is not None:
+        heads.append(committed)
+    for claim in heads:
+        problem = claim.found_in(entries)
+        if problem:
+            problems.append(problem)
+    return problems
