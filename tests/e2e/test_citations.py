@@ -29,7 +29,7 @@ def walked(tmp_path_factory) -> dict:
     evidence["check_draft"] = run_cli("check", str(root))
     _cli(root, "release", "QR-01-01", "--approved-by", "王建国", "--reason", "首次发布")
     evidence["check_clean"] = run_cli("check", str(root))
-    evidence["obsolete"] = _cli(root, "obsolete", "QR-01-01", "--reason", "并入QP-01附录").output
+    evidence["obsolete"] = _cli(root, "obsolete", "QR-01-01", "--reason", "并入QP-01附录", "--approved-by", "王建国").output
     evidence["check_withdrawn"] = run_cli("check", str(root))
     return evidence
 

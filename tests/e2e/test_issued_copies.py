@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 import dossier.actions.release as releasing
 from dossier.control.ledger import verify_workspace
-from tests.conftest import copy_workspace, pdf_text, run_cli
+from tests.conftest import copy_workspace, pdf_text, run_cli, set_signoffs
 
 A_DAY, B_DAY = datetime(2025, 1, 6, 2, tzinfo=timezone.utc), datetime(2025, 6, 2, 2, tzinfo=timezone.utc)
 
@@ -70,6 +70,7 @@ def walked(tmp_path_factory) -> dict:
     body = root / "content/QP-04.md"
     body.write_text(body.read_text(encoding="utf-8") + "\n电子文件的发放和回收按本程序执行。\n", encoding="utf-8")
     _cli(root, "revise", "QP-04", "--change", "增加电子文件发放要求")
+    set_signoffs(qp04, prepared_by=("张敏", "2025-05-20"), reviewed_by=("李强", "2025-05-26"))
     evidence["release_b"] = _release_on(root, B_DAY, "CAPA-2025-003").output
     evidence["status_b"] = _cli(root, "status", "QP-04").output
     evidence["status_b_json"] = json.loads(_cli(root, "status", "QP-04", "--json").output)
@@ -103,7 +104,7 @@ def test_copies_1_and_2_are_stamped_on_every_page_of_the_archived_release(walked
 
 
 def test_a_new_revision_lists_the_copies_to_exchange(walked: dict) -> None:
-    assert "released QP-04 revision B (effective 2025-06-02)" in walked["release_b"]
+    assert "released QP-04 revision B (effective 2025-06-02, approved by 王建国)" in walked["release_b"]
     assert "exchange copy 1 (revision A, 张敏（质量部）): dossier recall QP-04 --copy 1, then dossier issue QP-04 --copy 1" \
         in walked["release_b"]
     assert "exchange copy 2 (revision A, 赵磊（生产部）)" in walked["release_b"]
