@@ -55,7 +55,7 @@ def face_location() -> tuple[Path, int]:
         for index, font in enumerate(fonts):
             if (font["name"].getDebugName(1) or "") == FAMILY:
                 return FALLBACK_FILE, index
-    raise UsageError(f"no {FAMILY} font to draw the copy stamp with: install fonts-noto-cjk (scripts/setup.sh does)")
+    raise UsageError(f"error: no {FAMILY} font to draw the copy stamp with: install fonts-noto-cjk (scripts/setup.sh does)")
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def embed_text_font(writer: PdfWriter, text: str) -> EmbeddedFont:
     chars = sorted(set(text))
     missing = [c for c in chars if ord(c) not in cmap]
     if missing:
-        raise UsageError(f"{FAMILY} cannot draw {''.join(missing)!r}")
+        raise UsageError(f"error: the copy stamp cannot draw {''.join(missing)!r}: {FAMILY} has no glyph for it")
     names = {c: cmap[ord(c)] for c in chars}
     postscript = font["name"].getDebugName(6) or "NotoSansCJKsc-Regular"
     advance = {c: font["hmtx"][names[c]][0] for c in chars}
