@@ -82,30 +82,41 @@ def local_times(check: PdfCheck, zone: tzinfo) -> None:
                 pass
 
 
-def check_pdf_signer(root: Path, signer, paths: list[Path]) -> list[str]:
-    """Refuse (UsageError) signing PDFs of this workspace's documents with another person's key.
+def check_pdf_signer(root: Path, signer, paths: list[Path], matching: bool = False) -> tuple[list[str], list[Path]]:
+    """Which PDFs `signer` may sign: (warnings, the paths to sign).
 
-    Returns the warnings for PDFs that are no document of the workspace (their signer cannot be
-    checked against a named person).
+    A PDF of one of the workspace's documents (by file name, or archived) is signed in the
+    roles 编制/审核/批准 only with the key of the person the document names (see
+    `pipeline.sign.signer_problems`). Refused (UsageError, exit 2) otherwise, unless `matching`:
+    then such PDFs are skipped with a warning each. PDFs of no document are signed with a warning
+    that their signer is not checked.
     """
     from dossier.control.controls import ledger_of
-    from dossier.errors import Problems
-    from dossier.pipeline.sign import check_signers
+    from dossier.errors import CheckFailed, Problems, UsageError
+    from dossier.pipeline.sign import signer_problems
     from dossier.workspace.load import load_workspace
 
     ws = load_workspace(root, Problems())
     try:
         entries = ledger_of(ws).entries()
-    except Exception:  # an unreadable ledger: verify reports it; bind to the YAML alone
+    except CheckFailed:  # an unreadable ledger: verify reports it; bind to the YAML alone
         entries = []
-    named, warnings = {}, []
+    warnings, keep, refused = [], [], []
     for path in paths:
         people = archived_people(ws.root, ws.config.releases_dir, path, entries) or working_people(ws, path, entries)
         if people is None:
             if signer.profile.role in ROLE_FIELDS:
                 warnings.append(f"{path}: no document of this workspace is named {_stem(path)}: "
                                 f"the {signer.profile.role} signer is not checked against a named person")
+            keep.append(path)
             continue
-        named[str(path)] = people
-    check_signers(ws, [signer], named)
-    return warnings
+        problems = signer_problems(ws, [signer], {str(path): people})
+        if not problems:
+            keep.append(path)
+        elif matching:
+            warnings.extend(f"skipped {line.removeprefix('error: ')}" for line in problems)
+        else:
+            refused.extend(problems)
+    if refused:
+        raise UsageError("\n".join(refused))
+    return warnings, keep

@@ -32,18 +32,26 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option("--cert-file", metavar="PATH", help="Certificate file for a PEM key.")
 @click.option("--passphrase-env", metavar="VAR", help="Variable holding the key's passphrase.")
 @click.option("--passphrase-file", metavar="PATH", help="File holding the key's passphrase.")
+@click.option("--matching", is_flag=True, help="Sign only the PDFs whose document names this key's holder for the "
+              "profile's role (and, for 批准, are released); skip the others with a warning instead of refusing.")
 def sign_command(paths: tuple[Path, ...], profile_name: str, workspace: Path,
                  key_env: str | None, key_file: str | None, cert_env: str | None,
                  cert_file: str | None, passphrase_env: str | None,
-                 passphrase_file: str | None) -> None:
-    """Sign PDFs in place with a signing profile (PAdES; each signature an incremental update)."""
+                 passphrase_file: str | None, matching: bool) -> None:
+    """Sign PDFs in place with a signing profile (PAdES; each signature an incremental update).
+
+    A PDF of a workspace document is signed as 编制, 审核 or 批准 only with the key of the
+    person the document names for that role (批准: released revisions only); refused otherwise
+    (exit 2), or skipped with --matching.
+    """
     profile = _profile(workspace, profile_name).with_overrides(
         key=cli_source(key_env, key_file, "key"), cert=cli_source(cert_env, cert_file, "cert"),
         passphrase=cli_source(passphrase_env, passphrase_file, "passphrase"))
     signer = ProfileSigner(profile)
-    for warning in check_pdf_signer(find_root(workspace), signer, list(paths)):
+    warnings, chosen = check_pdf_signer(find_root(workspace), signer, list(paths), matching)
+    for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
-    for path in paths:
+    for path in chosen:
         result = signer.sign_file(path)
         click.echo(f"signed {path} as {profile.role} ({signer.signer_name}): "
                    f"SHA-256 unsigned {result.unsigned_sha256}, signed {result.signed_sha256}")

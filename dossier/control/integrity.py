@@ -49,12 +49,25 @@ def drift(ws: Workspace, doc: Document, release: LedgerEntry, entries: list[Ledg
     recorded = release.inputs
     if recorded:
         found.configuration = [name for name in CONFIGURATION if recorded.get(name) != now.get(name)]
-        changed = sorted(name for name in {*recorded, *now} - set(CONFIGURATION) if recorded.get(name) != now.get(name))
+        changed = sorted((name for name in {*recorded, *now} - set(CONFIGURATION) if recorded.get(name) != now.get(name)),
+                         key=lambda name: (name != doc.source_display, name != doc.body_source, name.startswith("cites "), name))
         found.own = [_describe(ws, doc, release, name) for name in changed]
         return found
     found.own = _against_archive(ws, doc, release)
     found.unknown = not found.own
     return found
+
+
+def configuration_drift(ws: Workspace, doc: Document, release: LedgerEntry) -> list[str]:
+    """Which workspace settings (`company`, `fonts`, `template`) changed since `release` of `doc`.
+
+    Empty for a release recorded without per-input hashes (nothing to compare with).
+    """
+    recorded = release.inputs or {}
+    if not recorded:
+        return []
+    now = input_hashes(ws, doc, {})
+    return [name for name in CONFIGURATION if name in recorded and recorded.get(name) != now.get(name)]
 
 
 def _describe(ws: Workspace, doc: Document, release: LedgerEntry, name: str) -> str:

@@ -3,9 +3,9 @@
 - `named_people`: the person a document names for each role: 编制 and 审核 from its YAML, 批准
   the approver of record (the ledger's release entry; nobody while the revision is unreleased).
 - `check_signoffs`: for every unreleased working revision, a reviewer different from the
-  author; sign-off dates in order (prepared ≤ reviewed ≤ approved) and not before the revision
-  was started (the release of the revision it replaces); reviewer and approver within the
-  workspace's `approval_authority`, when it has one.
+  author; review and approval not dated before the revision was started (the release of the
+  revision it replaces; their order among themselves is `validate`'s); reviewer and approver
+  within the workspace's `approval_authority`, when it has one.
 
 Device GMP 2025 Art. 43(2): documents are reviewed and approved by authorised persons before
 issue; Art. 46: electronic records and signatures identify who signed.
@@ -83,10 +83,6 @@ def _check_document(ws: Workspace, doc: Document, started: date | None, problems
             problems.add(where, line(key), f"{key}.date",
                          f"{signoff.date} is before revision {doc.revision} was started "
                          f"({started}, when the revision it replaces was released)")
-        before = prepared if key == "reviewed_by" else reviewed
-        if before is not None and before.date is not None and signoff.date < before.date:
-            what = "prepared" if key == "reviewed_by" else "reviewed"
-            problems.add(where, line(key), f"{key}.date", f"{signoff.date} is before the revision was {what} ({before.date})")
     for key, signoff, duty in (("reviewed_by", reviewed, "review"), ("approved_by", approved, "approve")):
         if signoff is not None and signoff.name:
             problem = authority_problem(ws, doc.kind, duty, signoff.name)

@@ -13,7 +13,7 @@ from typing import Any
 from dossier.control.citations import where_used
 from dossier.control.controls import ledger_of, policy_of
 from dossier.control.copies import document_issues, due_back, issue_row
-from dossier.control.integrity import drift
+from dossier.control.integrity import configuration_drift, drift
 from dossier.control.ledger import LedgerEntry
 from dossier.control.ledger import queries as ledger_queries
 from dossier.control.lifecycle import document_status
@@ -44,7 +44,7 @@ def document_row(ws: Workspace, doc: Document, entries: list[LedgerEntry], today
         "department": doc.department,
         "effective_date": (last.effective_date if last and last.revision == doc.revision else
                            (doc.effective_date.isoformat() if doc.effective_date else None)),
-        **_drift_fields(ws, doc, entries),
+        **_drift_fields(ws, doc, entries, status.in_force),
         "last_released": last.revision if last else None,
         "copies": [issue_row(i) for i in issues],
         "copies_to_recall": [issue_row(i) for i in due_back(issues, last.revision if last else None, withdrawn)],
@@ -54,24 +54,27 @@ def document_row(ws: Workspace, doc: Document, entries: list[LedgerEntry], today
     return row
 
 
-def _drift_fields(ws: Workspace, doc: Document, entries: list[LedgerEntry]) -> dict[str, Any]:
-    """How the working revision differs from its release (see `control.integrity.drift`).
+def _drift_fields(ws: Workspace, doc: Document, entries: list[LedgerEntry], in_force: str | None) -> dict[str, Any]:
+    """How the document differs from its releases (see `control.integrity`).
 
-    `changed_since_release`: its own sources changed (a new revision is needed; `changes` names
-    what); `predates`: the workspace settings and template that changed since it was released,
-    which apply at its next revision (it is delivered from the archive meanwhile).
+    `changed_since_release`: the released working revision's own sources changed (a new revision
+    is needed; `changes` names what); `predates`: the workspace settings and template that changed
+    since the revision in force (else the working revision) was released, which apply at the next
+    revision (the released one is delivered from the archive meanwhile).
     """
     release = ledger_queries.release_of(entries, doc.id, doc.revision)
-    if release is None:
-        return {"changed_since_release": False, "changes": [], "predates": []}
-    found = drift(ws, doc, release, entries)
-    predates = found.configuration + (["template, configuration or an image (not recorded per input)"] if found.unknown else [])
-    return {"changed_since_release": bool(found.own), "changes": found.own, "predates": predates}
+    found = drift(ws, doc, release, entries) if release is not None else None
+    basis = ledger_queries.release_of(entries, doc.id, in_force) if in_force else release
+    predates = configuration_drift(ws, doc, basis) if basis is not None else []
+    if found is not None and found.unknown and basis is release:
+        predates.append("template, configuration or an image (not recorded per input)")
+    return {"changed_since_release": bool(found and found.own), "changes": found.own if found else [],
+            "predates": predates, "predates_revision": basis.revision if basis is not None and predates else None}
 
 
 def predates_lines(rows: list[dict[str, Any]]) -> list[str]:
     """One note per document whose released revision predates a template or configuration change."""
-    return [f"note: {r['id']} revision {r['revision']} predates a change of {', '.join(r['predates'])}: "
+    return [f"note: {r['id']} revision {r['predates_revision']} predates a change of {', '.join(r['predates'])}: "
             "it applies at the next revision (the released revision is delivered from the archive)"
             for r in rows if r.get("predates")]
 
