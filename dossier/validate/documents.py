@@ -65,12 +65,22 @@ def _check_images(doc: Document, problems: Problems) -> None:
 
 
 def _check_distribution(doc: Document, problems: Problems) -> None:
-    seen: dict[int, int] = {}
+    """The planned distribution names each copy number once; a copy number recorded as issued
+    again (`issued:`, the records of earlier versions) must have come back (`withdrawn:`) first."""
+    seen: dict[int, dict] = {}
     for entry in doc.distribution:
         where = (doc.source_display, entry["line"])
-        if entry["copy"] in seen:
-            problems.add(*where, "distribution.copy", f"copy {entry['copy']} is already issued (line {seen[entry['copy']]})")
-        seen.setdefault(entry["copy"], entry["line"])
+        earlier = seen.get(entry["copy"])
+        if earlier is not None:
+            returned = earlier["withdrawn"]
+            if entry["issued"] is None or earlier["issued"] is None:
+                problems.add(*where, "distribution.copy", f"copy {entry['copy']} is already planned (line {earlier['line']})")
+            elif returned is None or returned > entry["issued"]:
+                problems.add(*where, "distribution.copy", f"copy {entry['copy']} is still out (line {earlier['line']}): "
+                                                          "give that entry its withdrawn: date first")
+        seen[entry["copy"]] = entry
+        if entry["withdrawn"] and not entry["issued"]:
+            problems.add(*where, "distribution.withdrawn", "a copy that was not issued (no issued: date) cannot come back")
         if entry["issued"] and entry["withdrawn"] and entry["withdrawn"] < entry["issued"]:
             problems.add(*where, "distribution.withdrawn", f"{entry['withdrawn']} is before the issue date {entry['issued']}")
 

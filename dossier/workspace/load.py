@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dossier.errors import Problems, UsageError
 from dossier.workspace.fields import FieldReader
-from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
-from dossier.workspace.model import DEFAULT_TIMEZONE, DUTIES, NUMBERING_STYLES, Config, Document, Signoff, Workspace
+from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
+from dossier.workspace.model import DEFAULT_TIMEZONE, DUTIES, NUMBERING_STYLES, REGISTER_NAMES, Config, Document, Signoff, Workspace
+from dossier.workspace.retention import read_retention
 from dossier.workspace.revisions import DEFAULT_SCHEME, SCHEME_NAMES
 from dossier.workspace.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
 
@@ -20,7 +21,7 @@ CONFIG_FILE = "dossier.yaml"
 CONFIG_FIELDS = {
     "company", "revision_scheme", "numbering", "review_interval_months", "retention_years",
     "paths", "signing", "disinfectant", "converter", "fonts", "timezone", "require_signed_releases",
-    "approval_authority", "numbering_style",
+    "approval_authority", "numbering_style", "device_lifetime_years", "product_expiry_months", "registers",
 }
 FONT_ROLES = ("body", "heading", "latin")
 DOCUMENT_FIELDS = {
@@ -97,7 +98,12 @@ def load_config(root: Path, problems: Problems) -> Config:
         config.fonts = _font_settings(fonts)
     config.numbering_style = _numbering_style(top) or config.numbering_style
     config.review_interval_months = _int_table(top.child("review_interval_months"), {"default": DEFAULT_REVIEW_MONTHS})
-    config.retention_years = _int_table(top.child("retention_years"), {"default": DEFAULT_RETENTION_YEARS})
+    config.retention_years = read_retention(top, set(KIND_LABELS))
+    registers = top.child("registers")
+    if registers is not None:  # the form number printed on each register (dossier register)
+        registers.unknown(set(REGISTER_NAMES))
+        numbers = {name: registers.text(name) for name in REGISTER_NAMES}
+        config.register_numbers = {name: number for name, number in numbers.items() if number}
     converter = top.get("converter")
     urls = [converter] if isinstance(converter, str) else converter if isinstance(converter, list) else []
     if converter is not None and not urls:
@@ -254,7 +260,7 @@ def load_document(path: Path, root: Path, problems: Problems) -> Document | None
             "copy": entry.integer("copy", required=True, minimum=1),
             "holder": entry.text("holder", required=True),
             "department": entry.text("department"),
-            "issued": entry.date("issued", required=True),
+            "issued": entry.date("issued"),  # an issue recorded before the ledger held them (control/copies.py)
             "withdrawn": entry.date("withdrawn"),
             "line": entry.mapping.line,
         })

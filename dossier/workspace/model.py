@@ -17,6 +17,7 @@ from dossier.workspace.kinds import (  # noqa: F401
     KINDS,
     DocumentKind,
 )
+from dossier.workspace.retention import RetentionRule
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # the duties `approval_authority:` assigns per kind: who may review (审核) and who may approve (批准)
@@ -32,6 +33,10 @@ class Signoff:
     date: date | None
 
 
+# the registers `dossier register` writes (dossier/control/forms.yaml), named in dossier.yaml `registers:`
+REGISTER_NAMES = ("master-list", "drafts", "distribution", "destruction")
+
+
 @dataclass
 class Config:
     """Workspace settings from dossier.yaml."""
@@ -42,13 +47,15 @@ class Config:
     revision_scheme: str = "letters"
     numbering: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_NUMBERING))
     review_interval_months: dict[str, int] = field(default_factory=lambda: {"default": DEFAULT_REVIEW_MONTHS})
-    retention_years: dict[str, int] = field(default_factory=lambda: {"default": DEFAULT_RETENTION_YEARS})
+    # per kind (and `default`): how long superseded and withdrawn revisions are kept (workspace/retention.py)
+    retention_years: dict[str, RetentionRule] = field(default_factory=lambda: {"default": RetentionRule(DEFAULT_RETENTION_YEARS)})
     content_dir: str = "content"
     templates_dir: str = "templates"
     build_dir: str = "build"
     releases_dir: str = "releases"
     ledger_file: str = "ledger.jsonl"
     converters: list[str] = field(default_factory=list)
+    register_numbers: dict[str, str] = field(default_factory=dict)  # register name -> its form number
     # faces chosen in `fonts:`: {"": workspace-wide, kind: per kind}, each {role: face}
     fonts: dict[str, dict[str, str]] = field(default_factory=dict)
     # dates and times people read (approval dates, signature appearances, reports) are in this zone

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.table import Table
 
-from dossier.actions.register import DISTRIBUTION_WIDTHS, MASTER_WIDTHS
+from dossier.control.forms import register_form, register_names
 from dossier.word.recordform import column_layout, needed_cm
 from dossier.word.templatekit import HEADER_WIDTHS, HISTORY_WIDTHS, TEXT_WIDTH_CM
 from tests.conftest import copy_workspace, pdf_text, run_cli
@@ -39,7 +39,7 @@ def layout_build(tmp_path_factory) -> Path:
     qr.write_text(text.replace(columns_line, f"  columns: [{', '.join(WIDE_COLUMNS)}]"), encoding="utf-8")
     result = run_cli("build", str(root), "--only", "QP-04", "--only", "QR-12-01")
     assert result.exit_code == 0, result.output
-    result = run_cli("register", str(root))
+    result = run_cli("register", str(root), "--drafts")
     assert result.exit_code == 0, result.output
     return root
 
@@ -135,17 +135,19 @@ def test_long_change_text_is_not_broken_every_few_characters(layout_build: Path)
     assert "首次发布，依据医疗器械" in text, text  # the old 2.8 cm column broke it every 6 characters
 
 
-def test_master_list_gives_the_title_the_width(layout_build: Path) -> None:
+def test_registers_give_the_title_the_width(layout_build: Path) -> None:
     document = Document(str(layout_build / "build/register/master-list.docx"))
     section = document.sections[0]
     text_width = (section.page_width - section.left_margin - section.right_margin) / Cm(1)
-    assert sum(MASTER_WIDTHS) == pytest.approx(text_width, abs=0.01)
-    assert sum(DISTRIBUTION_WIDTHS) == pytest.approx(text_width, abs=0.01)
-    table = document.tables[0]
-    assert [c.text for c in table.rows[0].cells][2] == "文件名称"
-    _assert_fixed(table, MASTER_WIDTHS)
-    assert MASTER_WIDTHS[2] == max(MASTER_WIDTHS)
-    _assert_fixed(Document(str(layout_build / "build/register/distribution.docx")).tables[0], DISTRIBUTION_WIDTHS)
-    text = pdf_text(layout_build / "build/register/master-list.pdf")
-    for phrase in ("下次评审日期", "洁净区清洁消毒作业指导书", "环氧乙烷灭菌过程再确认方案"):
+    for name in register_names():
+        widths = register_form(name).widths
+        assert sum(widths) == pytest.approx(text_width, abs=0.01), name
+        table = Document(str(layout_build / f"build/register/{name}.docx")).tables[0]
+        assert [c.text for c in table.rows[0].cells][2] == "文件名称"
+        _assert_fixed(table, widths)
+        assert widths[2] == max(widths), name
+    # nothing of the example is released: every document is on the drafts list, none on the master list
+    assert len(document.tables[0].rows) == 1
+    text = pdf_text(layout_build / "build/register/drafts.pdf")
+    for phrase in ("草稿版本", "洁净区清洁消毒作业指导书", "环氧乙烷灭菌过程再确认方案"):
         assert phrase in text, phrase
