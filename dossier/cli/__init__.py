@@ -17,10 +17,12 @@ from dossier.actions.register import write_register
 from dossier.actions.release import obsolete, release, revise
 from dossier.cli.params import DATE
 from dossier.cli.report import Interrupted, debugging, ending_on_signals, quiet_libraries, unexpected, usage_lines
-from dossier.control.status import copies_to_recall, status_lines, where_used, workspace_status
-from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError, Warnings
+from dossier.control.controls import ledger_of
+from dossier.control.validation_status import validation_warnings
+from dossier.errors import EXIT_TOOL, DossierError, Problems, Warnings
 from dossier.pipeline.build import FORMATS, build
 from dossier.pipeline.load import load_checked
+from dossier.util.dates import parse_date as strict_date
 from dossier.util.progress import progress_wanted
 from dossier.validate import validate_workspace
 from dossier.workspace.load import load_workspace
@@ -31,6 +33,12 @@ LAZY_COMMANDS = {
     "sign": "dossier.cli.signing:sign_command",
     "verify": "dossier.cli.signing:verify_command",
     "diff": "dossier.cli.diff:diff_command",
+    "qualify": "dossier.cli.qualify:qualify_command",
+    "status": "dossier.cli.status:status_command",
+    "issue": "dossier.cli.copies:issue_command",
+    "recall": "dossier.cli.copies:recall_command",
+    "destroy": "dossier.cli.copies:destroy_command",
+    "review": "dossier.cli.copies:review_command",
 }
 
 
@@ -120,9 +128,11 @@ def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool,
     with _printing(warnings):
         result = build(workspace, fmt, only, force, sign, converters, progress_wanted(as_json), warnings, timeout)
     root = workspace.resolve()
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
         summary = {
-            "warnings": [str(item) for item in warnings.sorted()],
+            "warnings": [str(item) for item in warnings.sorted()] + list(result.warnings),
             "documents": {doc_id: {k: str(p.relative_to(root)) for k, p in files.items()} for doc_id, files in result.outputs.items()},
             "manifest": str(result.manifest.relative_to(root)) if result.manifest else None,
             "up_to_date": result.up_to_date,
@@ -151,7 +161,13 @@ def check_command(workspace: Path) -> None:
     warnings = Warnings()
     with _printing(warnings):
         ws = load_checked(workspace, warnings=warnings)
-    click.echo(f"ok: {len(ws.documents)} documents valid" + (f" ({len(warnings.items)} warnings)" if warnings else ""))
+    from dossier.cli.notices import check_warnings
+
+    extra = check_warnings(ws) + validation_warnings(ws, ledger_of(ws).entries())
+    for warning in extra:
+        click.echo(f"warning: {warning}", err=True)
+    count = len(warnings.items) + len(extra)
+    click.echo(f"ok: {len(ws.documents)} documents valid" + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
 
 
 @contextlib.contextmanager
@@ -173,22 +189,46 @@ def init_command(directory: Path, company: str) -> None:
         click.echo(f"created {path}")
 
 
+def parse_date(value: str | date | None) -> date | None:
+    """A date option's value (YYYY-MM-DD only, see dossier.util.dates), None when not given; click.BadParameter (exit 2) otherwise."""
+    if value is None or isinstance(value, date):
+        return value
+    day = strict_date(value)
+    if day is None:
+        raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}")
+    return day
+
+
 @cli.command("release")
 @click.argument("doc_id", metavar="DOC-ID")
-@click.option("--approved-by", required=True, metavar="NAME", help="Who approves this revision (批准).")
+@click.option("--approved-by", default="", metavar="NAME",
+              help="Who approves this revision (批准); must agree with approved_by.name in the YAML (default: that name).")
 @click.option("--reason", required=True, metavar="TEXT", help="Why this revision is released (修订原因).")
 @click.option("--effective", type=DATE, help="Effective date (default: the document's, else today).")
 @click.option("--minor", is_flag=True, help="Release the next minor revision of a released document (edition/numeric schemes).")
-@click.option("--sign", multiple=True, metavar="PROFILE", help="Also archive a PDF signed with this profile (repeatable, in order).")
+@click.option("--sign", multiple=True, metavar="PROFILE",
+              help="Also archive a PDF signed with this profile (repeatable, in order); a 批准 profile also signs the ledger entry.")
 @click.option("--diff-summary", is_flag=True, help="Add the change summary against the previous release (dossier diff) to the revision history entry.")
 @WORKSPACE_OPTION
 def release_command(doc_id: str, approved_by: str, reason: str, effective: date | None, minor: bool,
                     sign: tuple[str, ...], diff_summary: bool, workspace: Path) -> None:
     """Release the working revision: archive its outputs and record it in the ledger."""
     result = release(workspace, doc_id, approved_by, reason, effective, minor, sign=sign, diff_summary=diff_summary)
+    _notes(result.notes)
     entry = result.entry
-    click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}); "
-               f"ledger entry {entry.seq}; archived in {result.archive.relative_to(workspace.resolve())}")
+    signed = f"; entry signed by {entry.approved_by}" if entry.signature else ""
+    click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}, approved by "
+               f"{entry.approved_by}); ledger entry {entry.seq}{signed}; archived in {result.archive.relative_to(workspace.resolve())}")
+    from dossier.cli.notices import after_release
+
+    for line in after_release(load_workspace_or_fail(workspace), doc_id):
+        click.echo(line)
+
+
+def _notes(notes: list[str]) -> None:
+    """What recovering an interrupted run did, as warnings."""
+    for note in notes:
+        click.echo(f"warning: {note}", err=True)
 
 
 @cli.command("revise")
@@ -197,66 +237,37 @@ def release_command(doc_id: str, approved_by: str, reason: str, effective: date 
 @click.option("--change", default="", metavar="TEXT", help="What the new revision changes (修订内容).")
 @WORKSPACE_OPTION
 def revise_command(doc_id: str, minor: bool, change: str, workspace: Path) -> None:
-    """Start the next revision of a released document as a draft."""
-    new = revise(workspace, doc_id, minor, change)
-    click.echo(f"{doc_id}: revision {new} started as a draft")
+    """Start the next revision of a released document as a draft (sign-off dates cleared, approver removed)."""
+    new = revise(workspace, doc_id, minor, change, report=lambda note: _notes([note]))
+    click.echo(f"{doc_id}: revision {new} started as a draft; fill in prepared_by.date and reviewed_by.date before release")
 
 
 @cli.command("obsolete")
 @click.argument("doc_id", metavar="DOC-ID")
 @click.option("--reason", required=True, metavar="TEXT", help="Why the document is withdrawn.")
-@click.option("--approved-by", default="", metavar="NAME", help="Who approved the withdrawal.")
+@click.option("--approved-by", required=True, metavar="NAME", help="Who approved the withdrawal (within approval_authority).")
+@click.option("--sign", multiple=True, metavar="PROFILE", help="Sign the ledger entry with this 批准 profile (the approver's key).")
 @WORKSPACE_OPTION
-def obsolete_command(doc_id: str, reason: str, approved_by: str, workspace: Path) -> None:
+def obsolete_command(doc_id: str, reason: str, approved_by: str, sign: tuple[str, ...], workspace: Path) -> None:
     """Withdraw a document (作废); status then shows the end of its retention period."""
-    entry = obsolete(workspace, doc_id, reason, approved_by)
-    click.echo(f"withdrew {entry.document} (revision {entry.revision}) on {entry.effective_date}; ledger entry {entry.seq}")
-    doc = load_workspace_or_fail(workspace).documents[doc_id]
-    for copy in copies_to_recall(doc, [], withdrawn=True, in_force=None):
-        click.echo(f"recall copy {copy['copy']} from {copy['holder']} ({copy['department'] or '-'}, issued {copy['issued']}); "
-                   f"then record its withdrawn date in {doc.source_display}")
+    entry = obsolete(workspace, doc_id, reason, approved_by, sign=sign, report=lambda note: _notes([note]))
+    click.echo(f"withdrew {entry.document} (revision {entry.revision}) on {entry.effective_date}, approved by "
+               f"{entry.approved_by}; ledger entry {entry.seq}")
+    from dossier.cli.notices import after_withdrawal
 
-
-@cli.command("status")
-@click.argument("doc_id", metavar="[DOC-ID]", required=False)
-@WORKSPACE_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def status_command(doc_id: str | None, workspace: Path, as_json: bool) -> None:
-    """Every document's revision, state, effective date, next review; or one document with where-used."""
-    ws = load_workspace_or_fail(workspace)
-    rows = workspace_status(ws, date.today())
-    if doc_id:
-        if doc_id not in ws.documents:
-            raise UsageError(f"error: {doc_id}: no such document in {ws.config.content_dir}/")
-        row = next(r for r in rows if r["id"] == doc_id)
-        row["cited_by"] = where_used(ws, doc_id)
-        if as_json:
-            click.echo(json.dumps(row, ensure_ascii=False, indent=2, sort_keys=True))
-            return
-        for key in sorted(row):
-            value = row[key]
-            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else ("-" if value is None else value)
-            click.echo(f"{key}: {shown}")
-        return
-    from dossier.disinfectant.workspace import workspace_validity_warnings
-
-    warnings = workspace_validity_warnings(ws.root, date.today())
-    if as_json:
-        click.echo(json.dumps({"documents": rows, "warnings": warnings}, ensure_ascii=False, indent=2, sort_keys=True))
-        return
-    for line in status_lines(rows):
+    for line in after_withdrawal(load_workspace_or_fail(workspace), doc_id):
         click.echo(line)
-    for warning in warnings:
-        click.echo(f"warning: {warning}")
 
 
 @cli.command("register")
 @WORKSPACE
-def register_command(workspace: Path) -> None:
-    """Write the master list (受控文件清单) and distribution record (文件发放回收记录): docx, pdf, csv."""
+@click.option("--drafts", is_flag=True, help="Also list the documents not released (未发布文件清单).")
+def register_command(workspace: Path, drafts: bool) -> None:
+    """Write the registers: master list (受控文件清单), distribution (文件发放回收记录) and destruction
+    (文件销毁记录) records, as docx, pdf and csv in build/register/."""
     ws = load_workspace_or_fail(workspace)
     out = ws.config.build_path / "register"
-    for path in write_register(ws, date.today(), out):
+    for path in write_register(ws, ws.config.today(), out, drafts):
         click.echo(f"wrote {path.relative_to(ws.root)}")
 
 

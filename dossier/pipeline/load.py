@@ -1,8 +1,9 @@
 """Load and validate steps: the one way every command opens a workspace.
 
 `load_checked` reads dossier.yaml and every document, runs every rule of `dossier.validate`,
-checks the signing profiles and the disinfectant products, and (unless told not to) that no
-released revision was edited; all problems of all files are raised together (InputErrors).
+checks the signing profiles and the disinfectant products, the sign-offs of every unreleased
+revision (`control.signoffs`) and (unless told not to) that no released revision's own sources
+were edited; all problems of all files are raised together (InputErrors).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from dossier.control.controls import ledger_of
 from dossier.control.integrity import check_released_unchanged
+from dossier.control.signoffs import check_signoffs
 from dossier.disinfectant.workspace import load_products
 from dossier.errors import InputErrors, Problems, UsageError, Warnings
 from dossier.signing.profiles import load_profiles
@@ -34,8 +36,11 @@ def load_checked(root: Path, released_unchanged: bool = True, settings: bool = T
     validate_workspace(ws, problems)
     if settings:
         check_settings(ws, problems)
-    if released_unchanged and not problems:
-        check_released_unchanged(ws, ledger_of(ws).entries(), problems)
+    if not problems:
+        entries = ledger_of(ws).entries()
+        check_signoffs(ws, entries, problems)
+        if released_unchanged:
+            check_released_unchanged(ws, entries, problems)
     problems.raise_if_any()
     return ws
 

@@ -48,7 +48,7 @@ def check_limits(doc: Document, problems: Problems) -> None:
         for row in found.rows:
             if row.cells > row.header:
                 problems.warn(source, offset + row.line + 1, field, f"this table row has {row.cells} cells but its header "
-                              f"{row.header}; the cells after the {row.header}th are dropped (add header cells or remove them)")
+                              f"{row.header}; the cells beyond the first {row.header} are dropped (add header cells or remove them)")
         for line, depth in found.lists:
             if depth > MAX_LIST_LEVELS:
                 problems.add(source, offset + line + 1, field, f"a list nested {depth} levels deep; Word numbers at most "

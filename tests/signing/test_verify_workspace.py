@@ -66,7 +66,7 @@ def test_with_every_required_signature_the_release_verifies(released) -> None:
     release(twice, "  required_roles: [编制, 批准]\n")
     result = run("verify", ".", "--trust", keys.ca_cert)
     assert result.exit_code == 0, result.output
-    assert ".: intact: checked ledger ledger.jsonl: 1 entries; archive releases/: 2 files, 1 signed PDFs " \
+    assert ".: intact: checked ledger ledger.jsonl: 1 entry, end checked against ledger.head; archive releases/: 2 files, 1 signed PDF " \
            "(required roles: 编制、批准)" in result.stdout.splitlines()
 
 

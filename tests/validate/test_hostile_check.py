@@ -112,5 +112,5 @@ def test_unknown_kind_gives_only_the_kind_error(tmp_path: Path, with_template: b
         result = run_cli(command, str(root)) if command in ("check", "build", "register") else run_cli(command, "-w", str(root))
         assert result.exit_code == 2, (command, result.output)
         assert errors(result) == ["error: content/QP-01.yaml:2: kind: unknown document kind 'memo' (expected one of: "
-                                  "quality_manual, procedure, work_instruction, record_form, validation_protocol)"], command
+                                  "quality_manual, procedure, work_instruction, record_form, validation_protocol, validation_plan, validation_report)"], command
     assert not (root / "build").exists()

@@ -27,9 +27,9 @@ def test_table_row_with_more_cells_than_its_header_warns_naming_the_line(tmp_pat
     first = _append(root, "| 项目 | 要求 |\n|---|---|\n| 温度 | 20 ℃ | 多出的一格 |\n| 湿度 | 45 % |\n")
     result = run_cli("check", str(root))
     assert result.exit_code == 0, result.output
-    assert f"warning: content/QP-01.md:{first + 2}: body: this table row has 3 cells but its header 2; the cells after " \
-           "the 2th are dropped (add header cells or remove them)" in result.output.splitlines()
-    assert "ok: 2 documents valid (1 warnings)" in result.output
+    assert f"warning: content/QP-01.md:{first + 2}: body: this table row has 3 cells but its header 2; the cells beyond " \
+           "the first 2 are dropped (add header cells or remove them)" in result.output.splitlines()
+    assert "ok: 2 documents valid (1 warning)" in result.output
 
 
 def test_more_than_63_columns_is_an_error(tmp_path: Path) -> None:
