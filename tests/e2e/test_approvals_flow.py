@@ -110,7 +110,7 @@ def test_verify_reports_signer_role_and_named_person_and_is_clean(flow, keys):
     assert ", document names 王建国 for 批准, signed " in signed_b[2] and "+08:00" in signed_b[2]
     assert (f"{flow}: ledger entry 2 (release of QP-04 revision B): signed by 王建国 (approver of record 王建国), ok"
             in result.stdout)
-    assert lines[-1] == f"{flow}: ledger and archive intact"
+    assert lines[-1].startswith(f"{flow}: intact: checked ledger {flow}/ledger.jsonl: 2 entries (2 signed), end checked against ledger.head; ")
 
 
 def test_signature_times_are_shown_in_beijing_time(flow):
@@ -136,7 +136,7 @@ def test_a_signature_by_someone_else_than_the_named_person_fails_verify(copy, ke
     sign_file(pdf, load_profiles(config.raw, Problems(), copy.resolve())["approver"])  # around the check
     result = run_cli("verify", str(pdf), "--trust", keys["root"])
     assert result.exit_code == 1
-    assert result.stderr == (f"{pdf}: signature approver (批准, 陈静): signed by 陈静, but the document names 王建国 "
+    assert result.stderr == (f"error: {pdf}: signature approver (批准, 陈静): signed by 陈静, but the document names 王建国 "
                              "for 批准\n")
 
 

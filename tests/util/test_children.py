@@ -13,9 +13,10 @@ import pytest
 
 PARENT = """
 import os, sys, time
+from pathlib import Path
 from dossier.util.parallel import parallel_map
 def work(item):
-    print(os.getpid(), flush=True)
+    Path(sys.argv[1], str(os.getpid())).touch()
     time.sleep(600)
 parallel_map(work, list(range(8)), workers=2)
 """
@@ -30,10 +31,13 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
-def test_workers_exit_when_their_parent_is_killed(signum: int) -> None:
-    parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True,
-                              cwd=Path(__file__).parents[2])
-    workers = {int(parent.stdout.readline()), int(parent.stdout.readline())}
+def test_workers_exit_when_their_parent_is_killed(signum: int, tmp_path: Path) -> None:
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, str(tmp_path)], cwd=Path(__file__).parents[2])
+    deadline = time.monotonic() + 60  # each worker leaves a file named by its pid when it starts
+    while time.monotonic() < deadline and len(list(tmp_path.iterdir())) < 2:
+        time.sleep(0.05)
+    workers = {int(path.name) for path in tmp_path.iterdir()}
+    assert len(workers) == 2, workers
     assert parent.pid not in workers and all(_alive(pid) for pid in workers)
     os.kill(parent.pid, signum)
     parent.wait(timeout=10)
