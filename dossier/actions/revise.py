@@ -25,10 +25,10 @@ from dossier.control.ledger import queries as ledger_queries
 from dossier.control.recovery import recover
 from dossier.control.signoffs import authority_problem
 from dossier.errors import Problems, UsageError
+from dossier.pipeline.load import load_valid
 from dossier.pipeline.sign import check_signers, load_signers
 from dossier.util.lock import workspace_lock
-from dossier.validate import validate_workspace
-from dossier.workspace.load import find_root, load_config, load_workspace
+from dossier.workspace.load import find_root, load_config
 from dossier.workspace.model import Document, Workspace
 from dossier.workspace.revisions import scheme
 from dossier.workspace.roles import APPROVAL_ROLE
@@ -56,13 +56,6 @@ def ledger_of_config(root: Path, config) -> object:
     return Ledger(root / config.ledger_file, config.ledger_file)
 
 
-def _loaded(root: Path) -> Workspace:
-    problems = Problems()
-    ws = load_workspace(root, problems)
-    validate_workspace(ws, problems)
-    problems.raise_if_any()
-    return ws
-
 
 def _document(ws: Workspace, doc_id: str) -> Document:
     if doc_id not in ws.documents:
@@ -81,7 +74,7 @@ def revise(root: Path, doc_id: str, minor: bool = False, change: str = "", repor
     with ledger_session(root, f"revise {doc_id}") as notes:
         for note in notes:
             (report or _ignore)(note)
-        return _revise(_loaded(root), doc_id, minor, change)
+        return _revise(load_valid(root), doc_id, minor, change)
 
 
 def _revise(ws: Workspace, doc_id: str, minor: bool, change: str) -> str:
@@ -131,7 +124,7 @@ def _ignore(note: str) -> None:
 
 
 def _obsolete(root: Path, doc_id: str, reason: str, approved_by: str, now: datetime | None, sign: tuple[str, ...]) -> LedgerEntry:
-    ws = _loaded(root)
+    ws = load_valid(root)
     ledger = ledger_of(ws)
     problems = Problems()
     check_released_unchanged(ws, ledger.entries(), problems)

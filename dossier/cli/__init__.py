@@ -19,13 +19,11 @@ from dossier.cli.params import DATE
 from dossier.cli.report import Interrupted, debugging, ending_on_signals, quiet_libraries, unexpected, usage_lines
 from dossier.control.controls import ledger_of
 from dossier.control.validation_status import validation_warnings
-from dossier.errors import EXIT_TOOL, DossierError, Problems, Warnings
+from dossier.errors import EXIT_TOOL, DossierError, Warnings
 from dossier.pipeline.build import FORMATS, build
-from dossier.pipeline.load import load_checked
+from dossier.pipeline.load import load_checked, load_valid
 from dossier.util.dates import parse_date as strict_date
 from dossier.util.progress import progress_wanted
-from dossier.validate import validate_workspace
-from dossier.workspace.load import load_workspace
 from dossier.workspace.model import Workspace
 
 LAZY_COMMANDS = {
@@ -273,11 +271,7 @@ def register_command(workspace: Path, drafts: bool) -> None:
 
 def load_workspace_or_fail(workspace: Path) -> Workspace:
     """Load and validate (without the release-integrity check, which status reports as a flag)."""
-    problems = Problems()
-    ws = load_workspace(workspace, problems)
-    validate_workspace(ws, problems)
-    problems.raise_if_any()
-    return ws
+    return load_valid(workspace)
 
 
 

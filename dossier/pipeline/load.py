@@ -45,6 +45,17 @@ def load_checked(root: Path, released_unchanged: bool = True, settings: bool = T
     return ws
 
 
+def load_valid(root: Path) -> Workspace:
+    """The workspace at `root`, loaded and its documents validated, nothing more: no settings, no
+    sign-offs against the ledger, no release-integrity check (what revise and status read; status
+    reports an edited release as a flag). InputErrors (exit 2) with every problem."""
+    problems = Problems()
+    ws = load_workspace(root, problems)
+    validate_workspace(ws, problems)
+    problems.raise_if_any()
+    return ws
+
+
 def check_settings(ws: Workspace, problems: Problems) -> None:
     """Problems of the signing profiles and of the disinfectant products, reported with the rest."""
     load_profiles(ws.config.raw, problems, ws.root)
