@@ -1,0 +1,124 @@
+"""The fields of dossier.yaml and of a document's YAML, as `dossier.workspace.spec.Field` definitions.
+
+`load.py` reads with them and `dossier schema` writes them as JSON Schema. The blocks only some
+kinds take (`form`, `validation`) are defined beside their rules in `dossier.validate.blocks`;
+`signing:` beside the signing profiles (`dossier.signing.spec`).
+"""
+
+from __future__ import annotations
+
+from dossier.workspace.kinds import KINDS
+from dossier.workspace.model import DUTIES
+from dossier.workspace.revisions import SCHEME_NAMES
+from dossier.workspace.spec import (
+    DATE,
+    FLAG,
+    INTEGER,
+    MAPPING,
+    MAPPINGS,
+    MARKDOWN,
+    TABLE,
+    TEXT,
+    TEXT_OR_TEXTS,
+    TEXTS,
+    Field,
+    mapping,
+)
+
+CONFIG_FILE = "dossier.yaml"
+FONT_ROLES = ("body", "heading", "latin")
+KIND_NAMES = tuple(KINDS)
+
+# --- dossier.yaml -------------------------------------------------------------------------
+
+COMPANY = mapping(
+    "company",
+    Field("name", TEXT, required=True, label="公司名称", doc="printed in the header of every page"),
+    Field("address", TEXT, label="公司地址"),
+    required=True, label="公司", doc="the company whose documents these are",
+)
+_PER_KIND_MONTHS = Field("", INTEGER, minimum=1)
+REVIEW_INTERVAL = Field("review_interval_months", TABLE, keys=("default", *KIND_NAMES), value=_PER_KIND_MONTHS,
+                        label="定期评审周期（月）", doc="months between periodic reviews, per kind, with a default")
+RETENTION = Field("retention_years", TABLE, keys=("default", *KIND_NAMES), value=Field("", INTEGER, minimum=1),
+                  label="保存期限（年）", doc="years a withdrawn document is kept, per kind, with a default")
+NUMBERING = Field("numbering", TABLE, keys=KIND_NAMES, value=Field("", TEXT, doc="a regular expression"),
+                  label="文件编号规则", doc="regular expression each document id of a kind must match")
+PATHS = mapping(
+    "paths",
+    Field("content", TEXT, doc="folder of the document YAML and Markdown (default content)"),
+    Field("templates", TEXT, doc="folder of workspace templates (default templates)"),
+    Field("build", TEXT, doc="output folder (default build)"),
+    Field("releases", TEXT, doc="release archive folder (default releases)"),
+    Field("ledger", TEXT, doc="release ledger file (default ledger.jsonl)"),
+    label="路径", doc="where the workspace keeps its files, relative to dossier.yaml",
+)
+_FONT_FACES = tuple(Field(role, TEXT, filled=True, label={"body": "正文字体", "heading": "标题字体", "latin": "西文字体"}[role])
+                    for role in FONT_ROLES)
+FONTS = mapping(
+    "fonts", *_FONT_FACES,
+    *(mapping(kind, *_FONT_FACES, label=f"{KINDS[kind].label}字体") for kind in KIND_NAMES),
+    label="字体", doc="faces named in the .docx (宋体, 黑体, 仿宋, 楷体, Times New Roman …), workspace-wide and per kind",
+)
+APPROVAL_AUTHORITY = Field(
+    "approval_authority", TABLE, keys=("default", *KIND_NAMES), label="审批权限",
+    doc="per kind (with a default): who may review (审核) and who may approve (批准)",
+    value=mapping("", *(Field(duty, TEXTS, filled=True, min_items=1, label={"review": "审核人", "approve": "批准人"}.get(duty, duty))
+                        for duty in DUTIES), required=True),
+)
+CONFIG = mapping(
+    CONFIG_FILE,
+    COMPANY,
+    Field("revision_scheme", TEXT, choices=SCHEME_NAMES, label="版本编号方式",
+          doc="letters (A, B …), edition (A/0, A/1 …) or numeric (1.0, 1.1 …)"),
+    NUMBERING,
+    REVIEW_INTERVAL,
+    RETENTION,
+    PATHS,
+    Field("signing", MAPPING, open=True, label="电子签名", doc="signing profiles (see docs/ci/README.md)"),
+    Field("disinfectant", MAPPING, open=True, label="消毒产品", doc="reserved for disinfectant product settings"),
+    Field("converter", TEXT_OR_TEXTS, label="转换服务",
+          doc="convert on these servers instead of local LibreOffice (unoserver://HOST:PORT, gotenberg+http://HOST:PORT)"),
+    FONTS,
+    Field("timezone", TEXT, label="时区", doc="IANA time zone of dates and signature times (default Asia/Shanghai)"),
+    Field("require_signed_releases", FLAG, label="发布须电子签名", doc="refuse a release without a signed PDF"),
+    APPROVAL_AUTHORITY,
+    label="dossier 工作区配置",
+)
+
+# --- content/<ID>.yaml ---------------------------------------------------------------------
+
+SIGNOFF_FIELDS = (Field("name", TEXT, required=True, label="姓名"), Field("date", DATE, label="日期"))
+PREPARED_BY = mapping("prepared_by", *SIGNOFF_FIELDS, label="编制", doc="who prepared the document, and when")
+REVIEWED_BY = mapping("reviewed_by", *SIGNOFF_FIELDS, label="审核", doc="who reviewed the document, and when")
+APPROVED_BY = mapping("approved_by", *SIGNOFF_FIELDS, label="批准",
+                      doc="the approver (the approval block is filled from the ledger on release)")
+DISTRIBUTION = Field(
+    "distribution", MAPPINGS, label="发放记录", doc="issued copies of the document",
+    fields=(
+        Field("copy", INTEGER, required=True, minimum=1, label="发放号"),
+        Field("holder", TEXT, required=True, label="领用人"),
+        Field("department", TEXT, label="部门"),
+        Field("issued", DATE, required=True, label="发放日期"),
+        Field("withdrawn", DATE, label="回收日期"),
+    ),
+)
+DOCUMENT = mapping(
+    "document",
+    Field("id", TEXT, required=True, label="文件编号", doc="the document number, also the file name (QP-04 → content/QP-04.yaml)"),
+    Field("kind", TEXT, required=True, choices=KIND_NAMES, label="文件类别",
+          doc="; ".join(f"{name}: {kind.label}" for name, kind in KINDS.items())),
+    Field("title", TEXT, required=True, label="文件名称"),
+    Field("revision", TEXT, required=True, label="版本号", doc="the working revision (write numeric ones in quotes)",
+          scalars=("string", "integer")),
+    Field("effective_date", DATE, label="生效日期", doc="YYYY-MM-DD; release writes it"),
+    Field("department", TEXT, label="编制部门"),
+    PREPARED_BY,
+    REVIEWED_BY,
+    APPROVED_BY,
+    Field("change", TEXT, label="修订内容", doc="what this revision changes"),
+    Field("body", MARKDOWN, label="正文", doc="the Markdown body, when there is no content/<ID>.md"),
+    Field("body_file", TEXT, label="正文文件", doc="the Markdown body's file, relative to the YAML (default <ID>.md)"),
+    DISTRIBUTION,
+    label="受控文件",
+)
