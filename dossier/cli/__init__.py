@@ -28,6 +28,8 @@ LAZY_COMMANDS = {
     "sign": "dossier.cli.signing:sign_command",
     "verify": "dossier.cli.signing:verify_command",
     "diff": "dossier.cli.diff:diff_command",
+    "schema": "dossier.cli.schema:schema_command",
+    "site": "dossier.cli.site:site_command",
 }
 
 

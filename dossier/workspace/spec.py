@@ -21,6 +21,7 @@ Types (`Field.type`):
 | `mapping`       | the mapping of `fields` (`open`: keys checked elsewhere) | `FieldReader.section` |
 | `mappings`      | list of mappings of `fields`                          | `FieldReader.mappings` |
 | `table`         | mapping of `keys` (or any key) to values read as `value` |                |
+| `one_of`        | a value of one of the `alternatives` (each a field definition) |          |
 
 `required` means the key must be present and not empty; `filled` means it may be left out but
 not given empty. `choices` restricts a value to a fixed set.
@@ -43,7 +44,8 @@ TEXT_OR_TEXTS = "text_or_texts"
 MAPPING = "mapping"
 MAPPINGS = "mappings"
 TABLE = "table"
-TYPES = (TEXT, MARKDOWN, INTEGER, NUMBER, DATE, FLAG, TEXTS, TEXT_OR_TEXTS, MAPPING, MAPPINGS, TABLE)
+ONE_OF = "one_of"
+TYPES = (TEXT, MARKDOWN, INTEGER, NUMBER, DATE, FLAG, TEXTS, TEXT_OR_TEXTS, MAPPING, MAPPINGS, TABLE, ONE_OF)
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,9 @@ class Field:
     """One key of a YAML mapping: its type, whether it is required, its Chinese name and meaning.
 
     `fields` are the keys of a `mapping` (or of each item of `mappings`); `keys` and `value`
-    describe a `table` (allowed keys, empty for any; how each value is read); `scalars` are the
-    YAML scalar types a `text` accepts (JSON Schema names).
+    describe a `table` (allowed keys, empty for any; how each value is read); `alternatives` the
+    forms a `one_of` value may take; `scalars` are the YAML scalar types a `text` accepts (JSON
+    Schema names).
     """
 
     name: str
@@ -70,6 +73,7 @@ class Field:
     filled: bool = False
     min_items: int = 0
     scalars: tuple[str, ...] = ("string", "number")
+    alternatives: tuple["Field", ...] = ()
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
