@@ -41,3 +41,53 @@ def released_workspace(target: Path) -> Path:
     obsolete(root, "WI-12-01", "工艺变更，合并入QP-12", "王建国", now=_at("2027-01-08"))
     release(root, "QP-05", "王建国", "首次发布", effective=date(2027, 2, 1), now=_at("2027-01-12"))
     return root
+
+
+def _pdf(text: str) -> bytes:
+    """A one-page A4 PDF standing in for a rendered revision (its text names the revision)."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(595.276, 841.89)
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    content = DecodedStreamObject()
+    content.set_data(f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode("ascii"))
+    page[NameObject("/Contents")] = writer._add_object(content)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def recorded_workspace(target: Path) -> Path:
+    """The history of `released_workspace` written straight into the ledger and archive (no LibreOffice).
+
+    Each archived PDF is a one-page stand-in reading `ID REV`; the ledger entries are real ones.
+    """
+    from dossier.control.archive import archive_outputs
+    from dossier.control.ledger import Ledger
+
+    root = copy_workspace(target)
+    qp04 = root / "content" / "QP-04.yaml"
+    qp04.write_text(qp04.read_text(encoding="utf-8").replace("revision: A", "revision: B")
+                    .replace("change: 首次发布", "change: 第4.3条增加电子文件控制要求"), encoding="utf-8")
+    ledger = Ledger(root / "ledger.jsonl")
+
+    def released(doc: str, rev: str, when: str, effective: str, change: str = "首次发布", reason: str = "首次发布") -> None:
+        outputs = archive_outputs(root, doc, rev, {f"{doc}.pdf": _pdf(f"{doc} {rev}"), f"{doc}.yaml": b"id: x\n"})
+        ledger.append(action="release", document=doc, revision=rev, timestamp=f"{when}T02:00:00Z", effective_date=effective,
+                      inputs_sha256="0" * 64, outputs=outputs, prepared_by="张敏", reviewed_by="李强", approved_by="王建国",
+                      reason=reason, change_summary=change)
+
+    released("QP-12", "A", "2024-01-10", "2024-01-15")
+    released("QP-04", "A", "2026-11-20", "2026-12-01")
+    released("WI-12-01", "A", "2026-11-25", "2026-12-07")
+    released("QP-04", "B", "2027-01-05", "2027-01-10", "第4.3条增加电子文件控制要求", "GMP 2025 第四十六条")
+    ledger.append(action="obsolete", document="WI-12-01", revision="A", timestamp="2027-01-08T02:00:00Z",
+                  effective_date="2027-01-08", reason="工艺变更，合并入QP-12", approved_by="王建国")
+    released("QP-05", "A", "2027-01-12", "2027-02-01")
+    return root

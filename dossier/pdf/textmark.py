@@ -1,91 +1,63 @@
-"""Mark every page of a PDF as 作废 (void): text drawn as vector outlines from a system CJK font.
+"""Mark every page of a PDF as 作废 (void): a large translucent red 作废 and a boxed note.
 
 A superseded or withdrawn revision may only be handed out marked so it cannot be mistaken for
-the current one (device GMP 2025 Art. 43(三)). The mark is a large translucent red 作废 across
-each page and a boxed line at the top right; the glyphs are drawn as filled paths taken from
-the installed 黑体 face (Noto Sans CJK SC through the fonts catalogue), so no font is embedded
-and the result depends only on the input PDF, the text and that font file.
+the current one (device GMP 2025 Art. 43(三)). The mark is drawn as filled vector outlines of
+黑体 (Noto Sans CJK SC Bold) shipped in `void_glyphs.json` (made by `python -m
+dossier.pdf.glyphkit`): no font is embedded or needed at run time, and the same PDF and note give
+the same bytes on every machine. Characters of the note without an outline there are left out.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import json
 import math
-import shutil
-import subprocess
-from pathlib import Path
+from dataclasses import dataclass
 
-from fontTools.pens.basePen import BasePen
-from fontTools.ttLib import TTFont
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
 
-from dossier.errors import ToolError
-from dossier.fonts import catalogue
 from dossier.pdf.stamp import write_compressed
 
-MARK_FACE = "黑体"
+GLYPHS_FILE = "void_glyphs.json"
 RED = (0.78, 0.16, 0.16)
 
 
-class _PathPen(BasePen):
-    """Collects glyph outlines as PDF path operators, in font units, shifted by `dx`."""
+@dataclass(frozen=True)
+class Glyphs:
+    """Outlines by character (PDF path operators in font units) and their advance widths."""
 
-    def __init__(self, glyph_set, dx: float = 0.0):
-        super().__init__(glyph_set)
-        self.ops: list[str] = []
-        self.dx = dx
-
-    def _pt(self, point) -> str:
-        return f"{point[0] + self.dx:.0f} {point[1]:.0f}"
-
-    def _moveTo(self, pt) -> None:  # noqa: N802 - fontTools' pen protocol
-        self.ops.append(f"{self._pt(pt)} m")
-
-    def _lineTo(self, pt) -> None:  # noqa: N802
-        self.ops.append(f"{self._pt(pt)} l")
-
-    def _curveToOne(self, pt1, pt2, pt3) -> None:  # noqa: N802
-        self.ops.append(f"{self._pt(pt1)} {self._pt(pt2)} {self._pt(pt3)} c")
-
-    def _closePath(self) -> None:  # noqa: N802
-        self.ops.append("h")
+    units_per_em: int
+    paths: dict[str, str]
+    advances: dict[str, int]
 
 
 @functools.cache
-def mark_font() -> TTFont:
-    """The installed face that draws 黑体 (through fontconfig); ToolError when there is none."""
-    face = catalogue()[MARK_FACE].render
-    if not shutil.which("fc-match"):
-        raise ToolError(f"error: fc-match not found: install fontconfig and {face} (fonts-noto-cjk) to mark 作废 copies")
-    found = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", f"{face}:bold"], capture_output=True, text=True, check=False)
-    lines = found.stdout.splitlines()
-    path = Path(lines[0]) if lines else Path()
-    if not path.is_file() or path.suffix.lower() not in (".otf", ".ttf", ".ttc"):
-        raise ToolError(f"error: no installed font for {face}: install fonts-noto-cjk to mark 作废 copies")
-    index = int(lines[1]) if len(lines) > 1 and lines[1].isdigit() else 0
-    return TTFont(str(path), fontNumber=index, lazy=True)
+def glyphs() -> Glyphs:
+    """The shipped outlines (void_glyphs.json beside this module)."""
+    from importlib import resources
+
+    data = json.loads((resources.files("dossier.pdf") / GLYPHS_FILE).read_text(encoding="utf-8"))
+    table = data["glyphs"]
+    return Glyphs(data["units_per_em"], {c: g["path"] for c, g in table.items()}, {c: g["advance"] for c, g in table.items()})
 
 
-def text_outline(font: TTFont, text: str) -> tuple[str, float]:
-    """PDF path operators drawing `text` in font units from (0, 0), and its advance width in font units.
+def text_outline(text: str) -> tuple[str, float]:
+    """PDF path operators drawing `text` from (0, 0) in font units, and its advance width.
 
-    Characters the font has no glyph for are skipped.
+    Each glyph is drawn in its own coordinate frame moved along by the advances; characters
+    without an outline are skipped.
     """
-    cmap = font.getBestCmap()
-    glyphs = font.getGlyphSet()
-    metrics = font["hmtx"]
+    table = glyphs()
     ops: list[str] = []
-    x = 0.0
+    x = 0
     for char in text:
-        name = cmap.get(ord(char))
-        if name is None:
+        if char not in table.paths:
             continue
-        pen = _PathPen(glyphs, x)
-        glyphs[name].draw(pen)
-        ops += pen.ops
-        x += metrics[name][0]
+        if table.paths[char]:
+            ops.append(f"q 1 0 0 1 {x} 0 cm {table.paths[char]} f Q")
+        x += table.advances[char]
     return " ".join(ops), x
 
 
@@ -103,11 +75,11 @@ def _overlay(width: float, height: float, operations: str) -> PageObject:
     return page
 
 
-def _mark_operations(font: TTFont, width: float, height: float, note: str) -> str:
+def _mark_operations(width: float, height: float, note: str) -> str:
     """Drawing operators of the mark on a page of `width` × `height` points."""
-    units = font["head"].unitsPerEm
+    units = glyphs().units_per_em
     red = " ".join(f"{c:.2f}" for c in RED)
-    big, big_width = text_outline(font, "作废")
+    big, big_width = text_outline("作废")
     size = min(width, height) * 0.32
     scale = size / units
     angle = math.atan2(height, width)
@@ -118,24 +90,23 @@ def _mark_operations(font: TTFont, width: float, height: float, note: str) -> st
     tx = cx - cos * dx + sin * dy
     ty = cy - sin * dx - cos * dy
     ops = [f"q /GSvoid gs {red} rg {cos * scale:.5f} {sin * scale:.5f} {-sin * scale:.5f} {cos * scale:.5f} {tx:.2f} {ty:.2f} cm "
-           f"{big} f Q"]
-    line, line_width = text_outline(font, f"作废 {note}".strip())
+           f"{big} Q"]
+    line, line_width = text_outline(f"作废 {note}".strip())
     small = 11.0
     small_scale = small / units
     box_w = line_width * small_scale + 12
     x, y = width - box_w - 24, height - 30
     ops.append(f"q {red} RG 1.2 w {x:.2f} {y - 5:.2f} {box_w:.2f} {small + 9:.2f} re S Q")
-    ops.append(f"q {red} rg {small_scale:.5f} 0 0 {small_scale:.5f} {x + 6:.2f} {y:.2f} cm {line} f Q")
+    ops.append(f"q {red} rg {small_scale:.5f} 0 0 {small_scale:.5f} {x + 6:.2f} {y:.2f} cm {line} Q")
     return "\n".join(ops)
 
 
 def void_mark(data: bytes, note: str = "") -> bytes:
     """The PDF `data` with 作废 across every page and `作废 <note>` boxed at the top right."""
-    font = mark_font()
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     for page in writer.pages:
         box = page.mediabox
         width, height = float(box.width), float(box.height)
-        overlay = _overlay(width, height, _mark_operations(font, width, height, note))
+        overlay = _overlay(width, height, _mark_operations(width, height, note))
         page.merge_transformed_page(overlay, Transformation().translate(float(box.left), float(box.bottom)))
     return write_compressed(writer)

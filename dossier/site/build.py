@@ -46,9 +46,12 @@ def site_files(data: SiteData) -> dict[str, bytes]:
     common = {"company": data.ws.config.company_name, "as_of": data.as_of.isoformat()}
     files = render_pages(built, common)
     files.update(static_files())
-    pdfs = data.files
-    for pdf, content in zip(pdfs, parallel_map(_published, pdfs)):
+    marked = [pdf for pdf in data.files if pdf.stamp]  # marking is CPU work: spread over the cores
+    for pdf, content in zip(marked, parallel_map(_published, marked)):
         files[pdf.path] = content
+    for pdf in data.files:
+        if not pdf.stamp:
+            files[pdf.path] = published_bytes(pdf)
     files[MARKER] = b"dossier site\n"
     return dict(sorted(files.items()))
 
