@@ -16,7 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from dossier.site.registry import Page, PageSet
 
-STATIC_FILES = ("site.css", "site.js")
+STATIC_FILES = ("favicon.svg", "site.css", "site.js")
 
 
 def environment() -> SandboxedEnvironment:
