@@ -100,4 +100,4 @@ def build_site(root: Path, as_of: date, out: Path | None = None) -> SiteResult:
     target = out if out is not None else default_out(data)
     write_tree(target, files)
     pages = [p for p in files if p.endswith(".html")]
-    return SiteResult(target, pages, [p for p in files if not p.endswith(".html")], as_of)
+    return SiteResult(target, pages, [p for p in files if not p.endswith(".html") and p != MARKER], as_of)
