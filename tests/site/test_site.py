@@ -233,3 +233,19 @@ def test_status_json_and_site_agree_on_today(recorded: Path, tmp_path: Path) -> 
     assert page.xpath('//time[@id="as-of"]/@datetime') == [date.today().isoformat()]
     rows = {tr.get("data-id"): tr.xpath('./td[@class="in-force"]')[0].text_content() for tr in page.xpath("//tbody/tr")}
     assert rows == {row["id"]: row["in_force"] or "—" for row in status}
+
+
+def test_products_page_shows_class_items_and_validity(recorded: Path) -> None:
+    page = _page(recorded, "disinfectant.html")
+    products = {section.get("id"): section for section in page.xpath("//section[@class='product']")}
+    assert set(products) == {f"product-{p.name}" for p in (recorded / "content" / "disinfectant").iterdir()
+                             if (p / "product.yaml").is_file()}
+    ethanol = products["product-skin-ethanol"]
+    assert "第一类" in ethanol.text_content() and "有效期至 2028-05-20" in ethanol.text_content()
+    rows = {tr.xpath("./td")[1].text_content(): [td.text_content() for td in tr.xpath("./td")]
+            for tr in ethanol.xpath(".//table[@class='items']/tbody/tr")}
+    assert rows["有效成分含量测定"][2:] == ["必做", "HDJC-2024-LH0412", "合格"]
+    renewal = {tr.xpath("./td")[1].text_content(): [td.text_content() for td in tr.xpath("./td")]
+               for tr in products["product-iodophor-renewal"].xpath(".//table[@class='items']/tbody/tr")}
+    assert renewal["pH值测定"][3].startswith("免于检验：") and renewal["pH值测定"][4] == "合格"  # 第十四条 exemption
+    assert "长期有效" in products["product-plasma-air-device"].text_content()

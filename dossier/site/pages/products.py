@@ -7,6 +7,7 @@ from typing import Any
 
 from dossier.disinfectant.evaluation import evaluate
 from dossier.disinfectant.model import Product
+from dossier.disinfectant.renewal import PASSED
 from dossier.disinfectant.requirements import classify
 from dossier.disinfectant.validity import expiry_date, validity_warnings
 from dossier.disinfectant.workspace import load_products
@@ -37,8 +38,13 @@ def product_view(product: Product, data: SiteData) -> dict[str, Any]:
             continue
         reports = "、".join(sorted({report.number for report, _ in cover.entries}))
         conforms = all(item.conforms for _, item in cover.entries) if cover.entries else None
+        exemption = cover.exemption
+        if exemption is not None and not cover.entries:  # renewal: a national sampling inspection instead (第十四条)
+            reports = f"{exemption.inspection}（{exemption.report}）"
+            conforms = exemption.conclusion in PASSED
         items.append({"table": requirement.table, "item": requirement.item, "requirement": REQUIREMENTS[requirement.requirement],
-                      "reports": reports, "covered": cover.covered, "conforms": conforms})
+                      "reports": reports, "covered": cover.covered, "conforms": conforms,
+                      "exempt": exemption is not None and not cover.entries})
     return {
         "slug": product.slug,
         "name": product.name,
