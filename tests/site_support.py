@@ -66,7 +66,8 @@ def _pdf(text: str) -> bytes:
 def recorded_workspace(target: Path) -> Path:
     """The history of `released_workspace` written straight into the ledger and archive (no LibreOffice).
 
-    Each archived PDF is a one-page stand-in reading `ID REV`; the ledger entries are real ones.
+    Each archived PDF is a one-page stand-in reading `ID REV` (QP-12 also has a signed copy, `ID REV
+    signed`); the ledger entries are real ones.
     """
     from dossier.control.archive import archive_outputs
     from dossier.control.ledger import Ledger
@@ -78,7 +79,10 @@ def recorded_workspace(target: Path) -> Path:
     ledger = Ledger(root / "ledger.jsonl")
 
     def released(doc: str, rev: str, when: str, effective: str, change: str = "首次发布", reason: str = "首次发布") -> None:
-        outputs = archive_outputs(root, doc, rev, {f"{doc}.pdf": _pdf(f"{doc} {rev}"), f"{doc}.yaml": b"id: x\n"})
+        files = {f"{doc}.pdf": _pdf(f"{doc} {rev}"), f"{doc}.yaml": b"id: x\n"}
+        if doc == "QP-12":  # released with --sign: the archive also holds the signed copy, the one issued
+            files[f"{doc}.signed.pdf"] = _pdf(f"{doc} {rev} signed")
+        outputs = archive_outputs(root, doc, rev, files)
         ledger.append(action="release", document=doc, revision=rev, timestamp=f"{when}T02:00:00Z", effective_date=effective,
                       inputs_sha256="0" * 64, outputs=outputs, prepared_by="张敏", reviewed_by="李强", approved_by="王建国",
                       reason=reason, change_summary=change)

@@ -152,12 +152,12 @@ def test_rebuild_replaces_the_site_and_refuses_a_foreign_folder(recorded: Path, 
 
 def test_archive_file_that_differs_from_the_ledger_is_not_published(recorded: Path, tmp_path: Path) -> None:
     root = recorded_workspace(tmp_path / "ws")
-    pdf = root / "releases" / "QP-12" / "A" / "QP-12.pdf"
+    pdf = root / "releases" / "QP-04" / "B" / "QP-04.pdf"
     pdf.chmod(0o644)
     pdf.write_bytes(pdf.read_bytes() + b"\n% edited\n")
     result = run_cli("site", str(root), "--as-of", AS_OF.isoformat())
     assert result.exit_code == 1
-    assert "releases/QP-12/A/QP-12.pdf: the archived file differs from the ledger" in result.output
+    assert "releases/QP-04/B/QP-04.pdf: the archived file differs from the ledger" in result.output
     assert not (root / "build" / "site").exists()
 
 
@@ -249,3 +249,12 @@ def test_products_page_shows_class_items_and_validity(recorded: Path) -> None:
                for tr in products["product-iodophor-renewal"].xpath(".//table[@class='items']/tbody/tr")}
     assert renewal["pH值测定"][3].startswith("免于检验：") and renewal["pH值测定"][4] == "合格"  # 第十四条 exemption
     assert "长期有效" in products["product-plasma-air-device"].text_content()
+
+
+def test_the_signed_copy_is_the_current_one_where_it_exists(recorded: Path) -> None:
+    page = _page(recorded, "documents/QP-12.html")
+    link = page.xpath('//a[contains(@class, "current-pdf")]')
+    assert [a.get("href") for a in link] == ["../files/QP-12/A/QP-12.signed.pdf"] and "已电子签名" in link[0].text_content()
+    published = recorded / "build" / "site" / "files" / "QP-12" / "A" / "QP-12.signed.pdf"
+    assert PdfReader(published).pages[0].extract_text().strip() == "QP-12 A signed"
+    assert not (published.parent / "QP-12.pdf").exists()
