@@ -8,7 +8,7 @@ checked by `load_profiles` only.
 from __future__ import annotations
 
 from dossier.signing.profiles import KEY_FIELDS, POSITIONS, PROFILE_FIELDS, SIGNING_FIELDS
-from dossier.workspace.spec import FLAG, TABLE, TEXT, Field, mapping
+from dossier.workspace.spec import FLAG, ONE_OF, TABLE, TEXT, TEXTS, Field, mapping
 
 _MEANING = {
     "role": ("签名角色", "the role this key signs in: 编制, 审核, 批准, 公司电子印章 …"),
@@ -41,6 +41,10 @@ _TOP = {
     "font": Field("font", TEXT, filled=True, label="签名字体", doc="an .otf/.ttf/.ttc with Chinese glyphs"),
     "tsa_url": Field("tsa_url", TEXT, filled=True, label="时间戳服务", doc="default timestamp authority of every profile"),
     "profiles": Field("profiles", TABLE, required=True, value=PROFILE, label="签名配置", doc="profile name → profile"),
+    "people": Field("people", TABLE, label="签名人证书", doc="person's name → SHA-256 fingerprint(s) of their certificates "
+                    "(64 hex digits, colons allowed)",
+                    value=Field("", ONE_OF, filled=True, alternatives=(Field("", TEXT, filled=True, scalars=("string",)),
+                                                                       Field("", TEXTS, filled=True, min_items=1)))),
 }
 SIGNING = mapping("signing", *(_TOP[name] for name in SIGNING_FIELDS), label="电子签名",
                   doc="signing profiles: keys by environment variable or by files outside the workspace")
