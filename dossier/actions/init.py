@@ -43,7 +43,7 @@ reviewed_by: {{name: 审核人, date: "{today}"}}
 # approved_by: written by `dossier release DOC-ID --approved-by NAME` (the approver of record)
 change: 首次发布
 distribution:
-  - {{copy: 1, holder: 编制人, department: 质量部, issued: "{today}"}}
+  - {{copy: 1, holder: 编制人, department: 质量部}}
 """,
     "content/QP-01.md": """\
 # 目的

@@ -24,6 +24,7 @@ from dossier.control.ledger import Action, LedgerEntry, format_timestamp
 from dossier.control.ledger import queries as ledger_queries
 from dossier.control.lifecycle import entry_date
 from dossier.control.signoffs import authority_problem, named_people
+from dossier.control.validation_status import report_release_problems
 from dossier.errors import UsageError
 from dossier.markdown.queries import cited_ids
 from dossier.pipeline.cache import BuildCache
@@ -32,6 +33,7 @@ from dossier.pipeline.load import load_checked
 from dossier.pipeline.record import document_outputs, write_manifest, write_outputs
 from dossier.pipeline.sign import check_signers, load_signers, sign_with
 from dossier.util.atomic import write_bytes
+from dossier.validation.results import csv_names
 from dossier.workspace.model import Document, Workspace
 from dossier.workspace.revisions import scheme
 from dossier.workspace.roles import APPROVAL_ROLE
@@ -99,6 +101,9 @@ def _release(root: Path, doc_id: str, approved_by: str, reason: str, effective: 
         raise UsageError(f"error: {doc.id} revision {doc.revision} was already released ({previous.timestamp[:10]}); "
                          f"start revision {nxt} with `dossier revise {doc.id}`")
     check_release_order(ws, doc, entries)
+    not_ready = report_release_problems(ws, doc, entries)
+    if not_ready:
+        raise UsageError("\n".join(not_ready))
     _require_signoffs(doc)
     approver = _approver_of_record(ws, doc, approved_by)
     if not reason.strip():
@@ -224,11 +229,17 @@ def _record_release(ws: Workspace, doc: Document, approver: str, reason: str, ef
 
 
 def source_files(ws: Workspace, doc: Document) -> dict[str, bytes]:
-    """The document's YAML and Markdown body, archived with its outputs for later comparison."""
+    """The document's YAML and Markdown body, archived with its outputs for later comparison
+    (a validation report's CSV results too: the raw data it was judged on)."""
     files = {f"{doc.id}.yaml": doc.source.read_bytes()}
     body = ws.root / doc.body_source
     if doc.body_source != doc.source_display and body.is_file():
         files[f"{doc.id}.md"] = body.read_bytes()
+    block = doc.raw.get("report") if doc.kind == "validation_report" else None
+    for name in csv_names(block) if isinstance(block, dict) else []:
+        path = doc.source.parent / name
+        if path.is_file() and name not in files:
+            files[name] = path.read_bytes()
     return files
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import sys
@@ -14,8 +15,9 @@ from dossier import __version__
 from dossier.actions.init import init_workspace
 from dossier.actions.register import write_register
 from dossier.actions.release import obsolete, release, revise
-from dossier.control.status import copies_to_recall, predates_lines, status_lines, where_used, workspace_status
-from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError
+from dossier.control.controls import ledger_of
+from dossier.control.validation_status import validation_warnings
+from dossier.errors import EXIT_TOOL, DossierError, Problems, Warnings
 from dossier.pipeline.build import FORMATS, build
 from dossier.pipeline.load import load_checked
 from dossier.util.progress import progress_wanted
@@ -28,6 +30,12 @@ LAZY_COMMANDS = {
     "sign": "dossier.cli.signing:sign_command",
     "verify": "dossier.cli.signing:verify_command",
     "diff": "dossier.cli.diff:diff_command",
+    "qualify": "dossier.cli.qualify:qualify_command",
+    "status": "dossier.cli.status:status_command",
+    "issue": "dossier.cli.copies:issue_command",
+    "recall": "dossier.cli.copies:recall_command",
+    "destroy": "dossier.cli.copies:destroy_command",
+    "review": "dossier.cli.copies:review_command",
     "schema": "dossier.cli.schema:schema_command",
     "site": "dossier.cli.site:site_command",
 }
@@ -91,17 +99,19 @@ def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool,
 
     Outputs whose inputs did not change since the last build are reused (see --force).
     """
-    result = build(workspace, fmt, only, force, sign, converters, progress_wanted(as_json))
+    warnings = Warnings()
+    with _printing(warnings):
+        result = build(workspace, fmt, only, force, sign, converters, progress_wanted(as_json), warnings)
     root = workspace.resolve()
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if as_json:
         summary = {
+            "warnings": [str(item) for item in warnings.sorted()] + list(result.warnings),
             "documents": {doc_id: {k: str(p.relative_to(root)) for k, p in files.items()} for doc_id, files in result.outputs.items()},
             "manifest": str(result.manifest.relative_to(root)) if result.manifest else None,
             "up_to_date": result.up_to_date,
             "disinfectant": [str(p.relative_to(root)) for p in result.products],
-            "warnings": result.warnings,
         }
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True))
         return
@@ -123,8 +133,26 @@ def ws_rel(path: Path, root: Path) -> str:
 @WORKSPACE
 def check_command(workspace: Path) -> None:
     """Validate every input without rendering (exit 2 and one line per problem when invalid)."""
-    ws = load_checked(workspace)
-    click.echo(f"ok: {len(ws.documents)} documents valid")
+    warnings = Warnings()
+    with _printing(warnings):
+        ws = load_checked(workspace, warnings=warnings)
+    from dossier.cli.notices import check_warnings
+
+    extra = check_warnings(ws) + validation_warnings(ws, ledger_of(ws).entries())
+    for warning in extra:
+        click.echo(f"warning: {warning}", err=True)
+    count = len(warnings.items) + len(extra)
+    click.echo(f"ok: {len(ws.documents)} documents valid" + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
+
+
+@contextlib.contextmanager
+def _printing(warnings: Warnings):
+    """Print the warnings collected in the block on stderr, also when it ends in an error."""
+    try:
+        yield
+    finally:
+        for line in warnings.lines():
+            click.echo(line, err=True)
 
 
 @cli.command("init")
@@ -136,13 +164,17 @@ def init_command(directory: Path, company: str) -> None:
         click.echo(f"created {path}")
 
 
-def _date(value: str | None) -> date | None:
+def parse_date(value: str | None) -> date | None:
+    """A date option's value (YYYY-MM-DD), None when not given; click.BadParameter (exit 2) otherwise."""
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+_date = parse_date
 
 
 @cli.command("release")
@@ -165,6 +197,10 @@ def release_command(doc_id: str, approved_by: str, reason: str, effective: str |
     signed = f"; entry signed by {entry.approved_by}" if entry.signature else ""
     click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}, approved by "
                f"{entry.approved_by}); ledger entry {entry.seq}{signed}; archived in {result.archive.relative_to(workspace.resolve())}")
+    from dossier.cli.notices import after_release
+
+    for line in after_release(load_workspace_or_fail(workspace), doc_id):
+        click.echo(line)
 
 
 def _notes(notes: list[str]) -> None:
@@ -195,52 +231,21 @@ def obsolete_command(doc_id: str, reason: str, approved_by: str, sign: tuple[str
     entry = obsolete(workspace, doc_id, reason, approved_by, sign=sign, report=lambda note: _notes([note]))
     click.echo(f"withdrew {entry.document} (revision {entry.revision}) on {entry.effective_date}, approved by "
                f"{entry.approved_by}; ledger entry {entry.seq}")
-    doc = load_workspace_or_fail(workspace).documents[doc_id]
-    for copy in copies_to_recall(doc, [], withdrawn=True, in_force=None):
-        click.echo(f"recall copy {copy['copy']} from {copy['holder']} ({copy['department'] or '-'}, issued {copy['issued']}); "
-                   f"then record its withdrawn date in {doc.source_display}")
+    from dossier.cli.notices import after_withdrawal
 
-
-@cli.command("status")
-@click.argument("doc_id", metavar="[DOC-ID]", required=False)
-@WORKSPACE_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def status_command(doc_id: str | None, workspace: Path, as_json: bool) -> None:
-    """Every document's revision, state, effective date, next review; or one document with where-used."""
-    ws = load_workspace_or_fail(workspace)
-    rows = workspace_status(ws, ws.config.today())
-    if doc_id:
-        if doc_id not in ws.documents:
-            raise UsageError(f"error: {doc_id}: no such document in {ws.config.content_dir}/")
-        row = next(r for r in rows if r["id"] == doc_id)
-        row["cited_by"] = where_used(ws, doc_id)
-        if as_json:
-            click.echo(json.dumps(row, ensure_ascii=False, indent=2, sort_keys=True))
-            return
-        for key in sorted(row):
-            value = row[key]
-            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else ("-" if value is None else value)
-            click.echo(f"{key}: {shown}")
-        return
-    from dossier.disinfectant.workspace import workspace_validity_warnings
-
-    warnings = workspace_validity_warnings(ws.root, date.today())
-    if as_json:
-        click.echo(json.dumps({"documents": rows, "warnings": warnings}, ensure_ascii=False, indent=2, sort_keys=True))
-        return
-    for line in status_lines(rows) + predates_lines(rows):
+    for line in after_withdrawal(load_workspace_or_fail(workspace), doc_id):
         click.echo(line)
-    for warning in warnings:
-        click.echo(f"warning: {warning}")
 
 
 @cli.command("register")
 @WORKSPACE
-def register_command(workspace: Path) -> None:
-    """Write the master list (受控文件清单) and distribution record (文件发放回收记录): docx, pdf, csv."""
+@click.option("--drafts", is_flag=True, help="Also list the documents not released (未发布文件清单).")
+def register_command(workspace: Path, drafts: bool) -> None:
+    """Write the registers: master list (受控文件清单), distribution (文件发放回收记录) and destruction
+    (文件销毁记录) records, as docx, pdf and csv in build/register/."""
     ws = load_workspace_or_fail(workspace)
     out = ws.config.build_path / "register"
-    for path in write_register(ws, ws.config.today(), out):
+    for path in write_register(ws, ws.config.today(), out, drafts):
         click.echo(f"wrote {path.relative_to(ws.root)}")
 
 

@@ -45,7 +45,7 @@ def drift(ws: Workspace, doc: Document, release: LedgerEntry, entries: list[Ledg
     if release.inputs_sha256 == inputs_digest(ws, doc):
         return found
     upto = [e for e in entries if e.seq < release.seq]
-    now = input_hashes(ws, doc, citation_texts(ws, doc, upto))
+    now = input_hashes(ws, doc, citation_texts(ws, doc, upto, controlled=True))  # as the release rendered them
     recorded = release.inputs
     if recorded:
         found.configuration = [name for name in CONFIGURATION if recorded.get(name) != now.get(name)]
@@ -78,6 +78,10 @@ def _describe(ws: Workspace, doc: Document, release: LedgerEntry, name: str) -> 
         return f"YAML field{'s' if len(fields) > 1 else ''} {', '.join(fields)}" if fields else f"YAML {name}"
     if name == doc.body_source and name != doc.source_display:
         return f"body {name}"
+    if name.startswith("protocol:"):
+        return f"protocol {name.removeprefix('protocol:').replace('@', ' revision ')}"
+    if name.endswith(".csv"):
+        return f"results {name}"
     return f"image {name}"
 
 

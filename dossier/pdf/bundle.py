@@ -3,7 +3,9 @@
 Every page ends up A4 (portrait, or landscape for landscape pages). The page number ("- n -",
 and /PageLabels 1, 2, 3 … for viewers) sits in a band along the bottom edge that no part's
 content enters: PDF pages (whatever their size, A4 included) are scaled to fit the area above
-the band and centred in it, images are fitted inside the margins.
+the band and centred in it, images are fitted inside the margins. The number is set in an
+embedded font (`numberfont`). Scanned images are turned upright as their EXIF tag says (a
+landscape photo gets a landscape page).
 """
 
 from __future__ import annotations
@@ -14,16 +16,16 @@ from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+from pypdf.generic import DecodedStreamObject, DictionaryObject, IndirectObject, NameObject
 
 from dossier.errors import UsageError
+from dossier.pdf.numberfont import add_number_font, number_font
 from dossier.pdf.stamp import POINTS_PER_MM, image_overlay, image_xobject, write_compressed
 
 A4 = (595.276, 841.89)
 _MARGIN = 15 * POINTS_PER_MM  # around images
 BAND = 10 * POINTS_PER_MM  # along the bottom edge: the page number only
 _NUMBER_Y = 4 * POINTS_PER_MM  # baseline of the page number, inside the band
-_HELVETICA_WIDTHS = {" ": 0.278, "-": 0.333, **{d: 0.556 for d in "0123456789"}}
 
 Part = Path | bytes  # a PDF or image file, or PDF bytes
 
@@ -80,19 +82,11 @@ def _add_part(writer: PdfWriter, part: Part) -> None:
         _add_image_page(writer, part)
 
 
-def _number_page(page: PageObject, number: int) -> None:
+def _number_page(page: PageObject, number: int, font: IndirectObject) -> None:
     text = f"- {number} -"
     size = 9.0
-    width = sum(_HELVETICA_WIDTHS[c] for c in text) * size
-    x = (float(page.mediabox.width) - width) / 2
+    x = (float(page.mediabox.width) - number_font().text_width(text, size)) / 2
     overlay = PageObject.create_blank_page(None, float(page.mediabox.width), float(page.mediabox.height))
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
     overlay[NameObject("/Resources")] = DictionaryObject(
         {
             NameObject("/Font"): DictionaryObject({NameObject("/FNum"): font}),
@@ -115,8 +109,9 @@ def bundle(sections: list[Section], number_pages: bool = True) -> bytes:
             raise UsageError(f"section {section.title}: no pages")
         writer.add_outline_item(title=section.title, page_number=first)
     if number_pages:
+        font = add_number_font(writer)
         for number, page in enumerate(writer.pages, start=1):
-            _number_page(page, number)
+            _number_page(page, number, font)
         writer.set_page_label(0, len(writer.pages) - 1, "/D", start=1)
     writer.page_mode = "/UseOutlines"
     return write_compressed(writer)

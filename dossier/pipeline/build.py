@@ -30,6 +30,7 @@ from dossier.control.signoffs import named_people
 from dossier.disinfectant.inforce import rule_set_warnings
 from dossier.disinfectant.model import Product
 from dossier.disinfectant.workspace import load_products
+from dossier.errors import Warnings
 from dossier.pipeline.cache import BuildCache, build_key, products_key
 from dossier.pipeline.documents import FORMATS, converter_urls, document_job
 from dossier.pipeline.filings import DISINFECTANT_DIR, filing_jobs, filing_outputs
@@ -96,15 +97,17 @@ def _sign(signers: list, outputs: dict[str, bytes]) -> tuple[dict[str, bytes], d
 
 
 def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool = False,
-          sign: tuple[str, ...] = (), converters: tuple[str, ...] = (), progress: bool = False) -> BuildResult:
+          sign: tuple[str, ...] = (), converters: tuple[str, ...] = (), progress: bool = False,
+          warnings: Warnings | None = None) -> BuildResult:
     """Build the workspace at `root` (see module docstring); unchanged outputs are reused unless `force`.
 
     `sign` names signing profiles applied, in order, to every PDF built; refused (exit 2) before
     rendering when a profile's key is not the person a document names for its role, or a 批准
     profile would sign an unreleased revision. The disinfectant filings are built with the whole
-    workspace (not with `--only`), always as .docx and PDF.
+    workspace (not with `--only`), always as .docx and PDF. Warnings of the rules go to
+    `warnings` (see `dossier.errors.Warnings`).
     """
-    ws = load_checked(root)
+    ws = load_checked(root, warnings=warnings)
     work = plan(ws, select(ws, only), fmt, force, sign, with_products=not only)
     pdf, urls = fmt in ("pdf", "all"), converter_urls(ws, converters)
     signers = load_signers(ws, sign) if pdf else []

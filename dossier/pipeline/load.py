@@ -14,21 +14,24 @@ from dossier.control.controls import ledger_of
 from dossier.control.integrity import check_released_unchanged
 from dossier.control.signoffs import check_signoffs
 from dossier.disinfectant.workspace import load_products
-from dossier.errors import InputErrors, Problems, UsageError
+from dossier.errors import InputErrors, Problems, UsageError, Warnings
 from dossier.signing.profiles import load_profiles
 from dossier.validate import validate_workspace
 from dossier.workspace.load import load_workspace
 from dossier.workspace.model import Document, Workspace
 
 
-def load_checked(root: Path, released_unchanged: bool = True, settings: bool = True) -> Workspace:
+def load_checked(root: Path, released_unchanged: bool = True, settings: bool = True,
+                 warnings: Warnings | None = None) -> Workspace:
     """The workspace at `root`, loaded and validated (see module docstring).
+
+    Warnings of the rules (see `dossier.errors.Warnings`) go to `warnings` when given.
 
     `released_unchanged=False` leaves out the check that released revisions were not edited
     (status reports it as a flag; revise is how an edit is legitimised); `settings=False` leaves
     out signing profiles and disinfectant products (commands that use neither).
     """
-    problems = Problems()
+    problems = Problems(warnings)
     ws = load_workspace(root, problems)
     validate_workspace(ws, problems)
     if settings:

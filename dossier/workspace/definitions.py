@@ -1,14 +1,16 @@
 """The fields of dossier.yaml and of a document's YAML, as `dossier.workspace.spec.Field` definitions.
 
 `load.py` reads with them and `dossier schema` writes them as JSON Schema. The blocks only some
-kinds take (`form`, `validation`) are defined beside their rules in `dossier.validate.blocks`;
+kinds take (`form`, `validation`, `plan`, `report`) are defined beside their rules in
+`dossier.validate.blocks` (the validation ones in `dossier.validation.spec`);
 `signing:` beside the signing profiles (`dossier.signing.spec`).
 """
 
 from __future__ import annotations
 
 from dossier.workspace.kinds import KINDS
-from dossier.workspace.model import DUTIES
+from dossier.workspace.model import DUTIES, NUMBERING_STYLES, REGISTER_NAMES
+from dossier.workspace.retention import MINIMUM_YEARS, RULE_PATTERN
 from dossier.workspace.revisions import SCHEME_NAMES
 from dossier.workspace.spec import (
     DATE,
@@ -17,6 +19,7 @@ from dossier.workspace.spec import (
     MAPPING,
     MAPPINGS,
     MARKDOWN,
+    ONE_OF,
     TABLE,
     TEXT,
     TEXT_OR_TEXTS,
@@ -40,8 +43,27 @@ COMPANY = mapping(
 _PER_KIND_MONTHS = Field("", INTEGER, minimum=1)
 REVIEW_INTERVAL = Field("review_interval_months", TABLE, keys=("default", *KIND_NAMES), value=_PER_KIND_MONTHS,
                         label="定期评审周期（月）", doc="months between periodic reviews, per kind, with a default")
-RETENTION = Field("retention_years", TABLE, keys=("default", *KIND_NAMES), value=Field("", INTEGER, minimum=1),
-                  label="保存期限（年）", doc="years a withdrawn document is kept, per kind, with a default")
+RETENTION_RULE = Field("", ONE_OF, filled=True, alternatives=(
+    Field("", INTEGER, minimum=MINIMUM_YEARS, doc="years from supersession or withdrawal"),
+    Field("", TEXT, pattern=RULE_PATTERN, scalars=("string",),
+          doc="device_lifetime + N (needs device_lifetime_years) or product_expiry + N (needs product_expiry_months)"),
+))
+RETENTION = Field("retention_years", TABLE, keys=("default", *KIND_NAMES), value=RETENTION_RULE, label="保存期限",
+                  doc="per kind, with a default: how long a superseded or withdrawn revision is kept (Art. 43(4), 45(4): "
+                      "N years, device_lifetime + N or product_expiry + N; at least 2 years)")
+DEVICE_LIFETIME = Field("device_lifetime_years", INTEGER, minimum=1, label="医疗器械寿命期（年）",
+                        doc="the declared device lifetime, used by retention rules `device_lifetime + N`")
+PRODUCT_EXPIRY = Field("product_expiry_months", INTEGER, minimum=1, label="产品有效期（月）",
+                       doc="the product's shelf life, used by retention rules `product_expiry + N`")
+NUMBERING_STYLE = Field("numbering_style", TEXT, choices=NUMBERING_STYLES, label="标题编号",
+                        doc="heading numbers: auto (1, 1.1), chapter (第一章, 第一节) or none")
+# the registers `dossier register` writes (titles as in dossier/control/forms.yaml)
+_REGISTER_TITLES = {"master-list": "受控文件清单", "drafts": "未发布文件清单", "distribution": "文件发放回收记录",
+                    "destruction": "文件销毁记录"}
+REGISTERS = mapping(
+    "registers", *(Field(name, TEXT, label=_REGISTER_TITLES[name], doc="its form number") for name in REGISTER_NAMES),
+    label="记录表编号", doc="the form number printed on each register `dossier register` writes",
+)
 NUMBERING = Field("numbering", TABLE, keys=KIND_NAMES, value=Field("", TEXT, doc="a regular expression"),
                   label="文件编号规则", doc="regular expression each document id of a kind must match")
 PATHS = mapping(
@@ -83,6 +105,10 @@ CONFIG = mapping(
     Field("timezone", TEXT, label="时区", doc="IANA time zone of dates and signature times (default Asia/Shanghai)"),
     Field("require_signed_releases", FLAG, label="发布须电子签名", doc="refuse a release without a signed PDF"),
     APPROVAL_AUTHORITY,
+    NUMBERING_STYLE,
+    DEVICE_LIFETIME,
+    PRODUCT_EXPIRY,
+    REGISTERS,
     label="dossier 工作区配置",
 )
 
@@ -94,13 +120,14 @@ REVIEWED_BY = mapping("reviewed_by", *SIGNOFF_FIELDS, label="审核", doc="who r
 APPROVED_BY = mapping("approved_by", *SIGNOFF_FIELDS, label="批准",
                       doc="the approver (the approval block is filled from the ledger on release)")
 DISTRIBUTION = Field(
-    "distribution", MAPPINGS, label="发放记录", doc="issued copies of the document",
+    "distribution", MAPPINGS, label="分发范围",
+    doc="planned distribution: copy number, holder, department (dossier issue records the issues in the ledger)",
     fields=(
         Field("copy", INTEGER, required=True, minimum=1, label="发放号"),
         Field("holder", TEXT, required=True, label="领用人"),
         Field("department", TEXT, label="部门"),
-        Field("issued", DATE, required=True, label="发放日期"),
-        Field("withdrawn", DATE, label="回收日期"),
+        Field("issued", DATE, label="发放日期", doc="only in records written before the ledger held issues"),
+        Field("withdrawn", DATE, label="回收日期", doc="only in records written before the ledger held issues"),
     ),
 )
 DOCUMENT = mapping(
@@ -120,5 +147,6 @@ DOCUMENT = mapping(
     Field("body", MARKDOWN, label="正文", doc="the Markdown body, when there is no content/<ID>.md"),
     Field("body_file", TEXT, label="正文文件", doc="the Markdown body's file, relative to the YAML (default <ID>.md)"),
     DISTRIBUTION,
+    NUMBERING_STYLE,
     label="受控文件",
 )

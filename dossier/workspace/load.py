@@ -13,8 +13,9 @@ from dossier.errors import Problems, UsageError
 from dossier.workspace import definitions as defs
 from dossier.workspace.definitions import CONFIG, CONFIG_FILE, DOCUMENT, FONT_ROLES
 from dossier.workspace.fields import FieldReader
-from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
-from dossier.workspace.model import DEFAULT_TIMEZONE, DUTIES, Config, Document, Signoff, Workspace
+from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
+from dossier.workspace.model import DEFAULT_TIMEZONE, DUTIES, NUMBERING_STYLES, Config, Document, Signoff, Workspace
+from dossier.workspace.retention import read_retention
 from dossier.workspace.revisions import DEFAULT_SCHEME, SCHEME_NAMES
 from dossier.workspace.spec import Field
 from dossier.workspace.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
@@ -91,9 +92,14 @@ def load_config(root: Path, problems: Problems) -> Config:
     fonts = top.section(defs.FONTS)
     if fonts is not None:
         config.fonts = _font_settings(fonts)
+    config.numbering_style = _numbering_style(top) or config.numbering_style
     config.review_interval_months = _int_table(top.child(defs.REVIEW_INTERVAL.name), defs.REVIEW_INTERVAL,
                                                {"default": DEFAULT_REVIEW_MONTHS})
-    config.retention_years = _int_table(top.child(defs.RETENTION.name), defs.RETENTION, {"default": DEFAULT_RETENTION_YEARS})
+    config.retention_years = read_retention(top, set(KIND_LABELS))
+    registers = top.section(defs.REGISTERS)
+    if registers is not None:  # the form number printed on each register (dossier register)
+        numbers = {field.name: registers.read(field) for field in defs.REGISTERS.fields}
+        config.register_numbers = {name: number for name, number in numbers.items() if number}
     converter = top.get("converter")
     urls = [converter] if isinstance(converter, str) else converter if isinstance(converter, list) else []
     if converter is not None and not urls:
@@ -151,6 +157,15 @@ def _font_settings(reader: FieldReader) -> dict[str, dict[str, str]]:
             if per_kind is not None:
                 settings[key] = {role: per_kind.text(role, required=True) for role in FONT_ROLES if role in per_kind.mapping}
     return settings
+
+
+def _numbering_style(reader: FieldReader) -> str:
+    """`numbering_style:` (auto, none or chapter); "" when absent or not one of them (reported)."""
+    style = reader.read(defs.NUMBERING_STYLE)
+    if style and style not in NUMBERING_STYLES:
+        reader.fail("numbering_style", f"unknown heading numbering {style!r} (expected one of: {', '.join(NUMBERING_STYLES)})")
+        return ""
+    return style
 
 
 def _signoff(reader: FieldReader, field: Field) -> Signoff | None:
@@ -228,6 +243,7 @@ def load_document(path: Path, root: Path, problems: Problems) -> Document | None
         body=body,
         body_source=body_source,
         body_line_offset=offset,
+        numbering_style=_numbering_style(reader),
         raw=data,
     )
     copy = defs.DISTRIBUTION

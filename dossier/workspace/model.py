@@ -17,10 +17,12 @@ from dossier.workspace.kinds import (  # noqa: F401
     KINDS,
     DocumentKind,
 )
+from dossier.workspace.retention import RetentionRule
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # the duties `approval_authority:` assigns per kind: who may review (审核) and who may approve (批准)
 DUTIES = ("review", "approve")
+NUMBERING_STYLES = ("auto", "none", "chapter")  # heading numbers: 1 / 1.1, none, 第一章 / 第一节
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,10 @@ class Signoff:
 
     name: str
     date: date | None
+
+
+# the registers `dossier register` writes (dossier/control/forms.yaml), named in dossier.yaml `registers:`
+REGISTER_NAMES = ("master-list", "drafts", "distribution", "destruction")
 
 
 @dataclass
@@ -41,13 +47,15 @@ class Config:
     revision_scheme: str = "letters"
     numbering: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_NUMBERING))
     review_interval_months: dict[str, int] = field(default_factory=lambda: {"default": DEFAULT_REVIEW_MONTHS})
-    retention_years: dict[str, int] = field(default_factory=lambda: {"default": DEFAULT_RETENTION_YEARS})
+    # per kind (and `default`): how long superseded and withdrawn revisions are kept (workspace/retention.py)
+    retention_years: dict[str, RetentionRule] = field(default_factory=lambda: {"default": RetentionRule(DEFAULT_RETENTION_YEARS)})
     content_dir: str = "content"
     templates_dir: str = "templates"
     build_dir: str = "build"
     releases_dir: str = "releases"
     ledger_file: str = "ledger.jsonl"
     converters: list[str] = field(default_factory=list)
+    register_numbers: dict[str, str] = field(default_factory=dict)  # register name -> its form number
     # faces chosen in `fonts:`: {"": workspace-wide, kind: per kind}, each {role: face}
     fonts: dict[str, dict[str, str]] = field(default_factory=dict)
     # dates and times people read (approval dates, signature appearances, reports) are in this zone
@@ -56,6 +64,7 @@ class Config:
     require_signed_releases: bool = False
     # {kind or "default": {"review"|"approve": [names]}}: who may review/approve; absent = anyone
     approval_authority: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    numbering_style: str = "auto"  # heading numbers of every document (NUMBERING_STYLES)
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -118,12 +127,17 @@ class Document:
     distribution: list[dict[str, Any]] = field(default_factory=list)
     form: dict[str, Any] | None = None
     validation: dict[str, Any] | None = None
+    numbering_style: str = ""  # this document's heading numbers; "" = the workspace's
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
     def number(self) -> str:
         """The document number printed on the document (its id)."""
         return self.id
+
+    def heading_numbers(self, config: Config) -> str:
+        """The heading numbering style in force: the document's own, else the workspace's."""
+        return self.numbering_style or config.numbering_style
 
     @property
     def kind_info(self) -> DocumentKind:

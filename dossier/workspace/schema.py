@@ -14,6 +14,7 @@ from dossier.workspace.spec import (
     DATE,
     FLAG,
     INTEGER,
+    LIST,
     MAPPING,
     MAPPINGS,
     MARKDOWN,
@@ -57,7 +58,9 @@ def _text(field: Field, must_fill: bool) -> dict[str, Any]:
     if field.choices:
         return {"enum": list(field.choices)}
     schema: dict[str, Any] = {"type": list(field.scalars) if len(field.scalars) > 1 else field.scalars[0]}
-    if must_fill:
+    if field.pattern:
+        schema["pattern"] = field.pattern
+    elif must_fill:
         schema["pattern"] = _NOT_BLANK
     return schema
 
@@ -83,7 +86,7 @@ def _value(field: Field) -> dict[str, Any]:
     if field.type == FLAG:
         return {"type": "boolean"}
     if field.type == TEXTS:
-        schema = {"type": "array", "items": _items_of_text()}
+        schema = {"type": "array", "items": {"enum": list(field.choices)} if field.choices else _items_of_text()}
         if field.min_items or field.required:
             schema["minItems"] = max(field.min_items, 1)
         return schema
@@ -95,6 +98,11 @@ def _value(field: Field) -> dict[str, Any]:
         schema = {"type": "array", "items": object_schema(field)}
         if field.min_items:
             schema["minItems"] = field.min_items
+        return schema
+    if field.type == LIST:
+        schema = {"type": "array", "items": _value(field.value) if field.value else {}}
+        if field.min_items or field.required:
+            schema["minItems"] = max(field.min_items, 1)
         return schema
     if field.type == ONE_OF:
         return {"anyOf": [_value(alternative) for alternative in field.alternatives]}

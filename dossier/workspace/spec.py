@@ -20,6 +20,7 @@ Types (`Field.type`):
 | `text_or_texts` | one text or a list of them                            |                   |
 | `mapping`       | the mapping of `fields` (`open`: keys checked elsewhere) | `FieldReader.section` |
 | `mappings`      | list of mappings of `fields`                          | `FieldReader.mappings` |
+| `list`          | list of values read as `value` (e.g. a `one_of`)      |                   |
 | `table`         | mapping of `keys` (or any key) to values read as `value` |                |
 | `one_of`        | a value of one of the `alternatives` (each a field definition) |          |
 
@@ -45,7 +46,8 @@ MAPPING = "mapping"
 MAPPINGS = "mappings"
 TABLE = "table"
 ONE_OF = "one_of"
-TYPES = (TEXT, MARKDOWN, INTEGER, NUMBER, DATE, FLAG, TEXTS, TEXT_OR_TEXTS, MAPPING, MAPPINGS, TABLE, ONE_OF)
+LIST = "list"
+TYPES = (TEXT, MARKDOWN, INTEGER, NUMBER, DATE, FLAG, TEXTS, TEXT_OR_TEXTS, MAPPING, MAPPINGS, TABLE, ONE_OF, LIST)
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,11 @@ class Field:
     """One key of a YAML mapping: its type, whether it is required, its Chinese name and meaning.
 
     `fields` are the keys of a `mapping` (or of each item of `mappings`); `keys` and `value`
-    describe a `table` (allowed keys, empty for any; how each value is read); `alternatives` the
+    describe a `table` (allowed keys, empty for any; how each value is read), `value` also the
+    items of a `list`; `alternatives` the
     forms a `one_of` value may take; `scalars` are the YAML scalar types a `text` accepts (JSON
-    Schema names).
+    Schema names); `pattern` a regular expression a `text` must match (the reader that checks it
+    uses the same pattern).
     """
 
     name: str
@@ -74,6 +78,7 @@ class Field:
     min_items: int = 0
     scalars: tuple[str, ...] = ("string", "number")
     alternatives: tuple["Field", ...] = ()
+    pattern: str = ""
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:

@@ -20,6 +20,7 @@ from dossier.actions.schema import (
 from dossier.disinfectant.spec import LABS_FILE, LICENCE, PRODUCT_FILE, RAW_MATERIAL
 from dossier.errors import Problems
 from dossier.validate.blocks import VALIDATION
+from dossier.validation.spec import CRITERION, DEVIATION, PLAN_OBJECT, REPORT, REVALIDATION
 from dossier.workspace.kinds import ART76_ELEMENTS, KINDS
 from dossier.workspace.yamlsrc import load_yaml
 from tests.conftest import REPO, copy_workspace, run_cli
@@ -88,8 +89,30 @@ BAD_SAMPLES = [
     ("content/VP-12-01.yaml", "  sampling:", "  smpling:", "validation.smpling: unknown field", "validation"),
     ("content/QP-05.yaml", "kind: procedure", "kind: record_form", "form", ""),
     ("dossier.yaml", "revision_scheme: letters", "revision_schema: letters", "revision_schema: unknown field", ""),
-    ("dossier.yaml", "retention_years: {default: 10}", "retention_years: {default: 十年}",
-     "retention_years.default: expected a whole number", "retention_years/default"),
+    ("dossier.yaml", "  default: 10 ", "  default: 十年 ", "retention_years.default: expected a number of years N", "retention_years/default"),
+    ("dossier.yaml", "  default: 10 ", "  default: 1 ", "retention_years.default: 1 keeps a revision 1 year", "retention_years/default"),
+    ("dossier.yaml", "record_form: device_lifetime + 2", "record_form: device_life + 2",
+     "retention_years.record_form: expected a number of years N", "retention_years/record_form"),
+    ("dossier.yaml", "  master-list: QR-04-01", "  master_list: QR-04-01", "registers.master_list: unknown field", "registers"),
+    ("dossier.yaml", "revision_scheme: letters", "revision_scheme: letters\nnumbering_style: chapters",
+     "numbering_style: unknown heading numbering", "numbering_style"),
+    ("dossier.yaml", "device_lifetime_years: 8", "device_lifetime_years: 八", "device_lifetime_years: expected a whole number",
+     "device_lifetime_years"),
+    ("content/VMP-01.yaml", "      type: premises", "      type: building", "plan.objects[1].type: unknown object type",
+     "plan/objects/0/type"),
+    ("content/VMP-01.yaml", "      owner: 设备部 刘洋", "      ownr: 设备部 刘洋", "plan.objects[1].ownr: unknown field", "plan/objects/0"),
+    ("content/VMP-01.yaml", "        interval_months: 12", "        interval_months: 12个月",
+     "plan.objects[1].revalidation.interval_months: expected a whole number", "plan/objects/0/revalidation/interval_months"),
+    ("content/VP-12-01.yaml", "      samples: 10", "      samples: 十", "acceptance_criteria[2].samples: expected a number",
+     "validation/acceptance_criteria/1"),
+    ("content/VP-12-01.yaml", "      mean: {max: 100}", "      mean: {max: 100, mxa: 1}", "acceptance_criteria[2].mean.mxa: unknown field",
+     "validation/acceptance_criteria/1"),
+    ("content/VR-12-07.yaml", "  executed: {from:", "  executd: {from:", "report.executd: unknown field", "report"),
+    ("content/VR-12-07.yaml", "      affects_conclusion: false", "      affects_conclusion: 否",
+     "deviations[1].affects_conclusion: expected true or false", "report/deviations/0/affects_conclusion"),
+    ("content/VR-12-07.yaml", "    AC-02: {unit:", "    AC-02: {units:", "report.results.AC-02.units: unknown field", "report/results/AC-02"),
+    ("content/VR-12-07.yaml", "  protocol_revision: A\n", "  protocol_revision: A\n  conclusion: 通过\n",
+     "report.conclusion: expected 合格 or 不合格", "report/conclusion"),
     ("dossier.yaml", "  name: 示例医疗科技有限公司\n", "", "company.name: is required", "company"),
     ("dossier.yaml", "role: 编制,", "role: 编制, visibel: true,", "signing.profiles.author.visibel: unknown field", "signing/profiles/author"),
     ("dossier.yaml", "revision_scheme: letters", "revision_scheme: letters\nrequire_signed_releases: 是",
@@ -158,6 +181,11 @@ def test_formula_material_keys_the_reader_accepts_are_in_the_schema(tmp_path: Pa
 
 # (file, line after which a probe key is inserted, its indentation, the definition that lists the keys)
 PROBES = [
+    ("../VMP-01.yaml", "      owner: 设备部 刘洋\n", "      ", PLAN_OBJECT),
+    ("../VMP-01.yaml", "        interval_months: 12\n", "        ", REVALIDATION),
+    ("../VP-12-01.yaml", "      mean: {max: 100}\n", "      ", CRITERION),
+    ("../VR-12-07.yaml", "  protocol_revision: A\n", "  ", REPORT),
+    ("../VR-12-07.yaml", "      capa: CAPA-2026-019\n", "      ", DEVIATION),
     ("iodophor-renewal/product.yaml", "    previous_date: 2021-06-10\n", "    ", PRODUCT_FILE["evaluation"]["renewal"]),
     ("iodophor-renewal/product.yaml", "      - item: pH值测定\n", "        ",
      PRODUCT_FILE["evaluation"]["renewal"]["sampling_exemptions"]),
@@ -169,7 +197,8 @@ PROBES = [
 @pytest.mark.parametrize(("name", "after", "indent", "field"), PROBES, ids=[f"{p[0]}:{p[3].name}" for p in PROBES])
 def test_keys_read_outside_the_definitions_are_those_the_schema_lists(tmp_path: Path, name: str, after: str, indent: str,
                                                                       field) -> None:
-    """Modules that read their keys themselves (credentials.py, renewal.py) accept exactly the defined keys."""
+    """Modules that read their keys themselves (credentials.py, renewal.py, the validation readers) accept
+    exactly the defined keys."""
     root = copy_workspace(tmp_path / "ws")
     path = root / "content" / "disinfectant" / name
     text = path.read_text(encoding="utf-8")

@@ -120,18 +120,20 @@ def test_superseded_revision_renders_void(walked: dict, tmp_path: Path) -> None:
     assert controls.state is State.SUPERSEDED and controls.watermark == "作废" and controls.mark == "作废"
 
 
-def test_register_lists_every_document_with_current_revision(walked: dict) -> None:
+def test_register_lists_the_controlled_documents_and_the_drafts_apart(walked: dict) -> None:
     root = walked["root"]
-    result = run_cli("register", str(root))
+    result = run_cli("register", str(root), "--drafts")
     assert result.exit_code == 0, result.output
     with open(root / "build/register/master-list.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert {(r["文件编号"], r["现行版本"]) for r in rows} == {("QP-01", "B"), ("QR-01-01", "A")}
+    assert {(r["文件编号"], r["现行版本"], r["状态"]) for r in rows} == {("QP-01", "B", "现行有效")}
     text = _flat(pdf_text(root / "build/register/master-list.pdf"))
-    assert "受控文件清单" in text and "QP-01" in text and "第1页共1页" in text
+    assert "受控文件清单" in text and "QP-01" in text and "第1页共1页" in text and "编号：DC-ML" in text
+    with open(root / "build/register/drafts.csv", encoding="utf-8-sig", newline="") as handle:
+        drafts = list(csv.DictReader(handle))
+    assert [(r["文件编号"], r["草稿版本"], r["现行版本"]) for r in drafts] == [("QR-01-01", "A", "—")]
     with open(root / "build/register/distribution.csv", encoding="utf-8-sig", newline="") as handle:
-        issued = list(csv.DictReader(handle))
-    assert issued[0]["发放号"] == "01" and issued[0]["领用人"] == "编制人"
+        assert list(csv.DictReader(handle)) == []  # nothing issued yet
 
 
 def test_editing_one_character_of_old_ledger_entry_fails_verify(walked: dict, tmp_path: Path) -> None:
@@ -153,19 +155,24 @@ def test_obsolete_shows_retention_end(walked: dict, tmp_path: Path) -> None:
 
     copy = tmp_path / "ws"
     shutil.copytree(walked["root"], copy)
+    assert run_cli("issue", "QP-01", "--copy", "1", "-w", str(copy)).exit_code == 0
+    yaml_file = copy / "content/QP-01.yaml"  # and a copy recorded the way earlier versions did, in the YAML
+    with yaml_file.open("a", encoding="utf-8") as handle:
+        handle.write('  - {copy: 2, holder: 赵磊, department: 生产部, issued: "2026-01-05"}\n')
     result = run_cli("obsolete", "QP-01", "--reason", "合并至QP-02", "--approved-by", "王建国", "-w", str(copy))
     assert result.exit_code == 0, result.output
     row = json.loads(run_cli("status", "QP-01", "--json", "-w", str(copy)).output)
     assert row["state"] == "obsolete" and row["withdrawal_reason"] == "合并至QP-02"
-    assert row["retention_until"] is not None
-    # the issued copy must come back (Art. 43): named on withdrawal, flagged until its return is recorded
-    assert "recall copy 1 from 编制人 (质量部" in result.output and "content/QP-01.yaml" in result.output
-    assert [c["copy"] for c in row["copies_to_recall"]] == [1]
-    assert "RECALL-1" in run_cli("status", "-w", str(copy)).output
-    yaml_file = copy / "content/QP-01.yaml"
+    assert row["retention_until"] is not None and set(row["retention"]) == {"A", "B"}
+    # the issued copies must come back (Art. 43): named on withdrawal, flagged until their return is recorded
+    assert "recall copy 1 (revision B) from 编制人（质量部）" in result.output and "then dossier recall QP-01 --copy 1" in result.output
+    assert "recall copy 2 (revision A) from 赵磊（生产部）, issued 2026-01-05; then record its withdrawn: date in content/QP-01.yaml" \
+        in result.output
+    assert [c["copy"] for c in row["copies_to_recall"]] == [2, 1]
+    assert "RECALL-2" in run_cli("status", "-w", str(copy)).output
+    assert run_cli("recall", "QP-01", "--copy", "1", "-w", str(copy)).exit_code == 0
     text = yaml_file.read_text(encoding="utf-8")
-    issued = re.search(r'issued: "([0-9-]+)"', text).group(1)
-    yaml_file.write_text(text.replace(f'issued: "{issued}"}}', f'issued: "{issued}", withdrawn: "{issued}"}}'), encoding="utf-8")
+    yaml_file.write_text(text.replace('issued: "2026-01-05"}', 'issued: "2026-01-05", withdrawn: "2026-01-06"}'), encoding="utf-8")
     assert json.loads(run_cli("status", "QP-01", "--json", "-w", str(copy)).output)["copies_to_recall"] == []
 
 
@@ -178,9 +185,9 @@ def test_release_order_and_distribution_records(tmp_path: Path) -> None:
     assert skipped.exit_code == 2 and "the first release of QP-01 is revision A, not C" in skipped.output
     yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("revision: C", "revision: A"), encoding="utf-8")
     assert run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "r", "-w", str(root)).exit_code == 0
-    # issuing another controlled copy is a control record, not a change of the released text
+    # planning another controlled copy is a control record, not a change of the released text
     with yaml_file.open("a", encoding="utf-8") as handle:
-        handle.write('  - {copy: 2, holder: 赵磊, department: 生产部, issued: "2026-12-02"}\n')
+        handle.write('  - {copy: 2, holder: 赵磊, department: 生产部}\n')
     assert run_cli("check", str(root)).exit_code == 0
     assert run_cli("revise", "QP-01", "-w", str(root)).exit_code == 0
     unchanged = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "r2", "-w", str(root))

@@ -13,6 +13,7 @@ Modules, each importing only those above it:
 - `entry`: the registry of actions and fields (`ACTION_SPECS`, `FIELDS`), `LedgerEntry`, `Action`,
   the field checks, canonical JSON and hashing;
 - `head`: the head file (`ledger.head`) and `--expect-head`: the last entry, to detect a removed tail;
+- `copies`: issued copies (issue, return, destruction) and reviews replayed, and their rules;
 - `queries`: releases and withdrawals of a list of entries;
 - `chain`: reading the file line by line and the chain analysis behind `Ledger.verify`;
 - `store`: the `Ledger` file, appending under a lock;

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dossier.control.ledger.copies import COPY_ACTIONS, copy_rule_problem
 from dossier.control.ledger.entry import ACTION_SPECS, ZERO_HASH, Action, LedgerEntry, action_words, field_problems
 from dossier.control.ledger.queries import document_entries, release_of, releases
 
@@ -23,7 +24,7 @@ def rule_problem(history: list[LedgerEntry], entry: LedgerEntry) -> str | None:
 
     `history` is the entries before it, in seq order. A revision is released once; only a
     document that was released and is not already obsolete can be withdrawn (device GMP
-    Art. 43(1)). None when the entry may follow.
+    Art. 43(1)); issued copies and reviews keep the rules of `copies`. None when the entry may follow.
     """
     mine = [e for e in document_entries(history, entry.document) if e.action in (Action.RELEASE, Action.OBSOLETE)]
     if entry.action == Action.RELEASE:
@@ -34,6 +35,8 @@ def rule_problem(history: list[LedgerEntry], entry: LedgerEntry) -> str | None:
                 f"(ledger entry {earlier.seq})"
             )
         return None
+    if entry.action in (*COPY_ACTIONS, Action.REVIEW):
+        return copy_rule_problem(history, entry)
     if entry.action != Action.OBSOLETE:
         return None  # other actions bring their own rules
     if not releases(mine):
@@ -283,7 +286,8 @@ class _ChainCheck:
         for line in sorted(trusted, key=lambda ln: ln.entry.seq):
             problem = rule_problem(history, line.entry)
             if problem:
-                self._add(line, f"breaks a release rule: {problem}")
+                kind = "copy" if line.entry.action in COPY_ACTIONS else "review" if line.entry.action == Action.REVIEW else "release"
+                self._add(line, f"breaks a {kind} rule: {problem}")
             history.append(line.entry)
 
 

@@ -148,6 +148,30 @@ ACTION_SPECS: dict[str, ActionSpec] = {
         required=("reason", "effective_date"),
         optional=("inputs_sha256", "outputs", "prepared_by", "reviewed_by", "approved_by", "change_summary")),
 }
+# Issued copies and periodic review (device GMP Art. 43(1) distribution, replacement and destruction
+# records, 43(3) the right text in use; periodic review): rules in `copies`, the model in dossier/control/copies.py.
+REVIEW_RESULTS = ("continue", "revise", "withdraw")  # 继续有效, 需修订, 应作废
+FIELDS.update({
+    "copy": FieldRule(lambda v: type(v) is int and v >= 1, "must be a whole number from 1",
+                      "发放号: the number of an issued copy, kept by its holder across revisions"),
+    "holder": FieldRule(_is_text, *_TEXT, "领用人: who holds the issued copy"),
+    "department": FieldRule(_is_text, *_TEXT, "部门: the holder's department"),
+    "performed_by": FieldRule(_is_text, *_TEXT, "who issued, collected, destroyed or reviewed (发放人, 回收人, 销毁人, 评审人)"),
+    "witness": FieldRule(_is_text, *_TEXT, "监销人: who witnessed the destruction"),
+    "result": FieldRule(lambda v: v in REVIEW_RESULTS, f"must be one of {', '.join(REVIEW_RESULTS)}",
+                        "评审结论 of a periodic review: continue (继续有效), revise (需修订), withdraw (应作废)"),
+    "note": FieldRule(_is_text, *_TEXT, "remarks recorded with a periodic review"),
+})
+ACTION_SPECS.update({
+    "issue": ActionSpec(words="issue of a copy of", noun="copy issue", signed=False,
+                        required=("copy", "holder", "performed_by", "effective_date"), optional=("department",)),
+    "recall": ActionSpec(words="return of a copy of", noun="copy return", signed=False,
+                         required=("copy", "performed_by", "effective_date"), optional=("reason",)),
+    "destroy": ActionSpec(words="destruction of a copy of", noun="copy destruction", signed=False,
+                          required=("copy", "performed_by", "effective_date"), optional=("witness", "reason")),
+    "review": ActionSpec(words="periodic review of", noun="periodic review", signed=False,
+                         required=("result", "performed_by", "effective_date"), optional=("note",)),
+})
 # the fields every entry written by version 0.1 carried, null when unused: release and withdrawal keep them
 V1_FIELDS = ("inputs_sha256", "outputs", "prepared_by", "reviewed_by", "approved_by", "reason", "change_summary",
              "effective_date")
