@@ -18,7 +18,8 @@ from dossier.control.archive import release_dir, revision_dirname, sha256_bytes
 from dossier.control.controls import ledger_of
 from dossier.control.ledger import LedgerEntry
 from dossier.control.ledger import queries as ledger_queries
-from dossier.control.lifecycle import recorded_date
+from dossier.control.ledger.entry import Action
+from dossier.control.lifecycle import Review, entry_date, recorded_date
 from dossier.control.status import where_used, workspace_status
 from dossier.errors import CheckFailed
 from dossier.markdown.queries import cited_ids
@@ -65,23 +66,48 @@ class Revision:
         return REVISION_STATES[self.state]
 
 
+# what a periodic review concluded (`dossier review --result`)
+REVIEW_RESULTS = {"continue": "继续有效", "revise": "需修订", "withdraw": "应作废"}
+
+
 @dataclass(frozen=True)
 class IssuedCopy:
-    """One issued copy (`distribution:`) and whether it must come back."""
+    """One issue of a copy as the ledger records it (`dossier issue`, `recall`, `destroy`; dates
+    YYYY-MM-DD or None), or as a YAML record of an earlier version, and whether it must come back."""
 
     copy: int
+    revision: str
     holder: str
-    department: str
+    department: str | None
     issued: str | None
-    withdrawn: str | None
+    returned: str | None
+    destroyed: str | None
     to_recall: bool
 
     @property
+    def state(self) -> str:
+        """recall (must come back), destroyed, returned or out."""
+        if self.to_recall:
+            return "recall"
+        return "destroyed" if self.destroyed else "returned" if self.returned else "out"
+
+    @property
     def state_label(self) -> str:
-        """在用, 待回收 or 已回收."""
-        if self.withdrawn:
-            return "已回收"
-        return "待回收" if self.to_recall else "在用"
+        """待回收, 已销毁, 已回收 or 在用."""
+        return {"recall": "待回收", "destroyed": "已销毁", "returned": "已回收", "out": "在用"}[self.state]
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One periodic review of a revision (`dossier review`), as the ledger records it."""
+
+    revision: str
+    review: Review
+
+    @property
+    def result_label(self) -> str:
+        """继续有效, 需修订 or 应作废."""
+        return REVIEW_RESULTS.get(self.review.result, self.review.result)
 
 
 @dataclass(frozen=True)
@@ -97,6 +123,18 @@ class DocumentView:
     cites: tuple[str, ...]
     cited_by: tuple[str, ...]
     copies: tuple[IssuedCopy, ...]
+    reviews: tuple[ReviewRecord, ...] = ()
+
+    @property
+    def last_review(self) -> ReviewRecord | None:
+        """The latest periodic review of the revision in force, if any."""
+        found = [r for r in self.reviews if r.revision == self.row["in_force"]]
+        return found[-1] if found else None
+
+    @property
+    def planned(self) -> tuple[dict[str, Any], ...]:
+        """The planned distribution (`distribution:`): copy, holder, department, by copy number."""
+        return tuple(sorted(self.doc.distribution, key=lambda c: (c["copy"], c["line"])))
 
     @property
     def id(self) -> str:
@@ -181,15 +219,25 @@ def _revisions(ws: Workspace, doc: Document, row: dict[str, Any], entries: list[
     return tuple(out)
 
 
-def _copies(doc: Document, row: dict[str, Any]) -> tuple[IssuedCopy, ...]:
-    recall = {copy["copy"] for copy in row["copies_to_recall"]}
-    return tuple(IssuedCopy(c["copy"], c["holder"], c["department"], c["issued"].isoformat() if c["issued"] else None,
-                            c["withdrawn"].isoformat() if c["withdrawn"] else None, c["copy"] in recall and not c["withdrawn"])
-                 for c in sorted(doc.distribution, key=lambda c: (c["copy"], c["line"])))
+def _copies(row: dict[str, Any]) -> tuple[IssuedCopy, ...]:
+    """Every issue of the status row (`copies`), by copy number then issue day; those in
+    `copies_to_recall` (of a replaced revision, or of a withdrawn document) marked."""
+    recall = {(c["copy"], c["revision"], c["issued"]) for c in row["copies_to_recall"]}
+    copies = (IssuedCopy(c["copy"], c["revision"], c["holder"], c["department"], c["issued"], c["returned"], c["destroyed"],
+                         (c["copy"], c["revision"], c["issued"]) in recall and not c["returned"] and not c["destroyed"])
+              for c in row["copies"])
+    return tuple(sorted(copies, key=lambda c: (c.copy, c.issued or "", c.revision)))
 
 
-def document_view(ws: Workspace, doc: Document, row: dict[str, Any], entries: list[LedgerEntry]) -> DocumentView:
-    """The view of one document from its status row and the ledger."""
+def _reviews(entries: list[LedgerEntry], doc_id: str, as_of: date) -> tuple[ReviewRecord, ...]:
+    """The periodic reviews of `doc_id` recorded by `as_of`, oldest first."""
+    found = [e for e in entries if e.document == doc_id and e.action == Action.REVIEW and entry_date(e) <= as_of]
+    return tuple(ReviewRecord(e.revision, Review(entry_date(e), e.performed_by, e.result, e.note))
+                 for e in sorted(found, key=lambda e: (entry_date(e), e.seq)))
+
+
+def document_view(ws: Workspace, doc: Document, row: dict[str, Any], entries: list[LedgerEntry], as_of: date) -> DocumentView:
+    """The view of one document on `as_of` from its status row and the ledger."""
     state = document_state(row)
     history = _revisions(ws, doc, row, entries)
     current = next((r.file for r in history if r.state == "effective"), None) if state == "effective" else None
@@ -202,7 +250,7 @@ def document_view(ws: Workspace, doc: Document, row: dict[str, Any], entries: li
     return DocumentView(
         doc=doc, row=row, state=state, effective_date=effective, current=current, history=history,
         cites=tuple(sorted(i for i in cited_ids(doc) if i in ws.documents and i != doc.id)),
-        cited_by=tuple(where_used(ws, doc.id)), copies=_copies(doc, row),
+        cited_by=tuple(where_used(ws, doc.id)), copies=_copies(row), reviews=_reviews(entries, doc.id, as_of),
     )
 
 
@@ -210,7 +258,7 @@ def site_data(ws: Workspace, as_of: date) -> SiteData:
     """Views of every document of `ws` on `as_of`."""
     entries = ledger_of(ws).entries()
     rows = {row["id"]: row for row in workspace_status(ws, as_of)}
-    views = {doc_id: document_view(ws, doc, rows[doc_id], entries) for doc_id, doc in ws.documents.items()}
+    views = {doc_id: document_view(ws, doc, rows[doc_id], entries, as_of) for doc_id, doc in ws.documents.items()}
     return SiteData(ws, as_of, entries, dict(sorted(views.items())))
 
 

@@ -1,17 +1,20 @@
 """The extension point of the site: registries of page builders and of document-page sections.
 
 A **page builder** turns the site data into pages (`@page(...)`): the master list, one page per
-document, the disinfectant products. It returns no pages when the workspace has nothing for it
-(no products, no coverage matrix …), and the navigation then leaves it out. A **section**
-builder adds one block to every document page (`@section(...)`): revision history, citations,
-issued copies; it returns None for a document it has nothing to say about. An **overdue source**
-(`@overdue(...)`) lists items past their date for the dashboard (reviews, copies to recall,
-expired evaluations); each source is one tile of the dashboard's overdue panel.
+document, the validation status, the disinfectant products. It returns no pages when the
+workspace has nothing for it (no plan, no products …): no file is written and the navigation
+leaves it out. A **section** builder adds one block to every document page (`@section(...)`):
+revision history, citations, issued copies, reviews, validation objects; it returns None for a
+document it has nothing to say about. An **overdue source** (`@overdue(...)`) lists items past
+their date for the dashboard (reviews, copies to recall, validation objects, expired
+evaluations); each source is one tile of the dashboard's overdue panel, and a source that
+returns None (nothing to watch in this workspace) has no tile.
 
-A new page (say a GMP coverage matrix) is one module in `dossier/site/pages/` with a
-`@page("coverage", "GMP条款对照", order=30)` function and its template in `templates/`, plus its
-import in `dossier/site/pages/__init__.py`. Builders see the same `SiteData`; what one computes
-for others to use goes into `SiteData.extra`.
+A new page (say the GMP coverage matrix) is one module in `dossier/site/pages/` with a
+`@page("coverage", "GMP条款对照", order=30)` function returning [] when the workspace declares
+no coverage, its template in `templates/`, plus its import in `dossier/site/pages/__init__.py`.
+Builders see the same `SiteData`; what one computes for others to use goes into `SiteData.extra`
+(computed once: see `pages/validation.py`, `pages/products.py`).
 """
 
 from __future__ import annotations

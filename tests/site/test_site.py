@@ -59,7 +59,7 @@ def test_master_list_rows_are_the_status_rows(recorded: Path) -> None:
         assert ("逾期" in row["review"]) == expected["review_overdue"]
     assert {doc_id: row["state"] for doc_id, row in rows.items()} == {
         "QM-01": "draft", "QP-04": "effective", "QP-05": "approved", "QP-12": "effective",
-        "QR-12-01": "draft", "VP-12-01": "draft", "WI-12-01": "obsolete"}
+        "QR-12-01": "draft", "VMP-01": "draft", "VP-12-01": "draft", "VR-12-07": "draft", "WI-12-01": "obsolete"}
     assert rows["QP-04"]["effective"] == "2027-01-10" and rows["QP-05"]["effective"] == "2027-02-01"
     # only documents with a revision in force link a current PDF
     assert {d for d, r in rows.items() if r["links"]} == {"QP-04", "QP-12"}
@@ -107,19 +107,21 @@ def test_drafts_and_pending_revisions_are_never_current(recorded: Path) -> None:
 def test_citations_both_ways(recorded: Path) -> None:
     page = _page(recorded, "documents/QP-04.html")
     assert page.xpath('//ul[@id="cites"]/li/a/@href') == ["../documents/QM-01.html", "../documents/QP-05.html"]
-    assert page.xpath('//ul[@id="cited-by"]/li/a/@href') == ["../documents/QM-01.html", "../documents/QP-05.html", "../documents/QP-12.html"]
+    assert page.xpath('//ul[@id="cited-by"]/li/a/@href') == ["../documents/QM-01.html", "../documents/QP-05.html", "../documents/QP-12.html",
+                                                             "../documents/VMP-01.html"]
 
 
 def test_dashboard_counts(recorded: Path) -> None:
     page = _page(recorded, "index.html")
     states = {r.get("data-state"): int(r.get("data-count")) for r in page.xpath('//svg[@id="chart-states"]/rect')}
-    assert states == {"effective": 2, "approved": 1, "draft": 3, "obsolete": 1}
+    assert states == {"effective": 2, "approved": 1, "draft": 5, "obsolete": 1}
     tiles = {r.get("data-kind"): int(r.get("data-count")) for r in page.xpath('//svg[@id="chart-overdue"]/rect')}
-    assert tiles == {"review": 1, "recall": 2, "evaluation": 0}
+    assert tiles == {"review": 1, "recall": 2, "validation": 3, "evaluation": 0}
     months = [(r.get("data-month"), int(r.get("data-count"))) for r in page.xpath('//svg[@id="chart-reviews"]/rect')]
     assert months[0] == ("逾期", 1) and len(months) == 13 and sum(c for _, c in months[1:]) == 0
     assert [a.get("href") for a in page.xpath('//ul[@id="overdue-list"]/li/a')] == [
-        "documents/QP-12.html", "documents/QP-04.html", "documents/WI-12-01.html"]
+        "documents/QP-12.html", "documents/QP-04.html", "documents/WI-12-01.html",
+        "validation.html#object-PW-01", "validation.html#object-EO-01", "validation.html#object-SW-01"]
 
 
 def test_same_workspace_and_day_give_the_same_bytes_and_no_external_request(recorded: Path, tmp_path: Path) -> None:
@@ -166,13 +168,14 @@ def test_example_without_releases_and_without_products(tmp_path: Path) -> None:
     result = run_cli("site", str(root), "--as-of", "2026-12-15")
     assert result.exit_code == 0, result.output
     assert all(r["state"] == "draft" and not r["links"] for r in _rows(root).values())
-    assert _page(root, "index.html").xpath('//nav/a/text()') == ["受控文件清单", "消毒产品"]
+    assert _page(root, "index.html").xpath('//nav/a/text()') == ["受控文件清单", "验证状态", "消毒产品"]
     bare = tmp_path / "bare"
     assert run_cli("init", str(bare)).exit_code == 0
     assert run_cli("site", str(bare), "--as-of", "2026-12-15").exit_code == 0
     page = _page(bare, "index.html")
-    assert page.xpath('//nav/a/text()') == ["受控文件清单"]  # no products: no products page, no tile
+    assert page.xpath('//nav/a/text()') == ["受控文件清单"]  # no products, no plan: no such pages, no tiles
     assert not (bare / "build" / "site" / "disinfectant.html").exists()
+    assert not (bare / "build" / "site" / "validation.html").exists()
     assert [r.get("data-kind") for r in page.xpath('//svg[@id="chart-overdue"]/rect')] == ["review", "recall"]
 
 
@@ -202,7 +205,7 @@ def test_a_registered_page_and_section_plug_in(recorded: Path, tmp_path: Path) -
         del registry.PAGES["test-extra"], registry.SECTIONS["test-note"]
     assert "extra.html" in result.pages
     page = html.fromstring((tmp_path / "site" / "documents" / "QP-04.html").read_bytes())
-    assert page.xpath("//nav/a/text()") == ["受控文件清单", "测试页", "消毒产品"]
+    assert page.xpath("//nav/a/text()") == ["受控文件清单", "验证状态", "测试页", "消毒产品"]
     assert [h.text for h in page.xpath("//section/h2")][-1] == "附注"
 
 

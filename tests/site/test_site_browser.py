@@ -115,7 +115,7 @@ def test_master_list_rows_match_status_json_from_disk(browser, released: Path) -
 def test_filters_and_search_from_the_server(browser, server: str) -> None:
     _open(browser, server)
     everything = _visible_ids(browser)
-    assert everything == ["QM-01", "QP-04", "QP-05", "QP-12", "QR-12-01", "VP-12-01", "WI-12-01"]
+    assert everything == ["QM-01", "QP-04", "QP-05", "QP-12", "QR-12-01", "VMP-01", "VP-12-01", "VR-12-07", "WI-12-01"]
     kind, state = Select(browser.find_element(By.ID, "filter-kind")), Select(browser.find_element(By.ID, "filter-state"))
     department = Select(browser.find_element(By.ID, "filter-department"))
     kind.select_by_value("procedure")
@@ -128,7 +128,7 @@ def test_filters_and_search_from_the_server(browser, server: str) -> None:
     assert _visible_ids(browser) == ["WI-12-01"]
     state.select_by_value("")
     department.select_by_value("技术部")
-    assert _visible_ids(browser) == ["QP-12", "VP-12-01"]
+    assert _visible_ids(browser) == ["QP-12", "VMP-01", "VP-12-01", "VR-12-07"]
     department.select_by_value("")
     search = browser.find_element(By.ID, "search")
     search.send_keys("qp-0")
@@ -172,12 +172,15 @@ def test_withdrawn_document_is_marked_and_has_no_current_link(browser, released:
     assert banner.is_displayed() and "已作废" in banner.text and "2027-01-08" in banner.text and "工艺变更" in banner.text
     assert browser.find_elements(By.CSS_SELECTOR, "a.current-pdf") == []
     assert browser.find_element(By.ID, "no-current").text.startswith("已作废")
+    # the copies `dossier issue` recorded, all to recall now the document is withdrawn
+    states = [row.find_element(By.CSS_SELECTOR, "td:last-child").text for row in browser.find_elements(By.CSS_SELECTOR, "table.copies tbody tr")]
+    assert states == ["待回收"] * 3
 
 
 def test_every_page_loads_without_console_errors(browser, released: Path, server: str) -> None:
     site = released / "build" / "site"
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
-    assert len(pages) == 9
+    assert len(pages) == 12  # 9 documents, the master list, the validation status, the products
     for page in pages:
         _open(browser, (site / page).as_uri())
         _open(browser, server + page)

@@ -1,4 +1,4 @@
-"""One page per document, and the sections every document page has (history, citations, copies)."""
+"""One page per document, and the sections every document page has (history, citations, copies, reviews)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,17 @@ def citations(data: SiteData, view: DocumentView) -> Section | None:
 
 @section("copies", order=30)
 def issued_copies(data: SiteData, view: DocumentView) -> Section | None:
-    """发放记录: the issued copies (`distribution:`) and whether each must come back (Art. 43(一))."""
-    if not view.copies:
+    """发放回收记录: every copy issued (`dossier issue`), returned and destroyed, which must come back
+    (a replaced revision's, to exchange; all of a withdrawn document's), and the planned
+    distribution (Art. 43(一), (三)). Left out for a document never released with nothing planned."""
+    if not view.copies and not (view.planned and view.history):
         return None
-    return Section("发放记录", "sections/copies.html.j2", {"view": view}, "copies")
+    return Section("发放回收记录", "sections/copies.html.j2", {"view": view}, "copies")
+
+
+@section("reviews", order=40)
+def periodic_reviews(data: SiteData, view: DocumentView) -> Section | None:
+    """定期评审记录: the periodic reviews recorded (`dossier review`); the next one is in the page's data."""
+    if not view.reviews:
+        return None
+    return Section("定期评审记录", "sections/reviews.html.j2", {"view": view}, "reviews")
