@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Set up dossier on Debian/Ubuntu: system packages (LibreOffice, Noto CJK and Liberation fonts,
 # poppler, qpdf), the font aliases that draw 宋体/黑体/Times New Roman with them, and a virtual
-# environment in .venv with dossier installed. `--test` adds the test dependencies.
+# environment in .venv with dossier installed. `--test` adds the test dependencies (and Debian's
+# chromium and chromium-driver for the site's browser tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libreoffice-writer-nogui python3-uno fonts-noto-cjk fonts-liberation2 fonts-dejavu-core poppler-utils qpdf
           python3-venv python3-pip)
+# the site's browser tests drive Debian's Chromium (never a downloaded browser) through Selenium
+if [ "${1:-}" = "--test" ]; then packages+=(chromium chromium-driver); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

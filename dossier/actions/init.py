@@ -1,9 +1,15 @@
-"""`dossier init`: a new workspace with a config, one procedure and one record form that build."""
+"""`dossier init`: a new workspace with a config, one procedure and one record form that build.
+
+It also writes the JSON Schemas of the workspace files into `schemas/` and the editor settings
+that use them (`.vscode/settings.json` for the YAML extension, and a `# yaml-language-server:
+$schema=` line at the end of each YAML file, where it moves no line an error message names).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from dossier.actions.schema import CONFIG_SCHEMA, SCHEMA_DIR, editor_settings, kind_schema_name, modeline, write_schemas
 from dossier.errors import UsageError
 from dossier.util.atomic import write_text
 
@@ -85,13 +91,29 @@ body: |
 }
 
 
+# file -> the schema its modeline names (relative to the file)
+SCHEMA_OF = {
+    "dossier.yaml": f"{SCHEMA_DIR}/{CONFIG_SCHEMA}",
+    "content/QP-01.yaml": f"../{SCHEMA_DIR}/{kind_schema_name('procedure')}",
+    "content/QR-01-01.yaml": f"../{SCHEMA_DIR}/{kind_schema_name('record_form')}",
+}
+
+
 def init_workspace(directory: Path, company: str, today: str) -> list[Path]:
-    """Create the starter files in `directory`; refuses to overwrite an existing workspace."""
+    """Create the starter files, schemas and editor settings in `directory`; refuses to overwrite a workspace."""
     if (directory / "dossier.yaml").exists():
         raise UsageError(f"error: {directory}: already a dossier workspace (dossier.yaml exists)")
     written = []
     for name, text in FILES.items():
         path = directory / name
-        write_text(path, text.format(company=company, today=today))
+        text = text.format(company=company, today=today)
+        if name in SCHEMA_OF:
+            text += modeline(SCHEMA_OF[name])
+        write_text(path, text)
         written.append(path)
+    written += write_schemas(directory / SCHEMA_DIR)
+    settings = directory / ".vscode" / "settings.json"
+    if not settings.exists():
+        write_text(settings, editor_settings())
+        written.append(settings)
     return written

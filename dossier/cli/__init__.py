@@ -37,6 +37,8 @@ LAZY_COMMANDS = {
     "recall": "dossier.cli.copies:recall_command",
     "destroy": "dossier.cli.copies:destroy_command",
     "review": "dossier.cli.copies:review_command",
+    "schema": "dossier.cli.schema:schema_command",
+    "site": "dossier.cli.site:site_command",
 }
 
 

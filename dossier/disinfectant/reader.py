@@ -22,28 +22,20 @@ from dossier.disinfectant.model import (
 from dossier.disinfectant.renewal import read_renewal
 from dossier.disinfectant.requirements import fact_errors, type_errors, usage_errors
 from dossier.disinfectant.ruleset import DEFAULT_RULE_SET, ProductType, RuleSet, available_rule_sets, load_rule_set
+from dossier.disinfectant.spec import ANSWERS, CONCLUSIONS, PRODUCT_FILE
 from dossier.errors import Problems
 from dossier.workspace.embedded import embedded_problem
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.inputs import outside_message, resolve_inside
 from dossier.workspace.yamlsrc import SourceMap, load_yaml
 
-CONCLUSIONS = {"合格": True, "符合要求": True, "不合格": False, "不符合要求": False}
-ANSWERS = {"是": True, "否": False, True: True, False: False}
 MATERIAL_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
 
-_PARTY_FIELDS = {
-    "name",
-    "name_en",
-    "address",
-    "country",
-    "legal_representative",
-    "phone",
-    "postcode",
-    "fax",
-    "contact",
-    "hygiene_licence",
-}
+# the keys each section may hold (dossier.disinfectant.spec, also written as JSON Schema by `dossier schema`)
+_PARTY_FIELDS = PRODUCT_FILE["manufacturer"].names
+_EVALUATION = PRODUCT_FILE["evaluation"]
+_REPORTS = PRODUCT_FILE["test_reports"]
+_FILING = PRODUCT_FILE["filing"]
 
 
 def _party(reader: FieldReader | None, required: tuple[str, ...]) -> Party:
@@ -101,20 +93,7 @@ class _ProductReader:
 
     def read(self) -> Product | None:
         root = self.root
-        root.unknown(
-            {
-                "rule_set",
-                "product",
-                "responsible_unit",
-                "manufacturer",
-                "import",
-                "evaluation",
-                "formula",
-                "test_reports",
-                "materials",
-                "filing",
-            }
-        )
+        root.unknown(PRODUCT_FILE.names)
         evaluation = _required_child(root, "evaluation")
         evaluation_date = evaluation.date("date", required=True) if evaluation else None
         rules = self._rules(evaluation_date)
@@ -123,7 +102,7 @@ class _ProductReader:
         product = _required_child(root, "product")
         if product is None:
             return None
-        product.unknown({"name", "name_en", "form_model", "type", "usages", "facts", "enterprise_standard", "imported"})
+        product.unknown(PRODUCT_FILE["product"].names)
         imported = _flag(product, "imported")
         name = product.text("name", required=True)
         name_en = product.text("name_en", required=imported)
@@ -213,7 +192,7 @@ class _ProductReader:
         if section is None:
             self.root.fail("import", "is required for imported products (product.imported: true)")
             return None
-        section.unknown({"customs_declaration", "business_licence"})
+        section.unknown(PRODUCT_FILE["import"].names)
         return ImportInfo(
             section.text("customs_declaration", required=True), section.text("business_licence", required=True)
         )
@@ -223,7 +202,7 @@ class _ProductReader:
     ) -> tuple[dict[str, bool], tuple[Change, ...]]:
         if section is None:
             return {}, ()
-        section.unknown({"date", "answers", "changes", "renewal"})
+        section.unknown(_EVALUATION.names)
         answers: dict[str, bool] = {}
         reader = _required_child(section, "answers")
         questions: list[Question] = [q for q in rules.forms.annex3.questions if q.key]
@@ -245,7 +224,7 @@ class _ProductReader:
                     answers[question.key] = ANSWERS[value]
         changes = []
         for change in section.mappings("changes"):
-            change.unknown({"change", "date", "usages", "original_sample"})
+            change.unknown(_EVALUATION["changes"].names)
             kind = change.text("change", required=True)
             if kind and kind not in rules.changes:
                 change.fail("change", f"unknown change {kind!r} (expected one of: {', '.join(rules.changes)})")
@@ -264,7 +243,7 @@ class _ProductReader:
             self.root.fail("test_reports", "is required: list the test reports (检验报告)")
         reports = []
         for reader in readers:
-            reader.unknown({"lab", "number", "date", "batch", "items"})
+            reader.unknown(_REPORTS.names)
             when = reader.date("date", required=True)
             if when and evaluation_date and when > evaluation_date:
                 reader.fail("date", f"report dated {when} is after the evaluation date {evaluation_date}")
@@ -273,7 +252,7 @@ class _ProductReader:
             if not item_readers:
                 reader.fail("items", "is required: list the tested items")
             for item in item_readers:
-                item.unknown({"item", "tests", "result", "conclusion"})
+                item.unknown(_REPORTS["items"].names)
                 conclusion = item.text("conclusion", required=True)
                 if conclusion and conclusion not in CONCLUSIONS:
                     item.fail("conclusion", f"expected one of {', '.join(CONCLUSIONS)}, got {conclusion!r}")
@@ -352,9 +331,7 @@ class _ProductReader:
         filing = _required_child(self.root, "filing")
         if filing is None:
             return None
-        filing.unknown(
-            {"seal", "x_mm", "y_mm", "width_mm", "cross_page_seal", "cross_page_width_mm", "cross_page_y_mm"}
-        )
+        filing.unknown(_FILING.names)
         image = filing.text("seal", required=True)
         path = self._file(filing, "seal", image, (".png",)) if image else None
         cross_page = _flag(filing, "cross_page_seal")

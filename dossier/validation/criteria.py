@@ -19,7 +19,8 @@ the tool evaluates from the report's results:
         text: 目视检查无可见残留                   # a mapping without a rule is judged by the reviewer
 
 Problems are recorded with file, line and field; `criteria_of` reads a protocol's criteria
-for a report without reporting again what the protocol's own check reports.
+for a report without reporting again what the protocol's own check reports. The keys each
+mapping may hold are the definitions of `dossier.validation.spec` (also the editors' schema).
 """
 
 from __future__ import annotations
@@ -28,17 +29,14 @@ import re
 from dataclasses import dataclass
 
 from dossier.errors import Problems
+from dossier.validation.spec import CAPABILITY, CRITERION, ID_PATTERN, MAX_SAMPLES, RULES, SAMPLE_RANGE_PATTERN, STATISTICS
 from dossier.validation.values import Value, value_of, wording
 from dossier.workspace.fields import FieldReader, kind_of
 from dossier.workspace.yamlsrc import SourceMap
 
-STATISTICS = ("mean", "sd", "rsd", "min", "max", "range")
-CAPABILITY = ("cpk", "ppk")
-RULES = ("each", *STATISTICS, *CAPABILITY, "count")
-CRITERION_FIELDS = {"id", "text", "quantity", "unit", "samples", *RULES}
-CRITERION_ID = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
-SAMPLE_RANGE = re.compile(r"^(\D*?)(\d+)\s*(?:\.\.|～|~)\s*(\D*?)(\d+)$")
-MAX_SAMPLES = 10000
+CRITERION_FIELDS = CRITERION.names
+CRITERION_ID = re.compile(ID_PATTERN)
+SAMPLE_RANGE = re.compile(SAMPLE_RANGE_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -192,7 +190,7 @@ def _each(reader: FieldReader) -> tuple[Limits | None, Value | None]:
     each = reader.child("each")
     if each is None:
         return None, None
-    each.unknown({"min", "max", "equals"})
+    each.unknown(CRITERION["each"].names)
     if each.get("equals") is not None:
         if each.get("min") is not None or each.get("max") is not None:
             each.fail("equals", "give either equals or min/max, not both")
@@ -207,7 +205,7 @@ def _capability(reader: FieldReader, name: str) -> Capability | None:
     rule = reader.child(name)
     if rule is None:
         return None
-    rule.unknown({"lsl", "usl", "min"})
+    rule.unknown(CRITERION[name].names)
     lsl, lsl_text = _number(rule, "lsl")
     usl, usl_text = _number(rule, "usl")
     least, least_text = _number(rule, "min")
@@ -229,7 +227,7 @@ def _count(reader: FieldReader) -> Count | None:
     rule = reader.child("count")
     if rule is None:
         return None
-    rule.unknown({"of", "min", "max"})
+    rule.unknown(CRITERION["count"].names)
     of = value_of(rule.get("of"))
     if of is None:
         rule.fail("of", "is required (the result to count, e.g. 阳性 or fail)")
@@ -282,7 +280,7 @@ def _statistic(reader: FieldReader, name: str) -> Limits | None:
     rule = reader.child(name)
     if rule is None:
         return None
-    rule.unknown({"min", "max"})
+    rule.unknown(CRITERION[name].names)
     return _limits(rule)
 
 

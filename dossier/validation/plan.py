@@ -25,30 +25,17 @@ Which documents exist is checked by `dossier.validate`; the state of each object
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Any
-
-import yaml
 
 from dossier.errors import Problems
 from dossier.validation.criteria import CRITERION_ID
+from dossier.validation.spec import ASSESSMENT, MAX_INTERVAL_MONTHS, PLAN, PLAN_OBJECT, REVALIDATION, catalogue
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.yamlsrc import SourceMap
 
-OBJECTS_FILE = Path(__file__).with_name("objects.yaml")
-PLAN_FIELDS = {"objects"}
-OBJECT_FIELDS = {"id", "name", "type", "stages", "owner", "planned", "protocol", "last_validated", "last_report",
-                 "revalidation", "depends_on", "assessed"}
-MAX_INTERVAL_MONTHS = 120
-
-
-@functools.cache
-def catalogue() -> dict[str, Any]:
-    """objects.yaml: the object types, stages and state labels."""
-    return yaml.safe_load(OBJECTS_FILE.read_text(encoding="utf-8"))
+PLAN_FIELDS = PLAN.names
+OBJECT_FIELDS = PLAN_OBJECT.names
 
 
 @dataclass(frozen=True)
@@ -90,7 +77,7 @@ class PlanObject:
 def _assessments(reader: FieldReader) -> tuple[Assessment, ...]:
     found = []
     for entry in reader.mappings("assessed"):
-        entry.unknown({"document", "revision", "outcome", "by", "date"})
+        entry.unknown(ASSESSMENT.names)
         found.append(Assessment(entry.text("document", required=True), entry.text("revision", required=True),
                                 entry.text("outcome", required=True), entry.text("by", required=True), entry.date("date", required=True)))
     return tuple(found)
@@ -119,7 +106,7 @@ def _object(reader: FieldReader, seen: dict[str, int]) -> PlanObject | None:
         if reader.get("revalidation") is None:
             reader.fail("revalidation", "is required (Art. 75): interval_months and/or triggers")
     else:
-        revalidation.unknown({"interval_months", "triggers"})
+        revalidation.unknown(REVALIDATION.names)
         if revalidation.get("interval_months") is not None:
             interval = revalidation.integer("interval_months", minimum=1) or None
             if interval and interval > MAX_INTERVAL_MONTHS:

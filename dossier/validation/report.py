@@ -34,11 +34,12 @@ from pathlib import Path
 from dossier.validation.criteria import Criterion
 from dossier.validation.evaluate import Evaluation, evaluate, judged
 from dossier.validation.results import read_results
+from dossier.validation.spec import DEVIATION, REPORT
 from dossier.validation.values import Where, wording
 from dossier.workspace.fields import FieldReader
 
-REPORT_FIELDS = {"protocol", "protocol_revision", "executed", "results", "results_csv", "deviations", "conclusion"}
-DEVIATION_FIELDS = {"id", "criteria", "description", "impact", "disposition", "affects_conclusion", "capa", "approved_by"}
+REPORT_FIELDS = REPORT.names
+DEVIATION_FIELDS = DEVIATION.names
 PASS, FAIL, PENDING = "pass", "fail", "pending"
 
 
@@ -114,7 +115,7 @@ def read_deviations(report: FieldReader, criteria: dict[str, Criterion]) -> list
         approver = entry.child("approved_by")
         name, on = "", None
         if approver is not None:
-            approver.unknown({"name", "date"})
+            approver.unknown(DEVIATION["approved_by"].names)
             name, on = approver.text("name", required=True), approver.date("date", required=True)
         deviations.append(Deviation(
             ident, tuple(names), entry.text("description", required=True),
@@ -168,7 +169,7 @@ def evaluate_report(report: FieldReader, criteria: list[Criterion], folder: Path
     result = ReportEvaluation(protocol, revision)
     executed = report.child("executed")
     if executed is not None:
-        executed.unknown({"from", "to"})
+        executed.unknown(REPORT["executed"].names)
         result.executed_from, result.executed_to = executed.date("from", required=True), executed.date("to")
         if result.executed_from and result.executed_to and result.executed_to < result.executed_from:
             executed.fail("to", f"{result.executed_to} is before {result.executed_from}")

@@ -26,11 +26,12 @@ from pathlib import Path, PurePosixPath
 from dossier.errors import Problems
 from dossier.validation.criteria import Criterion
 from dossier.validation.evaluate import Reading
+from dossier.validation.spec import RESULT
 from dossier.validation.values import Value, Where, value_of
 from dossier.workspace.fields import FieldReader, kind_of
 from dossier.workspace.yamlsrc import SourceList, SourceMap
 
-RESULT_FIELDS = {"unit", "values", "judged", "note"}
+RESULT_FIELDS = RESULT.names
 CSV_COLUMNS = {"criterion": ("criterion", "准则"), "sample": ("sample", "样品"), "value": ("value", "结果"), "unit": ("unit", "单位")}
 MAX_CSV_BYTES = 20 * 1024 * 1024
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from dossier.errors import Problems
 from dossier.util.dates import parse_date
+from dossier.workspace.spec import DATE, INTEGER, MARKDOWN, TEXT, TEXTS, Field
 from dossier.workspace.yamlsrc import SourceMap
 
 
@@ -139,3 +140,33 @@ class FieldReader:
     def get(self, key: str) -> Any:
         """The raw value."""
         return self.mapping.get(key)
+
+    def read(self, field: Field, default: Any = None) -> Any:
+        """The value of `field` (a text, integer, date or texts definition), read with its rules.
+
+        A missing optional value gives `default` (for text "", for a whole number 0, when None).
+        """
+        if field.type in (TEXT, MARKDOWN):
+            return self.text(field.name, required=field.required, default="" if default is None else default)
+        if field.type == INTEGER:
+            minimum = None if field.minimum is None else int(field.minimum)
+            return self.integer(field.name, required=field.required, default=0 if default is None else default, minimum=minimum)
+        if field.type == DATE:
+            return self.date(field.name, required=field.required)
+        if field.type == TEXTS:
+            return self.text_list(field.name, required=field.required)
+        raise ValueError(f"{field.name}: a {field.type} field is not read with read()")
+
+    def section(self, field: Field) -> "FieldReader | None":
+        """Reader for the nested mapping `field`, its unknown keys reported; None when absent or no mapping."""
+        child = self.child(field.name)
+        if child is not None and not field.open:
+            child.unknown(field.names)
+        return child
+
+    def items(self, field: Field) -> list["FieldReader"]:
+        """Readers for each mapping of the list `field`, their unknown keys reported."""
+        readers = self.mappings(field.name)
+        for reader in readers:
+            reader.unknown(field.names)
+        return readers

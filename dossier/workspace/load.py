@@ -10,26 +10,20 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dossier.errors import Problems, UsageError
+from dossier.workspace import definitions as defs
+from dossier.workspace.definitions import CONFIG, CONFIG_FILE, DOCUMENT, FONT_ROLES
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.inputs import outside_message, resolve_inside
 from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
-from dossier.workspace.model import DEFAULT_TIMEZONE, DUTIES, NUMBERING_STYLES, REGISTER_NAMES, Config, Document, Signoff, Workspace
+from dossier.workspace.model import DEFAULT_TIMEZONE, DUTIES, NUMBERING_STYLES, Config, Document, Signoff, Workspace
 from dossier.workspace.retention import read_retention
 from dossier.workspace.revisions import DEFAULT_SCHEME, SCHEME_NAMES
+from dossier.workspace.spec import Field
 from dossier.workspace.yamlsrc import SourceMap, illegal_xml_chars, load_yaml, read_utf8
 
-CONFIG_FILE = "dossier.yaml"
-CONFIG_FIELDS = {
-    "company", "revision_scheme", "numbering", "review_interval_months", "retention_years",
-    "paths", "signing", "disinfectant", "converter", "fonts", "timezone", "require_signed_releases",
-    "approval_authority", "numbering_style", "device_lifetime_years", "product_expiry_months", "registers",
-}
-FONT_ROLES = ("body", "heading", "latin")
-MAX_TIMEOUT = 3600  # seconds per document a converter may take at most
-DOCUMENT_FIELDS = {
-    "id", "kind", "title", "revision", "effective_date", "department", "prepared_by",
-    "reviewed_by", "approved_by", "change", "body", "body_file", "distribution", "numbering_style", *KIND_FIELDS,
-}
+MAX_TIMEOUT = defs.MAX_TIMEOUT  # seconds per document a converter may take at most
+CONFIG_FIELDS = CONFIG.names
+DOCUMENT_FIELDS = DOCUMENT.names | KIND_FIELDS
 
 
 def find_root(start: Path) -> Path:
@@ -46,15 +40,18 @@ def _display(root: Path, path: Path) -> str:
         return str(path)
 
 
-def _int_table(reader: FieldReader | None, default: dict[str, int]) -> dict[str, int]:
+def _int_table(reader: FieldReader | None, field: Field, default: dict[str, int]) -> dict[str, int]:
+    """A per-kind table of whole numbers (`field`: its keys, `default` and the kinds)."""
     table = dict(default)
     if reader is None:
         return table
+    kinds = [key for key in field.keys if key != "default"]
+    minimum = None if field.value.minimum is None else int(field.value.minimum)
     for key in reader.mapping:
-        if str(key) != "default" and key not in KIND_LABELS:
-            reader.fail(str(key), f"unknown document kind (expected default or one of: {', '.join(KIND_LABELS)})")
+        if key not in field.keys:
+            reader.fail(str(key), f"unknown document kind (expected default or one of: {', '.join(kinds)})")
             continue
-        table[str(key)] = reader.integer(str(key), minimum=1, default=table.get(str(key), default["default"]))
+        table[str(key)] = reader.integer(str(key), minimum=minimum, default=table.get(str(key), default["default"]))
     return table
 
 
@@ -70,24 +67,23 @@ def load_config(root: Path, problems: Problems) -> Config:
         problems.add(CONFIG_FILE, 1, "", "expected a mapping of settings")
         return config
     top = FieldReader(data, problems)
-    top.unknown(CONFIG_FIELDS)
+    top.unknown(CONFIG.names)
     config.raw = data
-    company = top.child("company")
+    company = top.section(defs.COMPANY)
     if company is None:
         top.fail("company", "is required (company.name)")
     else:
-        company.unknown({"name", "address"})
-        config.company_name = company.text("name", required=True)
-        config.company_address = company.text("address")
-    config.revision_scheme = top.text("revision_scheme", default=DEFAULT_SCHEME)
+        config.company_name = company.read(defs.COMPANY["name"])
+        config.company_address = company.read(defs.COMPANY["address"])
+    config.revision_scheme = top.read(CONFIG["revision_scheme"], default=DEFAULT_SCHEME)
     if config.revision_scheme not in SCHEME_NAMES:
         top.fail("revision_scheme", f"unknown scheme {config.revision_scheme!r} (expected one of: {', '.join(SCHEME_NAMES)})")
         config.revision_scheme = DEFAULT_SCHEME
-    numbering = top.child("numbering")
+    numbering = top.child(defs.NUMBERING.name)
     if numbering is not None:
         for key in numbering.mapping:
-            if key not in KIND_LABELS:
-                numbering.fail(str(key), f"unknown document kind (expected one of: {', '.join(KIND_LABELS)})")
+            if key not in defs.NUMBERING.keys:
+                numbering.fail(str(key), f"unknown document kind (expected one of: {', '.join(defs.NUMBERING.keys)})")
             else:
                 pattern = numbering.text(key, default=DEFAULT_NUMBERING[key])
                 try:
@@ -95,27 +91,26 @@ def load_config(root: Path, problems: Problems) -> Config:
                     config.numbering[key] = pattern
                 except re.error as exc:
                     numbering.fail(str(key), f"not a valid regular expression ({exc})")
-    fonts = top.child("fonts")
+    fonts = top.section(defs.FONTS)
     if fonts is not None:
         config.fonts = _font_settings(fonts)
     config.numbering_style = _numbering_style(top) or config.numbering_style
-    config.review_interval_months = _int_table(top.child("review_interval_months"), {"default": DEFAULT_REVIEW_MONTHS})
+    config.review_interval_months = _int_table(top.child(defs.REVIEW_INTERVAL.name), defs.REVIEW_INTERVAL,
+                                               {"default": DEFAULT_REVIEW_MONTHS})
     config.retention_years = read_retention(top, set(KIND_LABELS))
-    registers = top.child("registers")
+    registers = top.section(defs.REGISTERS)
     if registers is not None:  # the form number printed on each register (dossier register)
-        registers.unknown(set(REGISTER_NAMES))
-        numbers = {name: registers.text(name) for name in REGISTER_NAMES}
+        numbers = {field.name: registers.read(field) for field in defs.REGISTERS.fields}
         config.register_numbers = {name: number for name, number in numbers.items() if number}
     _converter_settings(top, config)
     _control_settings(top, config)
-    paths = top.child("paths")
+    paths = top.section(defs.PATHS)
     if paths is not None:
-        paths.unknown({"content", "templates", "build", "releases", "ledger"})
-        config.content_dir = paths.text("content", default=config.content_dir)
-        config.templates_dir = paths.text("templates", default=config.templates_dir)
-        config.build_dir = paths.text("build", default=config.build_dir)
-        config.releases_dir = paths.text("releases", default=config.releases_dir)
-        config.ledger_file = paths.text("ledger", default=config.ledger_file)
+        config.content_dir = paths.read(defs.PATHS["content"], default=config.content_dir)
+        config.templates_dir = paths.read(defs.PATHS["templates"], default=config.templates_dir)
+        config.build_dir = paths.read(defs.PATHS["build"], default=config.build_dir)
+        config.releases_dir = paths.read(defs.PATHS["releases"], default=config.releases_dir)
+        config.ledger_file = paths.read(defs.PATHS["ledger"], default=config.ledger_file)
         chosen = {"content": config.content_dir, "templates": config.templates_dir, "build": config.build_dir,
                   "releases": config.releases_dir, "ledger": config.ledger_file}
         for key, value in chosen.items():
@@ -179,33 +174,30 @@ def _font_settings(reader: FieldReader) -> dict[str, dict[str, str]]:
     Whether a face can be drawn is checked by validate (it needs the font catalogue).
     """
     settings: dict[str, dict[str, str]] = {"": {}}
-    reader.unknown({*FONT_ROLES, *KIND_LABELS})
     for key in reader.mapping:
         if key in FONT_ROLES:
             settings[""][key] = reader.text(key, required=True)
         elif key in KIND_LABELS:
-            per_kind = reader.child(key)
+            per_kind = reader.section(defs.FONTS[key])
             if per_kind is not None:
-                per_kind.unknown(set(FONT_ROLES))
                 settings[key] = {role: per_kind.text(role, required=True) for role in FONT_ROLES if role in per_kind.mapping}
     return settings
 
 
 def _numbering_style(reader: FieldReader) -> str:
     """`numbering_style:` (auto, none or chapter); "" when absent or not one of them (reported)."""
-    style = reader.text("numbering_style")
+    style = reader.read(defs.NUMBERING_STYLE)
     if style and style not in NUMBERING_STYLES:
         reader.fail("numbering_style", f"unknown heading numbering {style!r} (expected one of: {', '.join(NUMBERING_STYLES)})")
         return ""
     return style
 
 
-def _signoff(reader: FieldReader, key: str) -> Signoff | None:
-    person = reader.child(key)
+def _signoff(reader: FieldReader, field: Field) -> Signoff | None:
+    person = reader.section(field)
     if person is None:
         return None
-    person.unknown({"name", "date"})
-    return Signoff(person.text("name", required=True), person.date("date"))
+    return Signoff(person.read(field["name"]), person.read(field["date"]))
 
 
 def _body(reader: FieldReader, path: Path, root: Path, problems: Problems) -> tuple[str | None, str, int]:
@@ -258,23 +250,23 @@ def load_document(path: Path, root: Path, problems: Problems) -> Document | None
                      f"write numeric revisions in quotes (\"{data['revision']}\" loses trailing zeros otherwise)")
     reader = FieldReader(data, problems)
     reader.unknown(DOCUMENT_FIELDS)
-    kind = reader.text("kind", required=True)
+    kind = reader.read(DOCUMENT["kind"])
     if kind and kind not in KIND_LABELS:
         reader.fail("kind", f"unknown document kind {kind!r} (expected one of: {', '.join(KIND_LABELS)})")
     body, body_source, offset = _body(reader, path, root, problems)
     doc = Document(
-        id=reader.text("id", required=True),
+        id=reader.read(DOCUMENT["id"]),
         kind=kind,
-        title=reader.text("title", required=True),
-        revision=reader.text("revision", required=True),
+        title=reader.read(DOCUMENT["title"]),
+        revision=reader.read(DOCUMENT["revision"]),
         source=path,
         source_display=shown,
-        effective_date=reader.date("effective_date"),
-        department=reader.text("department"),
-        prepared_by=_signoff(reader, "prepared_by"),
-        reviewed_by=_signoff(reader, "reviewed_by"),
-        approved_by=_signoff(reader, "approved_by"),
-        change=reader.text("change"),
+        effective_date=reader.read(DOCUMENT["effective_date"]),
+        department=reader.read(DOCUMENT["department"]),
+        prepared_by=_signoff(reader, defs.PREPARED_BY),
+        reviewed_by=_signoff(reader, defs.REVIEWED_BY),
+        approved_by=_signoff(reader, defs.APPROVED_BY),
+        change=reader.read(DOCUMENT["change"]),
         body=body or "",
         body_unreadable=body is None,
         body_source=body_source,
@@ -282,14 +274,14 @@ def load_document(path: Path, root: Path, problems: Problems) -> Document | None
         numbering_style=_numbering_style(reader),
         raw=data,
     )
-    for entry in reader.mappings("distribution"):
-        entry.unknown({"copy", "holder", "department", "issued", "withdrawn"})
+    copy = defs.DISTRIBUTION
+    for entry in reader.items(copy):
         doc.distribution.append({
-            "copy": entry.integer("copy", required=True, minimum=1),
-            "holder": entry.text("holder", required=True),
-            "department": entry.text("department"),
-            "issued": entry.date("issued"),  # an issue recorded before the ledger held them (control/copies.py)
-            "withdrawn": entry.date("withdrawn"),
+            "copy": entry.read(copy["copy"]),
+            "holder": entry.read(copy["holder"]),
+            "department": entry.read(copy["department"]),
+            "issued": entry.read(copy["issued"]),
+            "withdrawn": entry.read(copy["withdrawn"]),
             "line": entry.mapping.line,
         })
     doc.form = data.get("form")

@@ -27,7 +27,8 @@ from dossier.workspace.fields import FieldReader
 WITHDRAWAL, DEVICE_LIFETIME, PRODUCT_EXPIRY = "withdrawal", "device_lifetime", "product_expiry"
 MINIMUM_YEARS = 2  # Art. 45(4): at least two years from release
 DEFAULT_RULE_YEARS = 10
-_FORM = re.compile(r"\s*(device_lifetime|product_expiry)\s*\+\s*(\d+)\s*")
+RULE_PATTERN = r"^\s*(device_lifetime|product_expiry)\s*\+\s*(\d+)\s*$"  # also the schema's (workspace/definitions.py)
+_FORM = re.compile(RULE_PATTERN)
 FORMS = "a number of years N (at least 2), `device_lifetime + N` or `product_expiry + N`"
 
 

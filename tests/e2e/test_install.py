@@ -24,6 +24,11 @@ PACKAGE_DATA = (
     "dossier/word/templates/quality_manual.docx",
     "dossier/fonts/fonts.yaml",
     "dossier/disinfectant/rules/ws2014/table1.yaml",
+    "dossier/site/templates/index.html.j2",
+    "dossier/site/templates/sections/history.html.j2",
+    "dossier/site/static/site.js",
+    "dossier/site/static/favicon.svg",
+    "dossier/pdf/void_glyphs.json",
 )
 
 
@@ -66,3 +71,8 @@ def test_init_and_build_outside_the_repository(installed: Path, tmp_path: Path) 
     assert {"QP-01.docx", "QP-01.pdf", "QR-01-01.docx", "QR-01-01.pdf"} <= set(built), built
     text = subprocess.run(["pdftotext", str(workspace / "build" / "QP-01.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     assert "文件控制程序" in text and "第1页共2页" in text.replace(" ", "")
+    site = subprocess.run([str(installed / "dossier"), "site"], cwd=workspace, env=env, capture_output=True, text=True)
+    assert site.returncode == 0, site.stderr
+    assert "受控文件清单" in (workspace / "build" / "site" / "index.html").read_text(encoding="utf-8")
+    assert (workspace / "build" / "site" / "assets" / "site.js").is_file()
+    assert (workspace / "schemas" / "dossier.schema.json").is_file() and (workspace / ".vscode" / "settings.json").is_file()
