@@ -1,4 +1,4 @@
-"""Queries for `check` warnings: emphasis markers left on the page, headings that type their own number.
+"""Queries for `check` warnings: emphasis markers left on the page, headings and captions that type their own number.
 
 Both read a body as the renderer does (the one parser, code is text), so a warning names the
 line whose text shows the fault.
@@ -19,6 +19,10 @@ _TYPED_NUMBER = re.compile(
     r"^(?:\d+(?:\.\d+)+\.?(?!\d)|\d+[.．、](?!\d)|\d+(?=[\s\u3000])|[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十\d]+[)）]"
     r"|第[一二三四五六七八九十百\d]+[章节条部篇]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+[.、\s])"
 )
+
+# a figure or table number typed into a caption: 图1 / 图 1 / 图1-2 / 表3 / Figure 2 / Table 1
+_TYPED_CAPTION = re.compile(r"^(?:图|表|Figure|Fig\.|Table)[ \t\u3000]*\d+(?:[-.－]\d+)*")
+_TABLE_CAPTION = re.compile(r"^(?:Table)?:[ \t]+")  # pandoc's table caption marker (as dossier.word.body.tables reads it)
 
 
 def _leftover(token: Token) -> str | None:
@@ -58,3 +62,26 @@ def headings(md: str) -> list[tuple[int, int, str]]:
             inline = tokens[index + 1]
             found.append((token.map[0], int(token.tag[1:]), inline.content))
     return found
+
+
+def typed_captions(md: str) -> list[tuple[int, str, str]]:
+    """(0-based line, caption text, typed number) of every image alt text or table caption
+    (`Table: …`, `: …`) that starts with its own number (`图1 组织机构图`); the renderer numbers
+    captions itself (图1、图2 …, 表1 …), so such a caption would show two numbers."""
+    found: list[tuple[int, str, str]] = []
+    if "![" in md:
+        for line, alt in _inline_targets(md, lambda token: token.content if token.type == "image" else None):
+            match = _TYPED_CAPTION.match(alt.strip())
+            if match:
+                found.append((line, alt.strip(), match.group(0)))
+    if ":" in md:
+        tokens = parser().parse(normalised(md))
+        for index, token in enumerate(tokens):
+            if token.type == "paragraph_open" and token.map is not None:
+                text = tokens[index + 1].content
+                marker = _TABLE_CAPTION.match(text)
+                caption = text[marker.end():].strip() if marker else ""
+                match = _TYPED_CAPTION.match(caption)
+                if match:
+                    found.append((token.map[0], caption, match.group(0)))
+    return sorted(found)

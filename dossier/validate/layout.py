@@ -9,6 +9,8 @@ These do not stop a build (`Problems.warn`; `check` and `build` print them as
 - a heading that starts with a section number (`## 1.1 条款1`) is numbered again by the
   automatic numbering ("1.1 1.1 条款1" in the body and the table of contents) unless the
   workspace or document sets `numbering_style: none`;
+- a caption (an image's alt text, a table's `Table: …`) that starts with its number (`图1 …`) is
+  numbered again by the renderer ("图1 图1 …");
 - a title longer than the page header's title cell shows on its two lines makes the header
   taller on every page (`dossier.word.headerfit`).
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from dossier.errors import Problems
 from dossier.markdown import display_width
-from dossier.markdown.lint import headings, leftover_emphasis, typed_number
+from dossier.markdown.lint import headings, leftover_emphasis, typed_captions, typed_number
 from dossier.word.headerfit import header_room
 from dossier.word.templates import template_path
 from dossier.workspace.model import Document, Workspace
@@ -50,6 +52,13 @@ def _typed_numbers(ws: Workspace, doc: Document, problems: Problems) -> None:
                           "number or set numbering_style: none")
 
 
+def _typed_captions(doc: Document, problems: Problems) -> None:
+    for line, text, number in typed_captions(doc.body):
+        problems.warn(doc.body_source, doc.body_line_offset + line + 1, "body",
+                      f"caption “{text}” starts with its number ({number}) and captions are numbered automatically "
+                      "(图1、图2 …, 表1 …), so it would show two numbers; remove the typed number")
+
+
 def _title_length(ws: Workspace, doc: Document, problems: Problems) -> None:
     if not doc.title or not doc.kind:
         return
@@ -66,4 +75,5 @@ def check_layout(ws: Workspace, doc: Document, problems: Problems) -> None:
     """The layout warnings of one document (see the module docstring)."""
     _leftovers(doc, problems)
     _typed_numbers(ws, doc, problems)
+    _typed_captions(doc, problems)
     _title_length(ws, doc, problems)

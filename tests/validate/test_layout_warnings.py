@@ -82,3 +82,30 @@ def test_warnings_are_kept_apart_from_errors_and_reported_once() -> None:
     problems.warn("a.md", 1, "body", "y")
     problems.raise_if_any()  # warnings alone never stop a run
     assert problems.warnings.lines() == ["warning: a.md:1: body: y", "warning: a.md:3: body: x"]
+
+
+def test_captions_that_type_their_own_number_are_warned_at_their_line(tmp_path: Path) -> None:
+    body = ("# 组织机构\n\n![图1 组织机构图](org.png)\n\n| 项目 | 要求 |\n|---|---|\n| 温度 | 20 ℃ |\n\nTable: 表 2 环境要求\n\n"
+            "![设备照片](org.png)\n\n`![图3 代码里](x.png)`\n")
+    root = _workspace(tmp_path / "ws", body=body)
+    (root / "content" / "org.png").write_bytes(_tiny_png())
+    result = run_cli("check", str(root))
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.output.splitlines() if "caption" in line]
+    assert warned == [
+        "warning: content/QP-30.md:3: body: caption “图1 组织机构图” starts with its number (图1) and captions are numbered "
+        "automatically (图1、图2 …, 表1 …), so it would show two numbers; remove the typed number",
+        "warning: content/QP-30.md:9: body: caption “表 2 环境要求” starts with its number (表 2) and captions are numbered "
+        "automatically (图1、图2 …, 表1 …), so it would show two numbers; remove the typed number",
+    ]
+
+
+def _tiny_png() -> bytes:
+    """A 2×2 white PNG."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
