@@ -91,14 +91,20 @@ class Problems:
 
     def __init__(self) -> None:
         self.items: list[InputProblem] = []
+        self.warnings: list[InputProblem] = []  # reported as `warning: …`; they do not fail the run
+
+    def warn(self, path: str | Path, line: int | None, field: str, message: str) -> None:
+        """Record a warning (printed, never raised)."""
+        self.warnings.append(InputProblem(str(path), line, field, message))
 
     def add(self, path: str | Path, line: int | None, field: str, message: str) -> None:
         """Record one problem."""
         self.items.append(InputProblem(str(path), line, field, message))
 
     def extend(self, other: "Problems") -> None:
-        """Take over every problem of another collector."""
+        """Take over every problem and warning of another collector."""
         self.items.extend(other.items)
+        self.warnings.extend(other.warnings)
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -1,24 +1,17 @@
-"""`dossier register`: the master list of controlled documents (受控文件清单) and the
-distribution and withdrawal record (文件发放回收记录), as .docx, .pdf and .csv.
+"""`dossier register`: the master list of controlled documents (受控文件清单), the
+distribution and withdrawal record (文件发放回收记录) and, when the workspace keeps one, the
+list of external documents (外来文件清单, Art. 44) with the documents citing each, as .docx, .pdf and .csv.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-
+from dossier.actions.listing import Listing, write_listings
 from dossier.control.status import workspace_status
-from dossier.convert import convert_batch
-from dossier.pdf.normalise import normalise_pdf
-from dossier.util.atomic import write_bytes
-from dossier.word.blocks import base_document, grid_table
-from dossier.word.document import docx_bytes
-from dossier.word.package import CoreProperties
+from dossier.markdown.queries import cited_externals
+from dossier.workspace.external import STATUS_LABELS as EXTERNAL_STATUS
 from dossier.workspace.model import Workspace
 
 STATE_LABELS = {"draft": "草稿", "approved": "已批准待生效", "effective": "现行有效", "superseded": "已替代", "obsolete": "已作废"}
@@ -27,6 +20,8 @@ MASTER_COLUMNS = ["序号", "文件编号", "文件名称", "文件类别", "现
 MASTER_WIDTHS = [1.2, 2.6, 7.3, 2.4, 1.9, 2.6, 2.4, 2.2, 2.6]
 DISTRIBUTION_COLUMNS = ["序号", "文件编号", "文件名称", "版本", "发放号", "领用人", "部门", "发放日期", "回收日期"]
 DISTRIBUTION_WIDTHS = [1.2, 2.6, 7.8, 1.6, 1.6, 2.2, 2.6, 2.8, 2.8]
+EXTERNAL_COLUMNS = ["序号", "文件编号", "文件名称", "类别", "发布部门", "年份/版本", "实施日期", "状态", "引用文件"]
+EXTERNAL_WIDTHS = [1.2, 3.6, 6.0, 1.8, 3.0, 1.6, 2.2, 2.6, 3.2]
 
 
 def master_rows(ws: Workspace, today: date) -> list[list[str]]:
@@ -51,46 +46,26 @@ def distribution_rows(ws: Workspace) -> list[list[str]]:
     return [[str(i), *r] for i, r in enumerate(rows, start=1)]
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")  # BOM: Excel opens Chinese CSV correctly
-
-
-def _docx(ws: Workspace, title: str, header: list[str], rows: list[list[str]], widths: list[float], today: date) -> bytes:
-    doc = base_document(landscape=True)
-    company = doc.add_paragraph(ws.config.company_name, style="Title")
-    company.runs[0].font.size = doc.styles["Heading 1"].font.size
-    doc.add_paragraph(title, style="Title")
-    stamp = doc.add_paragraph(f"编制日期：{today.isoformat()}　　共 {len(rows)} 项")
-    stamp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    grid_table(doc, header, rows, widths)
-    props = CoreProperties(title=title, creator=ws.config.company_name, when=datetime(today.year, today.month, today.day))
-    return docx_bytes(doc, props)
+def external_rows(ws: Workspace) -> list[list[str]]:
+    """One row per external document of the register (外来文件清单, Art. 44) and the documents citing it."""
+    citing: dict[str, list[str]] = {}
+    for doc in ws.documents.values():
+        for key in cited_externals(ws, doc):
+            citing.setdefault(key, []).append(doc.id)
+    rows = []
+    for index, entry in enumerate(ws.externals.values(), start=1):
+        status = EXTERNAL_STATUS[entry.status] + (f"（由 {entry.replaced_by} 替代）" if entry.replaced_by else "")
+        rows.append([str(index), entry.number, entry.title, entry.type, entry.issuer or "—", entry.year or "—",
+                     entry.effective.isoformat() if entry.effective else "—", status, "、".join(citing.get(entry.key, [])) or "—"])
+    return rows
 
 
 def write_register(ws: Workspace, today: date, out_dir: Path) -> list[Path]:
-    """Write master-list and distribution .docx/.pdf/.csv into `out_dir`; returns the paths."""
+    """Write master-list, distribution (and, with a register of external documents, external) .docx/.pdf/.csv into `out_dir`."""
     tables = {
-        "master-list": ("受控文件清单", MASTER_COLUMNS, master_rows(ws, today), MASTER_WIDTHS),
-        "distribution": ("文件发放回收记录", DISTRIBUTION_COLUMNS, distribution_rows(ws), DISTRIBUTION_WIDTHS),
+        "master-list": Listing("受控文件清单", MASTER_COLUMNS, master_rows(ws, today), MASTER_WIDTHS),
+        "distribution": Listing("文件发放回收记录", DISTRIBUTION_COLUMNS, distribution_rows(ws), DISTRIBUTION_WIDTHS),
     }
-    outputs: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="dossier-register-") as tmp:
-        staged = []
-        for name, (title, header, rows, widths) in tables.items():
-            outputs[f"{name}.docx"] = _docx(ws, title, header, rows, widths, today)
-            outputs[f"{name}.csv"] = _csv(header, rows)
-            path = Path(tmp) / f"{name}.docx"
-            path.write_bytes(outputs[f"{name}.docx"])
-            staged.append(path)
-        for docx, pdf in convert_batch(staged, Path(tmp) / "pdf").items():
-            title = tables[docx.stem][0]
-            outputs[f"{docx.stem}.pdf"] = normalise_pdf(pdf.read_bytes(), datetime(today.year, today.month, today.day), title)
-    written = []
-    for name, data in sorted(outputs.items()):
-        write_bytes(out_dir / name, data)
-        written.append(out_dir / name)
-    return written
+    if ws.externals:
+        tables["external"] = Listing("外来文件清单", EXTERNAL_COLUMNS, external_rows(ws), EXTERNAL_WIDTHS, left={2, 8})
+    return write_listings(ws, tables, today, out_dir)

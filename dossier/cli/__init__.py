@@ -13,9 +13,11 @@ import click
 from dossier import __version__
 from dossier.actions.init import init_workspace
 from dossier.actions.register import write_register
+from dossier.actions.starter import init_starter
 from dossier.actions.release import obsolete, release, revise
-from dossier.control.status import copies_to_recall, status_lines, where_used, workspace_status
+from dossier.control.status import copies_to_recall, open_lines, status_lines, where_used, workspace_status
 from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError
+from dossier.markdown.queries import open_spots
 from dossier.pipeline.build import FORMATS, build
 from dossier.pipeline.load import load_checked
 from dossier.util.progress import progress_wanted
@@ -28,6 +30,7 @@ LAZY_COMMANDS = {
     "sign": "dossier.cli.signing:sign_command",
     "verify": "dossier.cli.signing:verify_command",
     "diff": "dossier.cli.diff:diff_command",
+    "coverage": "dossier.cli.coverage:coverage_command",
 }
 
 
@@ -119,16 +122,36 @@ def ws_rel(path: Path, root: Path) -> str:
 def check_command(workspace: Path) -> None:
     """Validate every input without rendering (exit 2 and one line per problem when invalid)."""
     ws = load_checked(workspace)
+    for warning in ws.warnings:
+        click.echo(warning, err=True)
     click.echo(f"ok: {len(ws.documents)} documents valid")
+    spots = {doc.id: len(open_spots(doc)) for doc in ws.documents.values()}
+    if any(spots.values()):
+        click.echo(f"open: {sum(spots.values())} spots to fill in or confirm (【请根据本企业实际填写：…】, 【请确认：…】) in "
+                   f"{sum(1 for n in spots.values() if n)} documents; `dossier status --open` lists them")
 
 
 @cli.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--company", default="示例医疗科技有限公司", show_default=True, help="Company name for the header.")
-def init_command(directory: Path, company: str) -> None:
-    """Create a new workspace (config, one procedure, one record form) that builds."""
-    for path in init_workspace(directory, company, date.today().isoformat()):
-        click.echo(f"created {path}")
+@click.option("--starter", metavar="NAME", help="Write a complete quality system instead (device-gmp-2025: the device GMP 2025 document set).")
+@click.option("--address", default="", metavar="TEXT", help="Company address (with --starter).")
+@click.option("--numbering", "prefix", default="", metavar="PREFIX", help="Prefix every document number (with --starter; SL- gives SL-QP-04).")
+def init_command(directory: Path, company: str, starter: str | None, address: str, prefix: str) -> None:
+    """Create a new workspace that builds: one procedure and one record form, or a whole starter set (--starter)."""
+    today = date.today().isoformat()
+    if starter is None:
+        if address or prefix:
+            raise UsageError("error: --address and --numbering go with --starter")
+        for path in init_workspace(directory, company, today):
+            click.echo(f"created {path}")
+        return
+    written = init_starter(directory, starter, company, address, today, prefix)
+    documents = sum(1 for path in written if path.parent.name == "content" and path.suffix == ".yaml")
+    click.echo(f"created {directory}: {documents} documents of the {starter} starter for {company} "
+               f"(dossier.yaml, external.yaml, content/)")
+    click.echo("next: dossier check (counts the spots to fill in), dossier status --open (lists them), "
+               "dossier coverage (articles and documents)")
 
 
 def _date(value: str | None) -> date | None:
@@ -188,10 +211,15 @@ def obsolete_command(doc_id: str, reason: str, approved_by: str, workspace: Path
 @click.argument("doc_id", metavar="[DOC-ID]", required=False)
 @WORKSPACE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def status_command(doc_id: str | None, workspace: Path, as_json: bool) -> None:
+@click.option("--open", "open_only", is_flag=True, help="List the spots left to fill in or confirm (【请根据本企业实际填写：…】, 【请确认：…】) per document.")
+def status_command(doc_id: str | None, workspace: Path, as_json: bool, open_only: bool) -> None:
     """Every document's revision, state, effective date, next review; or one document with where-used."""
     ws = load_workspace_or_fail(workspace)
     rows = workspace_status(ws, date.today())
+    if open_only:
+        for line in open_lines([r for r in rows if not doc_id or r["id"] == doc_id]):
+            click.echo(line)
+        return
     if doc_id:
         if doc_id not in ws.documents:
             raise UsageError(f"error: {doc_id}: no such document in {ws.config.content_dir}/")
@@ -208,6 +236,7 @@ def status_command(doc_id: str | None, workspace: Path, as_json: bool) -> None:
     from dossier.disinfectant.workspace import workspace_validity_warnings
 
     warnings = workspace_validity_warnings(ws.root, date.today())
+    warnings += [message for row in rows for message in row["outdated_references"]]
     if as_json:
         click.echo(json.dumps({"documents": rows, "warnings": warnings}, ensure_ascii=False, indent=2, sort_keys=True))
         return

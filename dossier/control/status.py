@@ -1,4 +1,5 @@
-"""`dossier status`: which revision of each document is in force, review dates, where-used."""
+"""`dossier status`: which revision of each document is in force, review dates, where-used, open spots,
+citations of superseded or withdrawn external documents (Art. 44)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dossier.control.digest import inputs_digest
 from dossier.control.ledger import LedgerEntry
 from dossier.control.ledger import queries as ledger_queries
 from dossier.control.lifecycle import document_status, recorded_date
-from dossier.markdown.queries import cited_ids
+from dossier.markdown.queries import cited_ids, open_spots, outdated_references
 from dossier.workspace.model import Document, Workspace
 
 
@@ -54,6 +55,8 @@ def document_row(ws: Workspace, doc: Document, entries: list[LedgerEntry], today
         "changed_since_release": bool(last and last.inputs_sha256 != inputs_digest(ws, doc)),
         "last_released": last.revision if last else None,
         "copies_to_recall": copies_to_recall(doc, releases, status.withdrawn_on is not None, status.in_force),
+        "open": [{"file": spot.path, "line": spot.line, "text": spot.text} for spot in open_spots(doc)],
+        "outdated_references": outdated_references(ws, doc),
     })
     return row
 
@@ -76,10 +79,26 @@ def status_lines(rows: list[dict[str, Any]]) -> list[str]:
             flags.append("CHANGED")
         if r["copies_to_recall"]:
             flags.append(f"RECALL-{len(r['copies_to_recall'])}")
+        if r["outdated_references"]:
+            flags.append("OUTDATED-REF")
+        if r["open"]:
+            flags.append(f"OPEN-{len(r['open'])}")
         if r["retention_until"]:
             flags.append(f"retain-until {r['retention_until']}")
         lines.append(
             f"{r['id']:<10} {r['revision']:<5} {r['state']:<10} {r['in_force'] or '-':<8} {r['effective_date'] or '-':<10} "
             f"{r['next_review'] or '-':<11} {' '.join(flags) or '-':<6} {r['title']}"
         )
+    return lines
+
+
+def open_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """The spots each document leaves to fill in or confirm, one line each under a line per document."""
+    lines = []
+    for r in rows:
+        if r["open"]:
+            lines.append(f"{r['id']}: {len(r['open'])} open ({r['title']})")
+            lines.extend(f"  {spot['file']}:{spot['line']}: {spot['text']}" for spot in r["open"])
+    total = sum(len(r["open"]) for r in rows)
+    lines.append(f"{total} open spot{'s' if total != 1 else ''} in {sum(1 for r in rows if r['open'])} documents")
     return lines

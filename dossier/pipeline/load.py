@@ -3,6 +3,7 @@
 `load_checked` reads dossier.yaml and every document, runs every rule of `dossier.validate`,
 checks the signing profiles and the disinfectant products, and (unless told not to) that no
 released revision was edited; all problems of all files are raised together (InputErrors).
+Warnings (plain-text numbers of no document, outdated external documents) go to `ws.warnings`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def load_checked(root: Path, released_unchanged: bool = True, settings: bool = T
     if released_unchanged and not problems:
         check_released_unchanged(ws, ledger_of(ws).entries(), problems)
     problems.raise_if_any()
+    ws.warnings = [f"warning: {warning}" for warning in problems.warnings]
     return ws
 
 

@@ -11,6 +11,7 @@ from dossier.control.controls import Controls
 from dossier.control.lifecycle import HistoryRow
 from dossier.errors import Problems
 from dossier.fonts import default_fonts, word_name
+from dossier.pipeline.directives import directive_hooks, expansions
 from dossier.word.body import render_markdown
 from dossier.word.document import docx_bytes
 from dossier.word.package import CoreProperties, Fonts
@@ -86,14 +87,15 @@ def validation_markdown(validation: dict) -> str:
 
 
 def _body(tpl: Template, ws: Workspace, doc: Document, controls: Controls, problems: Problems):
-    """The body subdoc: a protocol's Art. 76 sections first (numbered on into the body), then the Markdown."""
+    """The body subdoc: a protocol's Art. 76 sections first (numbered on into the body), then the Markdown
+    (its `{coverage}` blocks replaced by the generated article table)."""
     body = tpl.new_subdoc()
     cite = controls.citations.__getitem__
     if "validation" in doc.kind_info.fields and isinstance(doc.validation, dict):
         render_markdown(validation_markdown(doc.validation), body, resolve_citation=cite, image_dir=doc.source.parent,
                         source=doc.source_display, problems=problems, line_offset=doc.validation.line)
     render_markdown(doc.body, body, resolve_citation=cite, image_dir=doc.source.parent, source=doc.body_source,
-                    problems=problems, line_offset=doc.body_line_offset)
+                    problems=problems, line_offset=doc.body_line_offset, directives=directive_hooks(expansions(ws, doc)))
     return body
 
 

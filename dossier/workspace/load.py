@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from dossier.errors import Problems, UsageError
+from dossier.workspace.external import load_externals
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
 from dossier.workspace.model import Config, Document, Signoff, Workspace
@@ -18,12 +19,12 @@ from dossier.workspace.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
 CONFIG_FILE = "dossier.yaml"
 CONFIG_FIELDS = {
     "company", "revision_scheme", "numbering", "review_interval_months", "retention_years",
-    "paths", "signing", "disinfectant", "converter", "fonts",
+    "paths", "signing", "disinfectant", "converter", "fonts", "coverage",
 }
 FONT_ROLES = ("body", "heading", "latin")
 DOCUMENT_FIELDS = {
     "id", "kind", "title", "revision", "effective_date", "department", "prepared_by",
-    "reviewed_by", "approved_by", "change", "body", "body_file", "distribution", *KIND_FIELDS,
+    "reviewed_by", "approved_by", "change", "body", "body_file", "distribution", "covers", "record_type", *KIND_FIELDS,
 }
 
 
@@ -102,12 +103,13 @@ def load_config(root: Path, problems: Problems) -> Config:
     config.converters = [str(url) for url in urls]  # their form is checked by validate (it knows the converters)
     paths = top.child("paths")
     if paths is not None:
-        paths.unknown({"content", "templates", "build", "releases", "ledger"})
+        paths.unknown({"content", "templates", "build", "releases", "ledger", "external"})
         config.content_dir = paths.text("content", default=config.content_dir)
         config.templates_dir = paths.text("templates", default=config.templates_dir)
         config.build_dir = paths.text("build", default=config.build_dir)
         config.releases_dir = paths.text("releases", default=config.releases_dir)
         config.ledger_file = paths.text("ledger", default=config.ledger_file)
+        config.external_file = paths.text("external", default=config.external_file)
     return config
 
 
@@ -264,4 +266,5 @@ def load_workspace(start: Path, problems: Problems) -> Workspace:
             problems.add(doc.source_display, doc.raw.line_of("id"), "id", f"document id {doc.id} is already used by {first}")
             continue
         documents[doc.id] = doc
-    return Workspace(config, dict(sorted(documents.items())), unreadable)
+    externals = load_externals(root, config.external_file, problems)
+    return Workspace(config, dict(sorted(documents.items())), unreadable, externals)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.errors import UsageError
+from dossier.workspace.external import ExternalDocument
 from dossier.workspace.kinds import (  # noqa: F401
     DEFAULT_NUMBERING,
     DEFAULT_RETENTION_YEARS,
@@ -42,6 +43,7 @@ class Config:
     build_dir: str = "build"
     releases_dir: str = "releases"
     ledger_file: str = "ledger.jsonl"
+    external_file: str = "external.yaml"  # the external-document register (Art. 44)
     converters: list[str] = field(default_factory=list)
     # faces chosen in `fonts:`: {"": workspace-wide, kind: per kind}, each {role: face}
     fonts: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -110,6 +112,10 @@ class Workspace:
     # ids (file names) of document files that could not be loaded: their problems are reported
     # already, so citing them is not reported again as "unknown document"
     unreadable: set[str] = field(default_factory=set)
+    # the external-document register by citation key (laws, regulations, standards; Art. 44)
+    externals: dict[str, ExternalDocument] = field(default_factory=dict)
+    # `warning: …` lines of the checks (they do not change the exit status)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def root(self) -> Path:

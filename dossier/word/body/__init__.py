@@ -25,7 +25,7 @@ from dossier.workspace.yamlsrc import illegal_xml_chars, strip_illegal_xml
 
 def render_markdown(md: str, target, *, resolve_citation: Callable[[str], str], image_dir: Path, source: str,
                     problems: Problems, heading_offset: int = 0, number_headings: bool = True,
-                    line_offset: int = 0) -> None:
+                    line_offset: int = 0, directives: dict[str, Callable[[str], str]] | None = None) -> None:
     """Append the Markdown body as Word paragraphs/tables/images to `target`.
 
     `target` is a python-docx Document or a docxtpl Subdoc (styles, numbering and images go to the
@@ -38,7 +38,7 @@ def render_markdown(md: str, target, *, resolve_citation: Callable[[str], str], 
     tree = syntax_tree(text)
     renderer = Renderer(target, resolve_citation=resolve_citation, image_dir=image_dir, source=source,
                          problems=problems, heading_offset=heading_offset, number_headings=number_headings,
-                         line_offset=line_offset, top_level=_top_heading_level(tree))
+                         line_offset=line_offset, top_level=_top_heading_level(tree), directives=directives or {})
     renderer.blocks(tree.children, Context())
 
 def _checked_text(md: str, source: str, problems: Problems, line_offset: int) -> str:

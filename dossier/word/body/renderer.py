@@ -21,7 +21,7 @@ from docx.text.paragraph import Paragraph
 from markdown_it.tree import SyntaxTreeNode
 
 from dossier.errors import Problems
-from dossier.markdown import SCHEME, footnote_number, is_relative_name, plain, wide
+from dossier.markdown import SCHEME, footnote_number, is_relative_name, normalised, plain, syntax_tree, wide
 from dossier.word.body.numbering import INDENT, Numbering
 from dossier.word.body.runs import Format, add_runs, paragraph_property, set_indent, set_numbering, set_style
 from dossier.word.body.tables import CELL_MARGINS, column_widths, table_xml
@@ -93,7 +93,7 @@ class Renderer:
 
     def __init__(self, target, *, resolve_citation: Callable[[str], str], image_dir: Path, source: str,
                  problems: Problems, heading_offset: int, number_headings: bool, line_offset: int,
-                 top_level: int) -> None:
+                 top_level: int, directives: dict[str, Callable[[str], str]] | None = None) -> None:
         self.target = target
         self.document = target.part.document  # owner of styles, numbering and sections
         self.resolve_citation = resolve_citation
@@ -103,6 +103,7 @@ class Renderer:
         self.heading_offset = heading_offset
         self.number_headings = number_headings
         self.line_offset = line_offset
+        self.directives = directives or {}
         self.counters = _heading_counters(target)
         self.levels = list(range(top_level, top_level + len(self.counters)))  # Markdown level of each counter
         self.text_width = _text_width(self.document)
@@ -172,6 +173,9 @@ class Renderer:
                 self.list(node, ctx)
             case "blockquote":
                 self.blocks(node.children, replace(ctx, quote=ctx.quote + 1))
+            case "fence" if node.info.strip() in self.directives:
+                generated = self.directives[node.info.strip()](node.content)
+                self.blocks(syntax_tree(normalised(generated)).children, ctx)
             case "fence" | "code_block":
                 paragraph = self._paragraph(ctx, style="Normal")
                 paragraph_property(paragraph, f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="F2F2F2"/>')
