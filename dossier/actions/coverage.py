@@ -54,7 +54,8 @@ def _documents(row: Row) -> str:
 
 
 def _requires(row: Row) -> str:
-    return "；".join(dict.fromkeys(r.subject for r in row.article.requires)) or ("—" if row.article.informative else "活动要求")
+    """The documents the article requires; "—" when it requires an activity only, or nothing (informative)."""
+    return "；".join(dict.fromkeys(r.subject for r in row.article.requires)) or "—"
 
 
 def write_coverage(ws: Workspace, matrix: Matrix, today: date, out_dir: Path) -> list[Path]:

@@ -21,7 +21,7 @@ from dossier.control.integrity import check_released_unchanged
 from dossier.control.ledger import Action, LedgerEntry, format_timestamp
 from dossier.control.ledger import queries as ledger_queries
 from dossier.errors import Problems, UsageError
-from dossier.markdown.queries import cited_ids
+from dossier.markdown.queries import cited_ids, unknown_numbers
 from dossier.pipeline.cache import BuildCache
 from dossier.pipeline.documents import produce
 from dossier.pipeline.load import load_checked
@@ -68,6 +68,15 @@ def _set_yaml_field(path: Path, key: str, line: int | None, value: str) -> None:
     write_text(path, "".join(lines))
 
 
+def check_numbers_exist(ws: Workspace, doc: Document) -> None:
+    """Refuse to release a body naming, as plain text, a document number no document has (check only warns)."""
+    problems = Problems()
+    for line, number in unknown_numbers(ws, doc):
+        problems.add(doc.body_source, line, "body", f"{number} is written as a document number but no document {number} "
+                                                    "exists: correct it, or cite an existing document as [[ID]], before release")
+    problems.raise_if_any()
+
+
 def revise(root: Path, doc_id: str, minor: bool = False, change: str = "") -> str:
     """Start the next revision of a released document as a draft; returns the new revision.
 
@@ -109,7 +118,8 @@ def release(
     """Release the working revision of `doc_id` (see module docstring).
 
     Refused while `check` fails, while the author or reviewer is missing, when the revision was
-    already released, or when the effective date lies before the approval date.
+    already released, when the effective date lies before the approval date, or when the body
+    names as plain text a document number that names no document.
     `minor` first starts the next minor revision of a released document (edition/numeric schemes).
     `sign` names signing profiles: the archive then also holds `ID.signed.pdf` (the issued file)
     beside the unsigned `ID.pdf` (the reproducible artifact). `diff_summary` appends the redline
@@ -131,6 +141,7 @@ def release(
         raise UsageError(f"error: {doc.id} revision {doc.revision} was already released ({previous.timestamp[:10]}); "
                          f"start revision {nxt} with `dossier revise {doc.id}`")
     check_release_order(ws, doc, ledger.entries())
+    check_numbers_exist(ws, doc)
     missing = [label for label, who in (("prepared_by", doc.prepared_by), ("reviewed_by", doc.reviewed_by)) if who is None or not who.name]
     if missing:
         raise UsageError("\n".join(f"error: {doc.source_display}: {field}: required before release (name and date)" for field in missing))

@@ -13,8 +13,8 @@ import click
 from dossier import __version__
 from dossier.actions.init import init_workspace
 from dossier.actions.register import write_register
-from dossier.actions.starter import init_starter
 from dossier.actions.release import obsolete, release, revise
+from dossier.actions.starter import init_starter
 from dossier.control.status import copies_to_recall, open_lines, status_lines, where_used, workspace_status
 from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError
 from dossier.markdown.queries import open_spots
