@@ -21,7 +21,7 @@ from dossier.workspace.model import Workspace
 STATUS_LABELS = {"covered": "已覆盖", "not_applicable": "不适用", "gap": "缺口", "informative": "原则性条款"}
 STATE_LABELS = {"draft": "草稿", "approved": "已批准", "effective": "现行", "obsolete": "已作废"}
 COLUMNS = ["条款", "条款内容", "要求的文件", "状态", "体系文件（版本、状态）", "审核记录"]
-WIDTHS = [2.4, 9.4, 3.0, 1.6, 4.6, 4.2]  # landscape A4 text width 25.2 cm
+WIDTHS = [3.0, 8.8, 3.0, 1.6, 4.6, 4.2]  # landscape A4 text width 25.2 cm
 CSV_COLUMNS = ["article", "条款", "章", "状态", "status", "要求的文件", "体系文件", "不适用的理由", "说明"]
 
 

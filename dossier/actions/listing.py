@@ -60,10 +60,11 @@ def listing_docx(ws: Workspace, listing: Listing, today: date) -> bytes:
     stamp = doc.add_paragraph(f"编制日期：{today.isoformat()}　　共 {len(listing.rows)} 项")
     stamp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     table = grid_table(doc, listing.header, listing.rows, listing.widths)
-    for row in table.rows[1:]:
+    for tr in table._tbl.tr_lst[1:]:  # straight from the rows' w:tc elements (row.cells rebuilds the grid)
+        cells = tr.tc_lst
         for column in listing.left:
-            for paragraph in row.cells[column].paragraphs:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            for p in cells[column].p_lst:
+                p.get_or_add_pPr().get_or_add_jc().val = WD_ALIGN_PARAGRAPH.LEFT
     for note in listing.notes:
         doc.add_paragraph(note)
     props = CoreProperties(title=listing.title, creator=ws.config.company_name, when=datetime(today.year, today.month, today.day))

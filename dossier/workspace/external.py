@@ -74,6 +74,7 @@ def load_externals(root: Path, name: str, problems: Problems) -> dict[str, Exter
     top = FieldReader(data, problems)
     top.unknown({"documents"})
     found: dict[str, ExternalDocument] = {}
+    prefixes: dict[str, str] = {}  # key -> the entry's field name in messages (documents[N].)
     for entry in top.mappings("documents"):
         entry.unknown(ENTRY_FIELDS)
         number = entry.text("number", required=True)
@@ -97,14 +98,15 @@ def load_externals(root: Path, name: str, problems: Problems) -> dict[str, Exter
             entry.fail("key", f"{key} is already in the register (line {found[key].line})")
             continue
         found[key] = document
+        prefixes[key] = entry.prefix
     for document in found.values():
-        where = (name, document.line)
+        where = (name, document.line, f"{prefixes[document.key]}replaced_by")
         if document.replaced_by and document.replaced_by not in found:
-            problems.add(*where, "replaced_by", f"{document.replaced_by!r} is not a key of the register")
+            problems.add(*where, f"{document.replaced_by!r} is not a key of the register")
         elif document.replaced_by == document.key:
-            problems.add(*where, "replaced_by", "a document cannot replace itself")
+            problems.add(*where, "a document cannot replace itself")
         if document.status == "superseded" and not document.replaced_by:
-            problems.add(*where, "replaced_by", "is required when status is superseded (the key of the document that replaces it)")
+            problems.add(*where, "is required when status is superseded (the key of the document that replaces it)")
     return found
 
 
