@@ -46,12 +46,13 @@ def _flat(text: str) -> str:
 @pytest.mark.parametrize("doc_id", SAMPLE)
 def test_built_procedures_show_their_sections_and_the_forms_they_cite_exist(example_build: Path, doc_id: str) -> None:
     """The example is this starter built: its PDFs have the numbered sections, and every form a 记录 section cites exists."""
-    text = _flat(pdf_text(example_build / "build" / f"{doc_id}.pdf"))
-    found = [re.search(rf"(?<![\d.])(\d+){section}", text) for section in SECTIONS]
-    assert all(found), [section for section, match in zip(SECTIONS, found) if not match]
-    numbers = [int(match.group(1)) for match in found]
-    assert numbers == sorted(numbers) and numbers[0] == 1
-    records = text[found[4].end():found[5].start()]
+    layout = pdf_text(example_build / "build" / f"{doc_id}.pdf")
+    headings = {match.group(2): int(match.group(1)) for match in re.finditer(r"^\s*(\d+)\s+(\S+)\s*$", layout, re.M)}
+    assert all(section in headings for section in SECTIONS), [section for section in SECTIONS if section not in headings]
+    numbers = [headings[section] for section in SECTIONS]
+    assert numbers == sorted(numbers) and numbers[0] == 1, numbers
+    text = _flat(layout)
+    records = text[text.index(f"{headings['记录']}记录"):text.index(f"{headings['相关文件']}相关文件")]
     forms = re.findall(r"》(QR-\d{2}-\d{2})A版", records)
     assert forms, records
     for form in forms:
