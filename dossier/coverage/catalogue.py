@@ -19,6 +19,7 @@ import yaml
 from dossier.errors import UsageError
 
 DEFAULT_RULES = "device-gmp-2025"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: the catalogue loads ~10x faster
 ANY_KIND = "any"
 _DIGITS = "零一二三四五六七八九"
 
@@ -132,8 +133,8 @@ def load_rules(rules_id: str = DEFAULT_RULES) -> RuleSet:
     if rules_id not in available_rules():
         raise UsageError(f"error: unknown rule set {rules_id!r} (available: {', '.join(available_rules())})")
     folder = _rules_root() / rules_id
-    meta = yaml.safe_load((folder / "ruleset.yaml").read_text(encoding="utf-8"))
-    data = yaml.safe_load((folder / meta["articles"]).read_text(encoding="utf-8"))
+    meta = yaml.load((folder / "ruleset.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
+    data = yaml.load((folder / meta["articles"]).read_text(encoding="utf-8"), Loader=_LOADER)
     label = meta["label"]
     articles = {}
     for entry in data["articles"]:

@@ -128,3 +128,19 @@ def test_covers_are_not_part_of_a_released_documents_content(example: Path) -> N
     drop_article(example / "content" / "QP-33.yaml", 94)
     after = load_workspace(example, Problems())
     assert inputs_digest(after, after.documents["QP-33"]) == before
+
+
+def test_deleting_the_only_document_covering_article_43_makes_it_a_gap(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert run_cli("init", str(root)).exit_code == 0
+    config = root / "dossier.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "coverage:\n  drafts_cover: true\n", encoding="utf-8")
+    (root / "content" / "QP-02.yaml").write_text(
+        "id: QP-02\nkind: procedure\ntitle: 文件和记录控制程序\nrevision: A\nprepared_by: {name: 张敏, date: \"2026-11-02\"}\n"
+        "covers: [43, 45]\nbody: |\n  # 目的\n\n  控制文件和记录。\n", encoding="utf-8")
+    before, data = coverage_json(root)
+    assert before.exit_code == 1 and 43 not in data["summary"]["failing"] and 45 not in data["summary"]["failing"]
+    (root / "content" / "QP-02.yaml").unlink()
+    after, data = coverage_json(root)
+    assert after.exit_code == 1 and {43, 45} <= set(data["summary"]["failing"])
+    assert "gap: device-gmp-2025 Art. 43 (第四十三条): no document covers it" in after.stderr
