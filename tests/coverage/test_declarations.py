@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import run_cli
+from tests.conftest import copy_workspace, run_cli
 
 
 def scaffold(root: Path, covers: str = "", form_covers: str = "", coverage: str = "") -> Path:
@@ -122,3 +122,14 @@ def test_coverage_blocks_with_unknown_options_are_input_errors(tmp_path: Path) -
     assert f"error: content/QP-01.md:{line_of(body, 'show: everything')}: body: {{coverage}} block: show is one of articles, " \
            "not_applicable, got 'everything'" in found, found
     assert any(f"content/QP-01.md:{line_of(body, 'layout: wide')}: body: {{coverage}} block: expected" in e for e in found), found
+
+
+def test_removing_a_prescribed_field_from_the_example_batch_record_names_art_81_and_the_field(tmp_path: Path) -> None:
+    root = copy_workspace(tmp_path / "ws")
+    form = root / "content" / "QR-13-01.yaml"
+    text = form.read_text(encoding="utf-8")
+    assert "主要设备, " in text
+    form.write_text(text.replace("主要设备, ", "", 1), encoding="utf-8")
+    found = errors(run_cli("check", str(root)))
+    assert found == [f"error: content/QR-13-01.yaml:{line_of(form, 'form:')}: form: 生产记录 (device-gmp-2025 Art. 81, 第八十一条) must show "
+                     "'主要设备': add it to form.header_fields, form.columns or form.footer_fields, written exactly so"]
