@@ -2,6 +2,13 @@
 
 Exit codes: 0 success, 1 a check or verification found problems, 2 bad input or usage
 (every input error of a run reported together), 3 an external tool failed (LibreOffice, signing).
+
+Warnings are input problems that do not stop a run (a leftover `**`, a heading that types its
+own number, a title longer than the page header shows). Rules record them with
+`Problems.warn(FILE, LINE, FIELD, message)` next to their errors; `check` and `build` print each
+once as `warning: FILE:LINE: FIELD: message` on stderr (and list them under `warnings` with
+`--json`); they never change the exit status. Pass a `Warnings` collector to the loader
+(`dossier.pipeline.load.load_checked(..., warnings=)`) to receive them.
 """
 
 from __future__ import annotations
@@ -86,25 +93,53 @@ class CheckFailed(DossierError):
         return list(self.problems)
 
 
-class Problems:
-    """Collects input problems across a whole run, so all of them are reported at once."""
+class Warnings:
+    """Collects warnings (input problems that do not stop a run), each reported once, in file order."""
 
     def __init__(self) -> None:
         self.items: list[InputProblem] = []
-        self.warnings: list[InputProblem] = []  # reported as `warning: …`; they do not fail the run
 
-    def warn(self, path: str | Path, line: int | None, field: str, message: str) -> None:
-        """Record a warning (printed, never raised)."""
-        self.warnings.append(InputProblem(str(path), line, field, message))
+    def add(self, path: str | Path, line: int | None, field: str, message: str) -> None:
+        """Record one warning (a repeat of one already recorded is ignored)."""
+        item = InputProblem(str(path), line, field, message)
+        if item not in self.items:
+            self.items.append(item)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def sorted(self) -> list[InputProblem]:
+        """The warnings by file, line and field."""
+        return sorted(self.items, key=lambda p: (p.path, p.line or 0, p.field))
+
+    def lines(self) -> list[str]:
+        """One `warning: FILE:LINE: FIELD: message` line per warning, in file order."""
+        return [f"warning: {p}" for p in self.sorted()]
+
+
+class Problems:
+    """Collects input problems across a whole run, so all of them are reported at once.
+
+    `warn` records a warning instead (see `Warnings`); warnings never make `raise_if_any` raise.
+    """
+
+    def __init__(self, warnings: Warnings | None = None) -> None:
+        self.items: list[InputProblem] = []
+        self.warnings = warnings if warnings is not None else Warnings()
 
     def add(self, path: str | Path, line: int | None, field: str, message: str) -> None:
         """Record one problem."""
         self.items.append(InputProblem(str(path), line, field, message))
 
+    def warn(self, path: str | Path, line: int | None, field: str, message: str) -> None:
+        """Record one warning: reported, but the run goes on and the exit status is unchanged."""
+        self.warnings.add(path, line, field, message)
+
     def extend(self, other: "Problems") -> None:
         """Take over every problem and warning of another collector."""
         self.items.extend(other.items)
-        self.warnings.extend(other.warnings)
+        for item in other.warnings.items:
+            self.warnings.add(item.path, item.line, item.field, item.message)
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -58,7 +58,7 @@ def example_build(tmp_path_factory) -> Path:
 
 
 # one document of each kind the example has (the whole example's bytes are checked by tests/pipeline/test_unchanged_outputs.py)
-REBUILT = ["QM-01", "QP-04", "QP-05", "QP-12", "QR-12-01", "VP-12-01", "WI-12-01"]
+REBUILT = ["QM-01", "QP-04", "QP-05", "QP-12", "QR-12-01", "VMP-01", "VP-12-01", "VR-12-07", "WI-12-01"]
 
 
 @pytest.fixture(scope="session")
@@ -68,3 +68,29 @@ def example_rebuild(tmp_path_factory) -> Path:
     result = run_cli("build", str(root), *(option for doc_id in REBUILT for option in ("--only", doc_id)))
     assert result.exit_code == 0, result.output
     return root
+
+
+def set_signoffs(yaml_path: Path, **people: tuple[str, str] | None) -> None:
+    """Write sign-off lines (`prepared_by=("张敏", "2026-12-10")`, None removes) into a document's YAML.
+
+    What a document controller does after `dossier revise`, which clears the dates of the new revision.
+    """
+    import re
+
+    text = yaml_path.read_text(encoding="utf-8")
+    for key, value in people.items():
+        line = "" if value is None else f'{key}: {{name: {value[0]}, date: "{value[1]}"}}\n'
+        pattern = re.compile(rf"^{key}:.*\n", re.MULTILINE)
+        if pattern.search(text):
+            text = pattern.sub(line, text, count=1)
+        else:
+            text = text.rstrip("\n") + "\n" + line
+    yaml_path.write_text(text, encoding="utf-8")
+
+
+def workspace_today(root: Path) -> str:
+    """Today's date in the workspace time zone (what release writes as the approval date)."""
+    from dossier.errors import Problems
+    from dossier.workspace.load import load_config
+
+    return load_config(root.resolve(), Problems()).today().isoformat()

@@ -20,3 +20,19 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+LICENCES = """  hygiene_licence:  # 卫生许可证 and its renewal (validity four years)
+    - {number: 苏卫消证字（2021）第3205-0088号, valid_from: 2021-03-15, valid_until: 2025-03-14}
+    - {number: 苏卫消证字（2025）第3205-0088号, valid_from: 2025-03-10, valid_until: 2029-03-09}
+"""
+
+
+def make_imported(path: Path) -> None:
+    """Turn a copy of the skin-ethanol example into an imported product (German maker, Chinese unit)."""
+    edit(path, "imported: false", "imported: true\n  name_en: Example 75% Ethanol Skin Disinfectant")
+    edit(path, "  country: 中国\n", "  country: 德国\n  name_en: Example Hygiene GmbH\n")
+    edit(path, LICENCES, "")
+    edit(path, "    licence_category_matches: 是\n", "")
+    edit(path, "  hygiene_licence: [materials/licence.png]\n", "  import_documents: [materials/licence.png]\n")
+    edit(path, "evaluation:\n", "import:\n  customs_declaration: '223320240000123456'\n  business_licence: 91320500MA1EXAMPL1\n\nevaluation:\n")

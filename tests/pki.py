@@ -102,6 +102,12 @@ class ThrowawayCA:
                 x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
         return Identity(key, builder.sign(self.key, hashes.SHA256()), self.cert)
 
+    def cert_asn1(self):
+        """The CA certificate as asn1crypto reads it (what `load_trust_roots` returns)."""
+        from asn1crypto import x509 as asn1_x509
+
+        return asn1_x509.Certificate.load(self.cert.public_bytes(serialization.Encoding.DER))
+
     def write_cert(self, path: Path) -> Path:
         """Write the CA certificate as PEM (what a reviewer passes to --trust)."""
         path.write_bytes(self.cert.public_bytes(serialization.Encoding.PEM))

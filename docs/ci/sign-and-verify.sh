@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build a dossier workspace, sign every built PDF with keys from CI secrets, verify the
-# signatures, and leave the signed PDFs plus build/verify.json for the CI to upload.
+# Build a dossier workspace, sign the built PDFs with keys from CI secrets (each key only the
+# documents that name its holder for its role), verify the signatures, and leave the signed
+# PDFs plus build/verify.json for the CI to upload.
 #
 # Usage: docs/ci/sign-and-verify.sh [WORKSPACE]        (default: the repository root)
 #
@@ -59,7 +60,8 @@ if ((${#pdfs[@]} == 0)); then
   exit 1
 fi
 for name in $profiles; do
-  dossier sign "${pdfs[@]}" --profile "$name" --workspace "$workspace"
+  # each key signs only the documents that name its holder for the profile's role (批准: released ones)
+  dossier sign "${pdfs[@]}" --profile "$name" --workspace "$workspace" --matching
 done
 dossier verify "${pdfs[@]}" --trust "$DOSSIER_TRUST_ROOT" --json > "$workspace/build/verify.json"
 dossier verify "${pdfs[@]}" --trust "$DOSSIER_TRUST_ROOT"

@@ -28,6 +28,7 @@ from dossier.pipeline.load import load_checked
 from dossier.pipeline.render import document_timestamp
 from dossier.redline import redline
 from dossier.redline.fields import NOT_FIELDS, field_changes
+from dossier.redline.printable import printable
 from dossier.redline.summary import Comparison, Revision, summary, summary_sentence
 from dossier.util.atomic import write_bytes
 from dossier.word.templates import template_path
@@ -85,7 +86,7 @@ def _archived(ws: Workspace, entry: LedgerEntry) -> Revision:
 
 def _working(ws: Workspace, doc_id: str, entries: list[LedgerEntry]) -> Revision:
     doc = ws.documents[doc_id]
-    controls = {doc.id: document_controls(ws, doc, entries, date.today())}
+    controls = {doc.id: document_controls(ws, doc, entries, ws.config.today())}
     data = produce(ws, [doc], controls, "docx")[doc.id]["docx"]
     author = doc.prepared_by.name if doc.prepared_by else None
     day = doc.prepared_by.date if doc.prepared_by else None
@@ -190,13 +191,17 @@ def output_stem(comparison: Comparison) -> str:
 
 
 def write_redline(comparison: Comparison, out_dir: Path, pdf: bool = True) -> dict[str, Path]:
-    """Write the redline docx (and its PDF) into `out_dir`; nothing is written if conversion fails."""
+    """Write the redline docx (and its PDF) into `out_dir`; nothing is written if conversion fails.
+
+    The PDF is converted from the printable copy (`dossier.redline.printable`): changes drawn as
+    formatting, list numbers as in the document, change bars only beside changed paragraphs.
+    """
     stem = output_stem(comparison)
     files = {"docx": comparison.redline.data}
     if pdf:
         with tempfile.TemporaryDirectory(prefix="dossier-diff-") as tmp:
             source = Path(tmp) / f"{stem}.docx"
-            write_bytes(source, files["docx"])
+            write_bytes(source, printable(files["docx"]))
             converted = convert_batch([source], Path(tmp) / "pdf")[source].read_bytes()
         stamp = document_timestamp(comparison.new.day)
         title = f"{comparison.title} {comparison.old.revision}→{comparison.new.revision} 修订对照"

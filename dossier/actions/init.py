@@ -34,10 +34,10 @@ effective_date: "{today}"
 department: 质量部
 prepared_by: {{name: 编制人, date: "{today}"}}
 reviewed_by: {{name: 审核人, date: "{today}"}}
-approved_by: {{name: 批准人, date: "{today}"}}
+# approved_by: written by `dossier release DOC-ID --approved-by NAME` (the approver of record)
 change: 首次发布
 distribution:
-  - {{copy: 1, holder: 编制人, department: 质量部, issued: "{today}"}}
+  - {{copy: 1, holder: 编制人, department: 质量部}}
 """,
     "content/QP-01.md": """\
 # 目的
@@ -72,7 +72,7 @@ effective_date: "{today}"
 department: 质量部
 prepared_by: {{name: 编制人, date: "{today}"}}
 reviewed_by: {{name: 审核人, date: "{today}"}}
-approved_by: {{name: 批准人, date: "{today}"}}
+# approved_by: written by `dossier release DOC-ID --approved-by NAME` (the approver of record)
 change: 首次发布
 form:
   header_fields: [部门, 年度]

@@ -1,71 +1,57 @@
-"""Document control actions: release a revision, start the next one, withdraw a document.
+"""Release the working revision of a document: approve it, archive it, record it in the ledger.
 
-A release renders the document as approved, archives its outputs under
-`releases/DOC-ID/REV/` (never overwritten) and appends a hash-chained entry to the ledger.
+A release renders the document as approved, stages its outputs and sources read-only beside
+`releases/DOC-ID/REV/`, appends a hash-chained entry to the ledger (signed with the approver's
+key when a 批准 profile signs), then moves the archive into place: one step from the user's
+view (an interrupted one is finished or undone by the next ledger command, which says so). The
+approver of record is one person everywhere: the YAML, the ledger, the archived sources and the
+PDF (device GMP 2025 Art. 43(1)-(2), Art. 46; 电子签名法 Art. 13).
 """
 
 from __future__ import annotations
 
-import re
-import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from dossier.actions.diff import change_summary_text
-from dossier.control.archive import archive_outputs, release_dir
+from dossier.actions.revise import _revise, ledger_session, obsolete, revise  # noqa: F401 (the commands of document control)
+from dossier.actions.yamledit import set_fields
+from dossier.control.archive import commit_staged, discard_staged, stage_outputs
 from dossier.control.controls import PendingRelease, document_controls, ledger_of
-from dossier.control.digest import inputs_digest
-from dossier.control.integrity import check_released_unchanged
+from dossier.control.digest import input_hashes, inputs_digest
 from dossier.control.ledger import Action, LedgerEntry, format_timestamp
 from dossier.control.ledger import queries as ledger_queries
+from dossier.control.lifecycle import entry_date
+from dossier.control.signoffs import authority_problem, named_people
+from dossier.control.validation_status import report_release_problems
 from dossier.errors import Problems, UsageError
 from dossier.markdown.queries import cited_ids, unknown_numbers
 from dossier.pipeline.cache import BuildCache
 from dossier.pipeline.documents import produce
 from dossier.pipeline.load import load_checked
 from dossier.pipeline.record import document_outputs, write_manifest, write_outputs
-from dossier.pipeline.sign import sign_pdfs
-from dossier.util.atomic import write_bytes, write_text
-from dossier.validate import validate_workspace
-from dossier.workspace.load import load_workspace
+from dossier.pipeline.sign import check_signers, load_signers, sign_with
+from dossier.util.atomic import write_bytes
+from dossier.validation.results import csv_names
 from dossier.workspace.model import Document, Workspace
 from dossier.workspace.revisions import scheme
+from dossier.workspace.roles import APPROVAL_ROLE
 
 
 @dataclass(frozen=True)
 class ReleaseResult:
-    """The ledger entry of a release and where its outputs were archived."""
+    """The ledger entry of a release, where its outputs were archived, and what the run noted."""
 
     entry: LedgerEntry
     archive: Path
+    notes: list[str] = field(default_factory=list)
 
 
 def _document(ws: Workspace, doc_id: str) -> Document:
     if doc_id not in ws.documents:
         raise UsageError(f"error: {doc_id}: no such document in {ws.config.content_dir}/")
     return ws.documents[doc_id]
-
-
-def _set_yaml_field(path: Path, key: str, line: int | None, value: str) -> None:
-    """Replace the single-line top-level `key:` at `line` (or append it) keeping everything else."""
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if line:
-        index = line - 1
-        match = re.match(rf"^{key}\s*:", lines[index])
-        if not match:
-            raise UsageError(f"error: {path}:{line}: {key}: cannot update this field automatically")
-        end = index + 1
-        while end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end].strip()):
-            end += 1  # a block value continues on indented lines
-        lines[index:end] = [f"{key}: {quoted}\n"]
-    else:
-        if lines and not lines[-1].endswith("\n"):
-            lines[-1] += "\n"
-        lines.append(f"{key}: {quoted}\n")
-    write_text(path, "".join(lines))
 
 
 def check_numbers_exist(ws: Workspace, doc: Document) -> None:
@@ -75,33 +61,6 @@ def check_numbers_exist(ws: Workspace, doc: Document) -> None:
         problems.add(doc.body_source, line, "body", f"{number} is written as a document number but no document {number} "
                                                     "exists: correct it, or cite an existing document as [[ID]], before release")
     problems.raise_if_any()
-
-
-def revise(root: Path, doc_id: str, minor: bool = False, change: str = "") -> str:
-    """Start the next revision of a released document as a draft; returns the new revision.
-
-    The YAML gets the new revision and change text, and its effective date is cleared: release
-    writes the new revision's own date (today, or `--effective`).
-    """
-    problems = Problems()
-    ws = load_workspace(root, problems)
-    validate_workspace(ws, problems)
-    problems.raise_if_any()
-    doc = _document(ws, doc_id)
-    ledger = ledger_of(ws)
-    if ledger.released(doc.id, doc.revision) is None:
-        raise UsageError(f"error: {doc.id} revision {doc.revision} is not released yet: edit it as it is")
-    try:
-        new = scheme(ws.config.revision_scheme).next(doc.revision, minor)
-    except ValueError as exc:
-        raise UsageError(f"error: {doc.id}: {exc}") from exc
-    edits = {"revision": new, "change": change}
-    if doc.effective_date is not None:  # the released revision's date; the new one gets its own on release
-        edits["effective_date"] = ""
-    # bottom-up, so a block value replaced by one line cannot shift the lines of the next edit
-    for key in sorted(edits, key=lambda k: doc.raw.line_of(k) if k in doc.raw else 0, reverse=True):
-        _set_yaml_field(doc.source, key, doc.raw.line_of(key) if key in doc.raw else None, edits[key])
-    return new
 
 
 def release(
@@ -117,48 +76,67 @@ def release(
 ) -> ReleaseResult:
     """Release the working revision of `doc_id` (see module docstring).
 
-    Refused while `check` fails, while the author or reviewer is missing, when the revision was
-    already released, when the effective date lies before the approval date, or when the body
-    names as plain text a document number that names no document.
-    `minor` first starts the next minor revision of a released document (edition/numeric schemes).
-    `sign` names signing profiles: the archive then also holds `ID.signed.pdf` (the issued file)
-    beside the unsigned `ID.pdf` (the reproducible artifact). `diff_summary` appends the redline
-    summary against the previous release (sections, paragraphs, rows, fields) to the change text.
+    `approved_by` may be empty when the YAML names the approver; when both are given they must
+    agree. Refused (UsageError, exit 2) while `check` fails; while the author or reviewer (name
+    and date) is missing; when the revision was already released; when the effective date lies
+    before the approval date or before the revision it replaces takes effect; when the body names
+    as plain text a document number that names no document; when the approver is outside the
+    `approval_authority`; when a signing profile's key is not the named person's;
+    and, with `require_signed_releases`, without a 批准 profile. `minor` first starts the next
+    minor revision. `sign` names signing profiles: the archive then also holds `ID.signed.pdf`
+    (the issued file) beside the unsigned `ID.pdf`, and the 批准 profile signs the ledger entry.
+    `diff_summary` appends the redline summary against the previous release to the change text.
     """
-    moment = now or datetime.now(timezone.utc)
-    today = moment.date()
-    if minor:
-        ws = load_workspace(root, Problems())
-        doc = ws.documents.get(doc_id)
-        if doc is not None and ledger_of(ws).released(doc.id, doc.revision) is not None:
-            revise(root, doc_id, minor=True, change=reason)
+    with ledger_session(root, f"release {doc_id}") as notes:
+        if minor:
+            ws = load_checked(root, released_unchanged=False, settings=False)
+            doc = ws.documents.get(doc_id)
+            if doc is not None and ledger_of(ws).released(doc.id, doc.revision) is not None:
+                _revise(ws, doc_id, minor=True, change=reason)
+        result = _release(root, doc_id, approved_by, reason, effective, now, sign, diff_summary)
+        return ReleaseResult(result.entry, result.archive, notes)
+
+
+def _release(root: Path, doc_id: str, approved_by: str, reason: str, effective: date | None, now: datetime | None,
+             sign: tuple[str, ...], diff_summary: bool) -> ReleaseResult:
     ws = load_checked(root)
+    moment = (now or datetime.now(timezone.utc)).astimezone(ws.config.zone)
+    today = moment.date()
     doc = _document(ws, doc_id)
     ledger = ledger_of(ws)
-    previous = ledger.released(doc.id, doc.revision)
+    entries = ledger.entries()
+    previous = ledger_queries.release_of(entries, doc.id, doc.revision)
     if previous is not None:
         nxt = scheme(ws.config.revision_scheme).next(doc.revision)
         raise UsageError(f"error: {doc.id} revision {doc.revision} was already released ({previous.timestamp[:10]}); "
                          f"start revision {nxt} with `dossier revise {doc.id}`")
-    check_release_order(ws, doc, ledger.entries())
+    check_release_order(ws, doc, entries)
     check_numbers_exist(ws, doc)
-    missing = [label for label, who in (("prepared_by", doc.prepared_by), ("reviewed_by", doc.reviewed_by)) if who is None or not who.name]
-    if missing:
-        raise UsageError("\n".join(f"error: {doc.source_display}: {field}: required before release (name and date)" for field in missing))
-    if not approved_by.strip():
-        raise UsageError("error: --approved-by: the approver's name is required")
+    not_ready = report_release_problems(ws, doc, entries)
+    if not_ready:
+        raise UsageError("\n".join(not_ready))
+    _require_signoffs(doc)
+    approver = _approver_of_record(ws, doc, approved_by)
     if not reason.strip():
         raise UsageError("error: --reason: the reason for this release is required")
     effective_on = effective or doc.effective_date or today
-    if effective_on < today:
-        source = "--effective" if effective else f"{doc.source_display}: effective_date:"
-        raise UsageError(f"error: {source} {effective_on} is before the approval date {today}")
-    if doc.effective_date == effective_on:
-        return _record_release(ws, doc, approved_by, reason, effective_on, moment, sign, diff_summary)
-    # the YAML states the date the release takes effect, so the archived sources and the ledger agree
+    _check_effective(doc, effective, effective_on, today, entries)
+    signers = load_signers(ws, sign)
+    check_signers(ws, signers, {f"{doc.id}.pdf": named_people(doc, entries, approver)})
+    entry_signer = next((s for s in signers if s.profile.role == APPROVAL_ROLE), None)
+    if ws.config.require_signed_releases and entry_signer is None:
+        raise UsageError(f"error: {doc.id}: require_signed_releases is true in dossier.yaml: sign the release with the "
+                         f"approver's profile (--sign PROFILE whose role is {APPROVAL_ROLE})")
+    edits: dict[str, object] = {}
+    if doc.effective_date != effective_on:  # the YAML states the date the release takes effect
+        edits["effective_date"] = effective_on.isoformat()
+    if doc.approved_by is None or doc.approved_by.name != approver or doc.approved_by.date != today:
+        edits["approved_by"] = {"name": approver, "date": today.isoformat()}  # the approver of record, in the sources too
+    if not edits:
+        return _record_release(ws, doc, approver, reason, effective_on, moment, signers, entry_signer, diff_summary)
     original = doc.source.read_bytes()
-    _set_yaml_field(doc.source, "effective_date", doc.raw.line_of("effective_date") if "effective_date" in doc.raw else None,
-                    effective_on.isoformat())
+    set_fields(doc.source, edits, {key: doc.raw.line_of(key) if key in doc.raw else None for key in edits},
+               after=("reviewed_by", "prepared_by", "department", "revision"))
 
     def undo() -> None:
         write_bytes(doc.source, original)
@@ -168,54 +146,111 @@ def release(
     except BaseException:
         undo()
         raise
-    return _record_release(ws, _document(ws, doc_id), approved_by, reason, effective_on, moment, sign, diff_summary, undo)
+    return _record_release(ws, _document(ws, doc_id), approver, reason, effective_on, moment, signers, entry_signer,
+                           diff_summary, undo)
 
 
-def _record_release(ws: Workspace, doc: Document, approved_by: str, reason: str, effective_on: date, moment: datetime,
-                    sign: tuple[str, ...], diff_summary: bool, undo: Callable[[], None] = lambda: None) -> ReleaseResult:
-    """Render the approved revision, archive it and append the ledger entry (release() has checked it).
+def _require_signoffs(doc: Document) -> None:
+    """Preparation and review (name and date) are recorded before a revision is released (Art. 43(2))."""
+    missing = []
+    for key in ("prepared_by", "reviewed_by"):
+        who = getattr(doc, key)
+        where = f"{doc.source_display}:{doc.raw.line_of(key)}" if key in doc.raw else doc.source_display
+        if who is None or not who.name:
+            missing.append(f"error: {where}: {key}: required before release (name and date)")
+        elif who.date is None:
+            missing.append(f"error: {where}: {key}.date: required before release (when {who.name} signed off this revision)")
+    if missing:
+        raise UsageError("\n".join(missing))
+
+
+def _approver_of_record(ws: Workspace, doc: Document, approved_by: str) -> str:
+    """The one approver of this release: `--approved-by`, which must agree with the YAML's when both name one."""
+    given = approved_by.strip()
+    written = doc.approved_by.name.strip() if doc.approved_by and doc.approved_by.name else ""
+    if given and written and given != written:
+        line = doc.raw.line_of("approved_by") if "approved_by" in doc.raw else None
+        raise UsageError(f"error: {doc.source_display}:{line}: approved_by.name: the YAML names {written} as approver but "
+                         f"--approved-by names {given}; the approver of record must be one person (correct one of them)")
+    approver = given or written
+    if not approver:
+        raise UsageError(f"error: --approved-by: the approver's name is required ({doc.source_display} names none)")
+    problem = authority_problem(ws, doc.kind, "approve", approver)
+    if problem:
+        raise UsageError(f"error: --approved-by: {problem}")
+    return approver
+
+
+def _check_effective(doc: Document, given: date | None, effective_on: date, today: date, entries: list[LedgerEntry]) -> None:
+    """The effective date is not before approval, nor before the revision it replaces takes effect."""
+    source = "--effective" if given else f"{doc.source_display}: effective_date:"
+    if effective_on < today:
+        raise UsageError(f"error: {source} {effective_on} is before the approval date {today}")
+    earlier = ledger_queries.releases(entries, doc.id)
+    if earlier and effective_on < entry_date(earlier[-1]):
+        last = earlier[-1]
+        raise UsageError(f"error: {source} {effective_on} is before revision {last.revision} takes effect "
+                         f"({entry_date(last)}): a revision cannot take effect before the one it replaces")
+
+
+def _record_release(ws: Workspace, doc: Document, approver: str, reason: str, effective_on: date, moment: datetime,
+                    signers: list, entry_signer, diff_summary: bool, undo=lambda: None) -> ReleaseResult:
+    """Render the approved revision, stage it, append the (signed) ledger entry, move the archive into place.
 
     `undo` reverts what release() changed in the sources; it runs when anything fails before the
     ledger entry exists (afterwards the release has happened, whatever else fails).
     """
     root, today, ledger = ws.root, moment.date(), ledger_of(ws)
     entries = ledger.entries()
-    archive = None
+    staged = None
     try:
         change = doc.change
         if diff_summary and ledger.for_document(doc.id):
             change = f"{doc.change}（{change_summary_text(root, doc.id)}）" if doc.change else change_summary_text(root, doc.id)
-        pending = PendingRelease(approved_by.strip(), today, effective_on, reason.strip(), change)
+        pending = PendingRelease(approver, today, effective_on, reason.strip(), change)
         controls = {doc.id: document_controls(ws, doc, entries, today, pending)}
         outputs = produce(ws, [doc], controls)[doc.id]
         files = {f"{doc.id}.{suffix}": data for suffix, data in outputs.items()}
         files.update(source_files(ws, doc))
-        if sign:
-            files[f"{doc.id}.signed.pdf"] = sign_pdfs(ws, sign, {f"{doc.id}.pdf": outputs["pdf"]})[f"{doc.id}.pdf"]
-        hashes = archive_outputs(ws.root, doc.id, doc.revision, files, ws.config.releases_dir)
-        archive = release_dir(ws.root, doc.id, doc.revision, ws.config.releases_dir)
+        if signers:
+            files[f"{doc.id}.signed.pdf"] = sign_with(signers, {f"{doc.id}.pdf": outputs["pdf"]})[f"{doc.id}.pdf"]
+        staged = stage_outputs(ws.root, doc.id, doc.revision, files, ws.config.releases_dir)
+        signature = {"signer": entry_signer.fingerprint, "sign": entry_signer.sign_text} if entry_signer else {}
         entry = ledger.append(
             action=Action.RELEASE, document=doc.id, revision=doc.revision, timestamp=format_timestamp(moment),
-            effective_date=effective_on.isoformat(), inputs_sha256=inputs_digest(ws, doc), outputs=hashes,
+            effective_date=effective_on.isoformat(), inputs_sha256=inputs_digest(ws, doc),
+            inputs=input_hashes(ws, doc, controls[doc.id].citations), outputs=staged.hashes,
             prepared_by=doc.prepared_by.name, reviewed_by=doc.reviewed_by.name, approved_by=pending.approved_by,
-            reason=pending.reason, change_summary=pending.change or None,
+            reason=pending.reason, change_summary=pending.change or None, **signature,
         )
     except BaseException:
-        if archive is not None:
-            _remove_archive(archive)
+        if staged is not None:
+            discard_staged(staged.staging)
         undo()
         raise
+    try:
+        commit_staged(staged)
+    except OSError as exc:
+        raise UsageError(f"error: {doc.id} revision {doc.revision} is released (ledger entry {entry.seq}) but its archive "
+                         f"could not be moved into place ({exc.strerror}); it is staged in "
+                         f"{staged.staging.relative_to(root)} and the next release, revise or obsolete finishes it") from None
     write_outputs(ws, document_outputs({doc.id: outputs}))
     write_manifest(ws, BuildCache(ws.config.build_path))
-    return ReleaseResult(entry, archive)
+    return ReleaseResult(entry, staged.dest)
 
 
 def source_files(ws: Workspace, doc: Document) -> dict[str, bytes]:
-    """The document's YAML and Markdown body, archived with its outputs for later comparison."""
+    """The document's YAML and Markdown body, archived with its outputs for later comparison
+    (a validation report's CSV results too: the raw data it was judged on)."""
     files = {f"{doc.id}.yaml": doc.source.read_bytes()}
     body = ws.root / doc.body_source
     if doc.body_source != doc.source_display and body.is_file():
         files[f"{doc.id}.md"] = body.read_bytes()
+    block = doc.raw.get("report") if doc.kind == "validation_report" else None
+    for name in csv_names(block) if isinstance(block, dict) else []:
+        path = doc.source.parent / name
+        if path.is_file() and name not in files:
+            files[name] = path.read_bytes()
     return files
 
 
@@ -247,31 +282,3 @@ def check_release_order(ws: Workspace, doc: Document, entries: list[LedgerEntry]
             problems.append(f"error: {doc.source_display}: body: cites {cited}, which was withdrawn (作废)")
     if problems:
         raise UsageError("\n".join(problems))
-
-
-def _remove_archive(folder: Path) -> None:
-    """Undo an archive whose ledger entry could not be written."""
-    folder.chmod(0o755)
-    for path in folder.iterdir():
-        path.chmod(0o644)
-    shutil.rmtree(folder)
-
-
-def obsolete(root: Path, doc_id: str, reason: str, approved_by: str = "", now: datetime | None = None) -> LedgerEntry:
-    """Withdraw a document from use (its revisions become 作废); recorded in the ledger."""
-    moment = now or datetime.now(timezone.utc)
-    problems = Problems()
-    ws = load_workspace(root, problems)
-    validate_workspace(ws, problems)
-    check_released_unchanged(ws, ledger_of(ws).entries(), problems)
-    problems.raise_if_any()
-    doc = _document(ws, doc_id)
-    if not reason.strip():
-        raise UsageError("error: --reason: the reason for the withdrawal is required")
-    released = ledger_queries.releases(ledger_of(ws).entries(), doc.id)
-    if not released:
-        raise UsageError(f"error: {doc.id} was never released: nothing to withdraw")
-    return ledger_of(ws).append(
-        action=Action.OBSOLETE, document=doc.id, revision=released[-1].revision, timestamp=format_timestamp(moment),
-        effective_date=moment.date().isoformat(), reason=reason.strip(), approved_by=approved_by.strip() or None,
-    )

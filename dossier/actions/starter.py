@@ -2,10 +2,11 @@
 
 The starter's files are the example company's documents (`dossier/starters/NAME/`). Writing them
 for another company tailors them: the company name and address go into dossier.yaml; every date
-of the YAML (sign-offs, effective date, issued copies) becomes today; the example staff
-(`people.yaml`) become role titles in sign-offs and issued copies (编制 质量部QA) and spots to
+of the YAML (sign-offs, effective date, planned validation dates) becomes today; the example staff
+(`people.yaml`) become role titles in sign-offs and planned distribution (编制 质量部QA) and spots to
 fill in elsewhere (【请根据本企业实际填写：质量部经理姓名】); with a numbering prefix, every document
-number (file names, ids, [[ID]] citations, numbers in the text, the numbering patterns) gets it.
+number (file names, ids, [[ID]] citations, numbers in the text, the numbering patterns, the
+register form numbers) gets it. A validation report's results files (.csv) are copied as they are.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from dossier.util.atomic import write_text
 PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 _DATE = re.compile(r'"\d{4}-\d{2}-\d{2}"')
 # a document number of the starter's numbering (QP-04, WI-13-05) or the pattern it shows (QM-XX, WI-XX-YY)
-_NUMBER = re.compile(r"(?<![A-Za-z0-9_/\-])((?:QM|QP|WI|QR|VP)-(?:\d{2}|XX)(?:-(?:\d{2}|YY))?)(?![A-Za-z0-9_]|-[A-Za-z0-9])")
-_PATTERN = re.compile(r'^(\s+\w+: ")((?:QM|QP|WI|QR|VP)-)', re.M)
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_/\-])((?:QM|QP|WI|QR|VP|VMP|VR)-(?:\d{2}|XX)(?:-(?:\d{2}|YY))?)(?![A-Za-z0-9_]|-[A-Za-z0-9])")
+_PATTERN = re.compile(r'^(\s+\w+: ")((?:QM|QP|WI|QR|VP|VMP|VR)-)', re.M)
 
 
 def _people(folder: Path) -> tuple[str, dict[str, str]]:
@@ -50,6 +51,7 @@ def _config(template: str, company: str, address: str, prefix: str) -> str:
     text = text.replace("__ADDRESS__", json.dumps(address, ensure_ascii=False))
     if prefix:
         text = _PATTERN.sub(lambda m: m.group(1) + re.escape(prefix).replace("\\", "\\\\") + m.group(2), text)
+        text = _NUMBER.sub(lambda m: prefix + m.group(1), text)  # register form numbers, numbers in comments
     return text
 
 
@@ -66,6 +68,9 @@ def starter_files(name: str, company: str, address: str, today: str, prefix: str
     if (folder / "external.yaml").is_file():
         files["external.yaml"] = (folder / "external.yaml").read_text(encoding="utf-8")
     for path in sorted((folder / "content").iterdir()):
+        if path.suffix == ".csv":  # a validation report's results: data, as measured
+            files[f"content/{path.name}"] = path.read_text(encoding="utf-8")
+            continue
         if path.suffix not in (".yaml", ".md"):
             continue
         text = path.read_text(encoding="utf-8")

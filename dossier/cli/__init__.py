@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import sys
@@ -15,8 +16,9 @@ from dossier.actions.init import init_workspace
 from dossier.actions.register import write_register
 from dossier.actions.release import obsolete, release, revise
 from dossier.actions.starter import init_starter
-from dossier.control.status import copies_to_recall, open_lines, status_lines, where_used, workspace_status
-from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError
+from dossier.control.controls import ledger_of
+from dossier.control.validation_status import validation_warnings
+from dossier.errors import EXIT_TOOL, DossierError, Problems, UsageError, Warnings
 from dossier.markdown.queries import open_spots
 from dossier.pipeline.build import FORMATS, build
 from dossier.pipeline.load import load_checked
@@ -30,6 +32,12 @@ LAZY_COMMANDS = {
     "sign": "dossier.cli.signing:sign_command",
     "verify": "dossier.cli.signing:verify_command",
     "diff": "dossier.cli.diff:diff_command",
+    "qualify": "dossier.cli.qualify:qualify_command",
+    "status": "dossier.cli.status:status_command",
+    "issue": "dossier.cli.copies:issue_command",
+    "recall": "dossier.cli.copies:recall_command",
+    "destroy": "dossier.cli.copies:destroy_command",
+    "review": "dossier.cli.copies:review_command",
     "coverage": "dossier.cli.coverage:coverage_command",
 }
 
@@ -92,10 +100,15 @@ def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool,
 
     Outputs whose inputs did not change since the last build are reused (see --force).
     """
-    result = build(workspace, fmt, only, force, sign, converters, progress_wanted(as_json))
+    warnings = Warnings()
+    with _printing(warnings):
+        result = build(workspace, fmt, only, force, sign, converters, progress_wanted(as_json), warnings)
     root = workspace.resolve()
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
         summary = {
+            "warnings": [str(item) for item in warnings.sorted()] + list(result.warnings),
             "documents": {doc_id: {k: str(p.relative_to(root)) for k, p in files.items()} for doc_id, files in result.outputs.items()},
             "manifest": str(result.manifest.relative_to(root)) if result.manifest else None,
             "up_to_date": result.up_to_date,
@@ -121,14 +134,30 @@ def ws_rel(path: Path, root: Path) -> str:
 @WORKSPACE
 def check_command(workspace: Path) -> None:
     """Validate every input without rendering (exit 2 and one line per problem when invalid)."""
-    ws = load_checked(workspace)
-    for warning in ws.warnings:
-        click.echo(warning, err=True)
-    click.echo(f"ok: {len(ws.documents)} documents valid")
+    warnings = Warnings()
+    with _printing(warnings):
+        ws = load_checked(workspace, warnings=warnings)
+    from dossier.cli.notices import check_warnings
+
+    extra = check_warnings(ws) + validation_warnings(ws, ledger_of(ws).entries())
+    for warning in extra:
+        click.echo(f"warning: {warning}", err=True)
+    count = len(warnings.items) + len(extra)
+    click.echo(f"ok: {len(ws.documents)} documents valid" + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
     spots = {doc.id: len(open_spots(doc)) for doc in ws.documents.values()}
     if any(spots.values()):
         click.echo(f"open: {sum(spots.values())} spots to fill in or confirm (【请根据本企业实际填写：…】, 【请确认：…】) in "
                    f"{sum(1 for n in spots.values() if n)} documents; `dossier status --open` lists them")
+
+
+@contextlib.contextmanager
+def _printing(warnings: Warnings):
+    """Print the warnings collected in the block on stderr, also when it ends in an error."""
+    try:
+        yield
+    finally:
+        for line in warnings.lines():
+            click.echo(line, err=True)
 
 
 @cli.command("init")
@@ -154,7 +183,8 @@ def init_command(directory: Path, company: str, starter: str | None, address: st
                "dossier coverage (articles and documents)")
 
 
-def _date(value: str | None) -> date | None:
+def parse_date(value: str | None) -> date | None:
+    """A date option's value (YYYY-MM-DD), None when not given; click.BadParameter (exit 2) otherwise."""
     if value is None:
         return None
     try:
@@ -163,22 +193,39 @@ def _date(value: str | None) -> date | None:
         raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}") from None
 
 
+_date = parse_date
+
+
 @cli.command("release")
 @click.argument("doc_id", metavar="DOC-ID")
-@click.option("--approved-by", required=True, metavar="NAME", help="Who approves this revision (批准).")
+@click.option("--approved-by", default="", metavar="NAME",
+              help="Who approves this revision (批准); must agree with approved_by.name in the YAML (default: that name).")
 @click.option("--reason", required=True, metavar="TEXT", help="Why this revision is released (修订原因).")
 @click.option("--effective", metavar="YYYY-MM-DD", help="Effective date (default: the document's, else today).")
 @click.option("--minor", is_flag=True, help="Release the next minor revision of a released document (edition/numeric schemes).")
-@click.option("--sign", multiple=True, metavar="PROFILE", help="Also archive a PDF signed with this profile (repeatable, in order).")
+@click.option("--sign", multiple=True, metavar="PROFILE",
+              help="Also archive a PDF signed with this profile (repeatable, in order); a 批准 profile also signs the ledger entry.")
 @click.option("--diff-summary", is_flag=True, help="Add the change summary against the previous release (dossier diff) to the revision history entry.")
 @WORKSPACE_OPTION
 def release_command(doc_id: str, approved_by: str, reason: str, effective: str | None, minor: bool,
                     sign: tuple[str, ...], diff_summary: bool, workspace: Path) -> None:
     """Release the working revision: archive its outputs and record it in the ledger."""
     result = release(workspace, doc_id, approved_by, reason, _date(effective), minor, sign=sign, diff_summary=diff_summary)
+    _notes(result.notes)
     entry = result.entry
-    click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}); "
-               f"ledger entry {entry.seq}; archived in {result.archive.relative_to(workspace.resolve())}")
+    signed = f"; entry signed by {entry.approved_by}" if entry.signature else ""
+    click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}, approved by "
+               f"{entry.approved_by}); ledger entry {entry.seq}{signed}; archived in {result.archive.relative_to(workspace.resolve())}")
+    from dossier.cli.notices import after_release
+
+    for line in after_release(load_workspace_or_fail(workspace), doc_id):
+        click.echo(line)
+
+
+def _notes(notes: list[str]) -> None:
+    """What recovering an interrupted run did, as warnings."""
+    for note in notes:
+        click.echo(f"warning: {note}", err=True)
 
 
 @cli.command("revise")
@@ -187,72 +234,37 @@ def release_command(doc_id: str, approved_by: str, reason: str, effective: str |
 @click.option("--change", default="", metavar="TEXT", help="What the new revision changes (修订内容).")
 @WORKSPACE_OPTION
 def revise_command(doc_id: str, minor: bool, change: str, workspace: Path) -> None:
-    """Start the next revision of a released document as a draft."""
-    new = revise(workspace, doc_id, minor, change)
-    click.echo(f"{doc_id}: revision {new} started as a draft")
+    """Start the next revision of a released document as a draft (sign-off dates cleared, approver removed)."""
+    new = revise(workspace, doc_id, minor, change, report=lambda note: _notes([note]))
+    click.echo(f"{doc_id}: revision {new} started as a draft; fill in prepared_by.date and reviewed_by.date before release")
 
 
 @cli.command("obsolete")
 @click.argument("doc_id", metavar="DOC-ID")
 @click.option("--reason", required=True, metavar="TEXT", help="Why the document is withdrawn.")
-@click.option("--approved-by", default="", metavar="NAME", help="Who approved the withdrawal.")
+@click.option("--approved-by", required=True, metavar="NAME", help="Who approved the withdrawal (within approval_authority).")
+@click.option("--sign", multiple=True, metavar="PROFILE", help="Sign the ledger entry with this 批准 profile (the approver's key).")
 @WORKSPACE_OPTION
-def obsolete_command(doc_id: str, reason: str, approved_by: str, workspace: Path) -> None:
+def obsolete_command(doc_id: str, reason: str, approved_by: str, sign: tuple[str, ...], workspace: Path) -> None:
     """Withdraw a document (作废); status then shows the end of its retention period."""
-    entry = obsolete(workspace, doc_id, reason, approved_by)
-    click.echo(f"withdrew {entry.document} (revision {entry.revision}) on {entry.effective_date}; ledger entry {entry.seq}")
-    doc = load_workspace_or_fail(workspace).documents[doc_id]
-    for copy in copies_to_recall(doc, [], withdrawn=True, in_force=None):
-        click.echo(f"recall copy {copy['copy']} from {copy['holder']} ({copy['department'] or '-'}, issued {copy['issued']}); "
-                   f"then record its withdrawn date in {doc.source_display}")
+    entry = obsolete(workspace, doc_id, reason, approved_by, sign=sign, report=lambda note: _notes([note]))
+    click.echo(f"withdrew {entry.document} (revision {entry.revision}) on {entry.effective_date}, approved by "
+               f"{entry.approved_by}; ledger entry {entry.seq}")
+    from dossier.cli.notices import after_withdrawal
 
-
-@cli.command("status")
-@click.argument("doc_id", metavar="[DOC-ID]", required=False)
-@WORKSPACE_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--open", "open_only", is_flag=True, help="List the spots left to fill in or confirm (【请根据本企业实际填写：…】, 【请确认：…】) per document.")
-def status_command(doc_id: str | None, workspace: Path, as_json: bool, open_only: bool) -> None:
-    """Every document's revision, state, effective date, next review; or one document with where-used."""
-    ws = load_workspace_or_fail(workspace)
-    rows = workspace_status(ws, date.today())
-    if open_only:
-        for line in open_lines([r for r in rows if not doc_id or r["id"] == doc_id]):
-            click.echo(line)
-        return
-    if doc_id:
-        if doc_id not in ws.documents:
-            raise UsageError(f"error: {doc_id}: no such document in {ws.config.content_dir}/")
-        row = next(r for r in rows if r["id"] == doc_id)
-        row["cited_by"] = where_used(ws, doc_id)
-        if as_json:
-            click.echo(json.dumps(row, ensure_ascii=False, indent=2, sort_keys=True))
-            return
-        for key in sorted(row):
-            value = row[key]
-            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else ("-" if value is None else value)
-            click.echo(f"{key}: {shown}")
-        return
-    from dossier.disinfectant.workspace import workspace_validity_warnings
-
-    warnings = workspace_validity_warnings(ws.root, date.today())
-    warnings += [message for row in rows for message in row["outdated_references"]]
-    if as_json:
-        click.echo(json.dumps({"documents": rows, "warnings": warnings}, ensure_ascii=False, indent=2, sort_keys=True))
-        return
-    for line in status_lines(rows):
+    for line in after_withdrawal(load_workspace_or_fail(workspace), doc_id):
         click.echo(line)
-    for warning in warnings:
-        click.echo(f"warning: {warning}")
 
 
 @cli.command("register")
 @WORKSPACE
-def register_command(workspace: Path) -> None:
-    """Write the master list (受控文件清单) and distribution record (文件发放回收记录): docx, pdf, csv."""
+@click.option("--drafts", is_flag=True, help="Also list the documents not released (未发布文件清单).")
+def register_command(workspace: Path, drafts: bool) -> None:
+    """Write the registers: master list (受控文件清单), distribution (文件发放回收记录) and destruction
+    (文件销毁记录) records, as docx, pdf and csv in build/register/."""
     ws = load_workspace_or_fail(workspace)
     out = ws.config.build_path / "register"
-    for path in write_register(ws, date.today(), out):
+    for path in write_register(ws, ws.config.today(), out, drafts):
         click.echo(f"wrote {path.relative_to(ws.root)}")
 
 

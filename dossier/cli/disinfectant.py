@@ -1,4 +1,4 @@
-"""`dossier disinfectant ...` commands: plan tests, check a product, build filings."""
+"""`dossier disinfectant ...` commands: plan tests, check a product, export its forms, build filings."""
 
 from __future__ import annotations
 
@@ -9,14 +9,17 @@ from pathlib import Path
 import click
 
 from dossier.disinfectant.evaluation import evaluate
+from dossier.disinfectant.export import export
+from dossier.disinfectant.inforce import rule_set_for, rule_set_warnings
+from dossier.disinfectant.report import check_product
 from dossier.disinfectant.requirements import make_selection, plan_tests
 from dossier.disinfectant.ruleset import DEFAULT_RULE_SET, load_rule_set
-from dossier.disinfectant.validity import expiry_date, validity_warnings
-from dossier.disinfectant.workspace import load_checked, product_files
+from dossier.disinfectant.signoff import sign_off_decisions
+from dossier.disinfectant.workspace import PRODUCT_FILE, PRODUCTS_DIR, load_checked, product_files
 from dossier.errors import CheckFailed, UsageError
 from dossier.pipeline.filings import build_filings
 
-_LABELS = {"required": "+ required", "optional": "± optional", "not_required": "- not required"}
+_LABELS = {"required": "required", "optional": "optional", "not_required": "not required"}
 
 
 class _FactsHelp(click.Command):
@@ -37,31 +40,66 @@ def disinfectant() -> None:
     """Disinfection-product hygiene-safety evaluation and filing (消毒产品卫生安全评价)."""
 
 
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(f"warning: {line}", err=True)
+
+
 @disinfectant.command("tests", cls=_FactsHelp)
 @click.option("--type", "product_type", required=True, help="Product type (exact vocabulary, listed below).")
 @click.option("--usage", "usages", multiple=True, help="Usage scope; repeat for several.")
 @click.option("--fact", "facts", multiple=True, help="A fact the table notes depend on; repeat for several.")
-@click.option("--rules", "rule_set", default=DEFAULT_RULE_SET, show_default=True, help="Rule set.")
+@click.option("--renewal", is_flag=True, help="A renewal of a first-class report (第十四条): key items only.")
+@click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), help="Evaluation date (default: today); chooses the rule set.")
+@click.option("--rules", "rule_set", help="Rule set (default: the one in force on the evaluation date).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def tests_command(
-    product_type: str, usages: tuple[str, ...], facts: tuple[str, ...], rule_set: str, as_json: bool
+    product_type: str, usages: tuple[str, ...], facts: tuple[str, ...], renewal: bool, when, rule_set: str | None,
+    as_json: bool,
 ) -> None:
-    """Show the class and the required test items (Annex 2) of a product before testing."""
-    rules = load_rule_set(rule_set)
-    plan = plan_tests(rules, make_selection(rules, product_type, list(usages), list(facts)))
+    """Show the class and the required test items (Annex 2) of a product before testing.
+
+    Where a table note relaxes the table (+（按表2注⑥无适用项目）, 可不测定) the decision is
+    listed for sign-off with the facts it rests on and the --fact that would change it.
+    """
+    day = when.date() if when else date.today()
+    rules = load_rule_set(rule_set or rule_set_for(day))
+    selection = make_selection(rules, product_type, list(usages), list(facts), renewal)
+    plan = plan_tests(rules, selection)
+    decisions = sign_off_decisions(rules, selection, facts, plan)
+    warnings = rule_set_warnings(rules, day)
+    if renewal and plan.klass not in rules.renewal.classes:
+        raise UsageError(f"--renewal: {rules.renewal.article} renews class 1 products; this product is class {plan.klass}")
     if as_json:
-        click.echo(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
+        data = {"rule_set": rules.name, **plan.as_json(), "sign_off": [d.as_json() for d in decisions], "warnings": warnings}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        _warn(warnings)
         return
-    click.echo(f"class {plan.klass}: {plan.class_reason}")
+    click.echo(f"rule set {rules.name}; class {plan.klass}: {plan.class_reason}")
     width = max(len(i.item) for i in plan.items)
     for item in plan.items:
-        click.echo(f"{item.table}  {item.item}{'　' * (width - len(item.item))}  {_LABELS[item.requirement]}")
+        click.echo(f"{item.table}  {item.item}{'　' * (width - len(item.item))}  {item.shown}  {_LABELS[item.requirement]}")
         for note in item.notes:
             click.echo(f"      {note}")
+    if decisions:
+        click.echo("sign-off needed (regulatory person):")
+        for decision in decisions:
+            first, *rest = decision.lines()
+            click.echo(f"  {first}")
+            for line in rest:
+                click.echo(f"      {line}")
+    _warn(warnings)
 
 
 def _products(paths: tuple[Path, ...]) -> list:
-    files = list(paths) or product_files(Path.cwd())
+    files = []
+    for path in paths:  # a product.yaml, a product folder, or a product folder's name in the workspace
+        if path.is_dir():
+            path = path / PRODUCT_FILE
+        elif not path.exists() and len(path.parts) == 1 and (Path.cwd() / PRODUCTS_DIR / path / PRODUCT_FILE).is_file():
+            path = PRODUCTS_DIR / path / PRODUCT_FILE
+        files.append(path)
+    files = files or product_files(Path.cwd())
     if not files:
         raise UsageError(
             "no products: give PRODUCT.yaml files or run in a workspace with content/disinfectant/*/product.yaml"
@@ -71,32 +109,54 @@ def _products(paths: tuple[Path, ...]) -> list:
 
 @disinfectant.command("check")
 @click.argument("products", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Date for validity warnings (default: today).")
-def check_command(products: tuple[Path, ...], today) -> None:
-    """Evaluate products: completeness, results, one batch, answers, validity.
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Date for validity and licence checks (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def check_command(products: tuple[Path, ...], today, as_json: bool) -> None:
+    """Evaluate products: completeness, results, one batch, answers, licence, laboratories, validity.
 
-    Exits 1 when a product's conclusion is 否. Without arguments, checks every product under
+    Exits 1 when a product has findings (a conclusion of 否, an expired licence, a report from a
+    laboratory whose qualification did not cover the item). Decisions that need sign-off and
+    warnings do not change the exit status. Without arguments, checks every product under
     content/disinfectant/.
     """
     when = today.date() if today else date.today()
-    failures = []
-    for product in _products(products):
-        evaluation = evaluate(product)
-        expires = expiry_date(product)
-        click.echo(f"{product.shown}: {product.name}")
-        click.echo(f"  class {evaluation.plan.klass}: {evaluation.plan.class_reason}")
-        click.echo(
-            f"  evaluated {product.evaluation_date}, valid {'until ' + str(expires) if expires else 'long-term'}"
-        )
-        click.echo(f"  检验项目是否齐全: {'是' if evaluation.complete else '否'}")
-        click.echo(f"  评价结论: {'是' if evaluation.conclusion else '否'}")
-        for line in evaluation.findings():
-            click.echo(f"  - {line}")
-            failures.append(f"{product.shown}: {line}")
-        for warning in validity_warnings(product, when):
-            click.echo(f"  warning: {warning}")
+    reports = [check_product(product, when) for product in _products(products)]
+    if as_json:
+        click.echo(json.dumps({"ok": all(r.ok for r in reports), "products": [r.as_json() for r in reports]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            for line in report.lines():
+                click.echo(line)
+    failures = [f"error: {r.product.shown}: {f}" for r in reports for f in r.findings]
     if failures:
-        raise CheckFailed([f"error: {f}" for f in failures])
+        raise CheckFailed(failures)
+
+
+@disinfectant.command("export")
+@click.argument("product", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (for the online filing platform).")
+def export_command(product: Path, as_json: bool) -> None:
+    """Print every field of Annex 3 and Annex 4 of PRODUCT (product.yaml, its folder, or its name).
+
+    With --json: {annex3: {cover, basic, questions, materials}, annex4: {fields, applicant}},
+    each field as its label, product field and value.
+    """
+    (loaded,) = _products((product,))
+    data = export(evaluate(loaded))
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for part in ("annex3", "annex4"):
+            click.echo(data[part]["title"])
+            for key in ("cover", "basic", "fields", "applicant"):
+                for field in data[part].get(key, ()):
+                    group = field.get("group")
+                    prefix = f"{group}/" if group and group != field["label"] else ""
+                    click.echo(f"  {prefix}{field['label'].rstrip('：')}：{field['value']}")
+            for question in data[part].get("questions", ()):
+                click.echo(f"  {question['number']}. {question['label']}：{question['answer'] or ''}")
+    _warn(rule_set_warnings(loaded.rules, loaded.evaluation_date))
 
 
 @disinfectant.command("build")
@@ -120,7 +180,6 @@ def build_command(products: tuple[Path, ...], out_dir: Path) -> None:
     for path in written:
         click.echo(str(path))
     for product in loaded:
+        _warn([f"{product.shown}: {w}" for w in rule_set_warnings(product.rules, product.evaluation_date)])
         if not evaluate(product).conclusion:
-            click.echo(
-                f"warning: {product.shown}: evaluation conclusion is 否 (see 'dossier disinfectant check')", err=True
-            )
+            _warn([f"{product.shown}: evaluation conclusion is 否 (see 'dossier disinfectant check')"])

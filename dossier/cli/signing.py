@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from dossier.actions.signers import check_pdf_signer
 from dossier.actions.verify import verify_targets
+from dossier.control.ledger import expected_head
 from dossier.errors import CheckFailed, Problems, UsageError
 from dossier.signing.profiles import SigningProfile, cli_source, load_profiles
 from dossier.signing.sign import ProfileSigner
@@ -30,16 +32,26 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option("--cert-file", metavar="PATH", help="Certificate file for a PEM key.")
 @click.option("--passphrase-env", metavar="VAR", help="Variable holding the key's passphrase.")
 @click.option("--passphrase-file", metavar="PATH", help="File holding the key's passphrase.")
+@click.option("--matching", is_flag=True, help="Sign only the PDFs whose document names this key's holder for the "
+              "profile's role (and, for 批准, are released); skip the others with a warning instead of refusing.")
 def sign_command(paths: tuple[Path, ...], profile_name: str, workspace: Path,
                  key_env: str | None, key_file: str | None, cert_env: str | None,
                  cert_file: str | None, passphrase_env: str | None,
-                 passphrase_file: str | None) -> None:
-    """Sign PDFs in place with a signing profile (PAdES; each signature an incremental update)."""
+                 passphrase_file: str | None, matching: bool) -> None:
+    """Sign PDFs in place with a signing profile (PAdES; each signature an incremental update).
+
+    A PDF of a workspace document is signed as 编制, 审核 or 批准 only with the key of the
+    person the document names for that role (批准: released revisions only); refused otherwise
+    (exit 2), or skipped with --matching.
+    """
     profile = _profile(workspace, profile_name).with_overrides(
         key=cli_source(key_env, key_file, "key"), cert=cli_source(cert_env, cert_file, "cert"),
         passphrase=cli_source(passphrase_env, passphrase_file, "passphrase"))
     signer = ProfileSigner(profile)
-    for path in paths:
+    warnings, chosen = check_pdf_signer(find_root(workspace), signer, list(paths), matching)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for path in chosen:
         result = signer.sign_file(path)
         click.echo(f"signed {path} as {profile.role} ({signer.signer_name}): "
                    f"SHA-256 unsigned {result.unsigned_sha256}, signed {result.signed_sha256}")
@@ -62,14 +74,22 @@ def _profile(workspace: Path, name: str) -> SigningProfile:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--trust", "trust", multiple=True, type=_FILE, metavar="CERT",
               help="Trusted root certificate, PEM or DER (repeatable).")
+@click.option("--expect-head", "expect_head", multiple=True, metavar="[SEQ:]HASH",
+              help="The ledger must still hold this entry (its hash, 8-64 hex digits, as kept elsewhere): detects a removed tail.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
-def verify_command(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bool) -> None:
+def verify_command(paths: tuple[Path, ...], trust: tuple[Path, ...], expect_head: tuple[str, ...], as_json: bool) -> None:
     """Verify signed PDFs; for a workspace also its release ledger and archive.
 
     PATHS are PDF files or workspace folders (default: the current folder). Exit 0 only when
     every check holds, 1 with one line per problem otherwise.
     """
-    report = verify_targets(list(paths) or [Path(".")], load_trust_roots(list(trust)))
+    heads = []
+    for value in expect_head:
+        head = expected_head(value)
+        if head is None:
+            raise UsageError(f"error: --expect-head {value}: expected the hash of a ledger entry (8 to 64 hex digits), optionally SEQ:HASH")
+        heads.append(head)
+    report = verify_targets(list(paths) or [Path(".")], load_trust_roots(list(trust)), heads)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -77,6 +97,10 @@ def verify_command(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bo
             for line in check.summary_lines():
                 click.echo(line)
         for workspace in report.workspaces:
+            for sig in workspace.entry_signatures:
+                click.echo(f"{workspace.path}: ledger {sig.entry}: signed by {sig.signer or 'unknown'} "
+                           f"(approver of record {sig.approved_by or '-'}), {'ok' if sig.ok else 'FAILED'}"
+                           f"{', ' + sig.signing_time if sig.signing_time else ''}")
             if not workspace.problems:
                 click.echo(f"{workspace.path}: ledger and archive intact")
     if not report.ok:

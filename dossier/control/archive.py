@@ -1,19 +1,18 @@
 """The release archive: `releases/DOC-ID/REV/`, written once and never overwritten.
 
-Each released revision's outputs are written into a temporary folder next to the archive
-folder, made read-only, and the folder is renamed into place in one step, so an archive
-folder is either complete or absent. Revisions containing `/` (edition scheme, `A/1`) are
+Each released revision's outputs are staged in a hidden folder next to the archive folder
+(`releases/QP-04/.A.staging`), made read-only, and renamed into place in one step once the
+ledger entry is written, so an archive folder is either complete and recorded or absent. Revisions containing `/` (edition scheme, `A/1`) are
 stored as `A-1`. Checking archived files against the ledger is
 `dossier.control.ledger.verify_workspace`.
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import shutil
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.errors import UsageError
@@ -49,13 +48,36 @@ def sha256_file(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def archive_outputs(
-    root: Path, doc_id: str, rev: str, files: dict[str, bytes], releases: str = RELEASES_DIR
-) -> dict[str, str]:
-    """Archive the released outputs of `doc_id` revision `rev`; return {relative path: sha256}.
+STAGING_SUFFIX = ".staging"
 
-    Relative paths use `/` and start at the workspace root (`releases/QP-04/A/QP-04.pdf`).
-    Refuses with UsageError when that revision is already archived.
+
+@dataclass(frozen=True)
+class Staged:
+    """Archive content written beside its place, waiting for its ledger entry.
+
+    `staging` is the hidden folder (or file) `releases/QP-04/.A.staging`; `dest` where it goes
+    (`releases/QP-04/A`); `hashes` maps each file's workspace-relative path at `dest` to its
+    SHA-256, as the ledger entry records it.
+    """
+
+    staging: Path
+    dest: Path
+    hashes: dict[str, str]
+
+
+def staging_path(dest: Path) -> Path:
+    """Where the content of `dest` is staged: `.NAME.staging` in the same folder."""
+    return dest.parent / f".{dest.name}{STAGING_SUFFIX}"
+
+
+def stage_outputs(
+    root: Path, doc_id: str, rev: str, files: dict[str, bytes], releases: str = RELEASES_DIR
+) -> Staged:
+    """Write the released outputs of `doc_id` revision `rev` read-only into a staging folder.
+
+    A release is one step from the user's view: stage, append the ledger entry, then
+    `commit_staged` (a kill in between is finished or undone by `control.recovery` on the next
+    run). UsageError when the revision is already archived or staged.
     """
     if not files:
         raise ValueError(f"{doc_id} revision {rev}: nothing to archive")
@@ -64,24 +86,73 @@ def archive_outputs(
     dest = release_dir(root, doc_id, rev, releases)
     if dest.exists():
         raise UsageError(f"{doc_id} revision {rev} is already archived")
+    staging = staging_path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}."))
+    try:
+        staging.mkdir()
+    except FileExistsError:
+        raise UsageError(f"error: {staging.relative_to(root)}: an interrupted release of {doc_id} revision {rev} "
+                         "is still staged") from None
     try:
         for name in sorted(files):
-            _write_read_only(tmp / name, files[name])
-        tmp.chmod(0o755)
-        try:
-            os.rename(tmp, dest)
-        except OSError as exc:
-            if exc.errno in (errno.EEXIST, errno.ENOTEMPTY):
-                raise UsageError(f"{doc_id} revision {rev} is already archived") from None
-            raise
+            _write_read_only(staging / name, files[name])
+        fsync_dir(staging)
+        fsync_dir(dest.parent)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard_staged(staging)
         raise
-    fsync_dir(dest.parent)
     prefix = dest.relative_to(root).as_posix()
-    return {f"{prefix}/{name}": sha256_bytes(files[name]) for name in sorted(files)}
+    return Staged(staging, dest, {f"{prefix}/{name}": sha256_bytes(files[name]) for name in sorted(files)})
+
+
+def stage_file(root: Path, relative: str, data: bytes) -> Staged:
+    """Stage one read-only archive file (a withdrawal record) at workspace-relative `relative`."""
+    dest = root / relative
+    if dest.exists():
+        raise UsageError(f"error: {relative} already exists")
+    staging = staging_path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging.unlink(missing_ok=True)
+    _write_read_only(staging, data)
+    fsync_dir(dest.parent)
+    return Staged(staging, dest, {relative: sha256_bytes(data)})
+
+
+def commit_staged(staged: Staged) -> None:
+    """Move staged content into its place in one rename (it never overwrites)."""
+    if staged.dest.exists():
+        raise UsageError(f"error: {staged.dest} already exists")
+    os.rename(staged.staging, staged.dest)
+    fsync_dir(staged.dest.parent)
+
+
+def discard_staged(staging: Path) -> None:
+    """Remove a staging folder or file (read-only files included)."""
+    if staging.is_dir() and not staging.is_symlink():
+        staging.chmod(0o755)
+        for path in staging.iterdir():
+            path.chmod(0o644)
+        shutil.rmtree(staging)
+    else:
+        staging.unlink(missing_ok=True)
+
+
+def archive_outputs(
+    root: Path, doc_id: str, rev: str, files: dict[str, bytes], releases: str = RELEASES_DIR
+) -> dict[str, str]:
+    """Archive the released outputs of `doc_id` revision `rev` at once; return {relative path: sha256}.
+
+    Relative paths use `/` and start at the workspace root (`releases/QP-04/A/QP-04.pdf`).
+    Refuses with UsageError when that revision is already archived. (A release stages, records,
+    then commits: see `stage_outputs`.)
+    """
+    staged = stage_outputs(root, doc_id, rev, files, releases)
+    try:
+        commit_staged(staged)
+    except BaseException:
+        discard_staged(staged.staging)
+        raise
+    return staged.hashes
 
 
 def _write_read_only(path: Path, data: bytes) -> None:

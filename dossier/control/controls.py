@@ -92,13 +92,15 @@ def archived_title(ws: Workspace, doc_id: str, revision: str) -> str | None:
     return str(title) if title else None
 
 
-def citation_texts(ws: Workspace, doc: Document, entries: list[LedgerEntry]) -> dict[str, str]:
+def citation_texts(ws: Workspace, doc: Document, entries: list[LedgerEntry], controlled: bool = False) -> dict[str, str]:
     """How each [[ID]] in `doc` reads: 《title》ID revision版 of the cited revision in force; an
     external document's key reads as its number and title (ExternalDocument.citation).
 
     "In force" is judged from `entries` (for a released revision: the ledger up to its own
     release), so a rebuilt release cites exactly what it cited when released. A cited document
-    never released is cited at its working revision.
+    never released is cited at its working revision in a draft, and without a revision in a
+    `controlled` rendering (a document released once, in any revision), which must not present
+    a draft as a controlled revision; a new draft revision reads as its release did.
     """
     texts = {}
     for cited in sorted(cited_ids(doc)):
@@ -112,9 +114,11 @@ def citation_texts(ws: Workspace, doc: Document, entries: list[LedgerEntry]) -> 
         if releases:
             revision = releases[-1].revision
             title = archived_title(ws, cited, revision) or target.title
+            texts[cited] = f"《{title}》{target.number} {revision}版"
+        elif controlled:
+            texts[cited] = f"《{target.title}》{target.number}"
         else:
-            revision, title = target.revision, target.title
-        texts[cited] = f"《{title}》{target.number} {revision}版"
+            texts[cited] = f"《{target.title}》{target.number} {target.revision}版"
     return texts
 
 
@@ -136,7 +140,7 @@ def document_controls(
         state = status.state
         rows = [r for r in history_rows(entries, doc.id)]
         rows = rows[: next(i for i, r in enumerate(rows) if r.revision == doc.revision) + 1]
-        approved = Signoff(released.approved_by or "", recorded_date(released))
+        approved = Signoff(released.approved_by or "", recorded_date(released, ws.config.zone))
         effective = entry_date(released)
         entries = [e for e in entries if e.seq <= released.seq]
     else:
@@ -146,4 +150,4 @@ def document_controls(
         effective = doc.effective_date
     mark, watermark = MARKS[state]
     return Controls(state, mark, watermark, doc.prepared_by, doc.reviewed_by, approved, effective, rows,
-                    citation_texts(ws, doc, entries))
+                    citation_texts(ws, doc, entries, controlled=state is not State.DRAFT or bool(ledger_queries.releases(entries, doc.id))))

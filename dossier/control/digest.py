@@ -1,4 +1,11 @@
-"""Content hashes of what a document is rendered from (content + template + referenced files)."""
+"""Content hashes of what a document is rendered from (content + template + referenced files;
+for a validation report also its CSV results and the protocol revision it is judged against).
+
+`inputs_digest` is the one hash a release records (`inputs_sha256`); `input_hashes` lists the
+hash of each input (recorded as `inputs` since version 0.2), so a later change can be named:
+the document's own sources (its YAML fields, body, images, the documents it cites) against the
+workspace's configuration (company, fonts) and template, which apply at the next revision.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,9 @@ import json
 from pathlib import Path
 
 from dossier.markdown import image_names
+from dossier.validation.sources import report_inputs
 from dossier.word.templates import template_path
+from dossier.workspace.kinds import KINDS
 from dossier.workspace.model import Document, Workspace
 
 
@@ -44,10 +53,46 @@ def _yaml_content(doc: Document) -> bytes:
 
 
 def inputs_digest(ws: Workspace, doc: Document) -> str:
-    """SHA-256 over what the document is rendered from: its fields, body, template, images, company."""
+    """SHA-256 over what the document is rendered from: its fields, body, template, images, company
+    (a report: also its CSV files and its protocol's title and criteria)."""
     outer = hashlib.sha256()
     outer.update(f"company\0{ws.config.company_name}\0{ws.config.company_address}\n".encode())
     for path in referenced_files(ws, doc):
         data = _yaml_content(doc) if path == doc.source else path.read_bytes()
         outer.update(f"{_label(ws, path)}\0{hashlib.sha256(data).hexdigest()}\n".encode())
+    kind = KINDS.get(doc.kind)
+    if kind is not None and "report" in kind.fields:
+        for label, data in report_inputs(ws, doc):
+            outer.update(f"{label}\0{hashlib.sha256(data).hexdigest()}\n".encode())
     return outer.hexdigest()
+
+
+CONFIGURATION = ("company", "fonts", "template")  # inputs that are not the document's own sources
+
+
+def input_hashes(ws: Workspace, doc: Document, citations: dict[str, str]) -> dict[str, str]:
+    """{input: SHA-256} of everything `doc` is rendered from.
+
+    Keys: `company`, `fonts`, `template` (the workspace's configuration), the YAML and body
+    files and each embedded image by their workspace path, and `cites QP-05` for each cited
+    document (over how the citation reads, `citations`: cited id -> text); for a validation
+    report also its CSV files by path and `protocol:VP-12-01@A` (the criteria it is judged on).
+    """
+    hashes = {
+        "company": _sha(f"{ws.config.company_name}\0{ws.config.company_address}".encode()),
+        "fonts": _sha(json.dumps(ws.config.font_choices(doc.kind), sort_keys=True, ensure_ascii=False).encode()),
+    }
+    template = template_path(ws, doc.kind)
+    for path in referenced_files(ws, doc):
+        data = _yaml_content(doc) if path == doc.source else path.read_bytes()
+        hashes["template" if path == template else _label(ws, path)] = _sha(data)
+    for cited, text in sorted(citations.items()):
+        hashes[f"cites {cited}"] = _sha(text.encode())
+    kind = KINDS.get(doc.kind)
+    if kind is not None and "report" in kind.fields:
+        hashes.update((label, _sha(data)) for label, data in report_inputs(ws, doc))
+    return hashes
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -9,15 +9,15 @@ before it `obsolete`. Ledger order decides which release is later, not the revis
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
 from dossier.control.ledger import Action, LedgerEntry
 from dossier.workspace.kinds import DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS
+from dossier.workspace.retention import RetentionRule, add_months
 
 
 class State(StrEnum):
@@ -30,39 +30,35 @@ class State(StrEnum):
     OBSOLETE = "obsolete"
 
 
-def add_months(day: date, months: int) -> date:
-    """`day` moved by whole months; the day is clamped to the end of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month0 = divmod(index, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(day.day, last))
-
-
 @dataclass(frozen=True)
 class Policy:
-    """Periodic review interval (months) and retention after withdrawal (years) per kind.
+    """Periodic review interval (months) and retention rule per kind, as in dossier.yaml.
 
-    Both mappings are keyed by document kind, with an optional `default` key, as in
-    `dossier.yaml` (`review_interval_months: {default: 24, work_instruction: 12}`).
+    Both mappings are keyed by document kind, with an optional `default` key
+    (`review_interval_months: {default: 24, work_instruction: 12}`); a retention value is a
+    `RetentionRule` or a plain number of years from supersession or withdrawal.
     """
 
     review_interval_months: Mapping[str, int] = field(default_factory=dict)
-    retention_years: Mapping[str, int] = field(default_factory=dict)
+    retention_years: Mapping[str, int | RetentionRule] = field(default_factory=dict)
 
     def review_months(self, kind: str) -> int:
         """Months between periodic reviews of a document of `kind`."""
         table = self.review_interval_months
         return table.get(kind, table.get("default", DEFAULT_REVIEW_MONTHS))
 
-    def retention(self, kind: str) -> int:
-        """Years a withdrawn document of `kind` is kept (Art. 43(4))."""
+    def retention(self, kind: str) -> RetentionRule:
+        """How long a superseded or withdrawn revision of `kind` is kept (Art. 43(4), 45(4))."""
         table = self.retention_years
-        return table.get(kind, table.get("default", DEFAULT_RETENTION_YEARS))
+        value = table.get(kind, table.get("default", DEFAULT_RETENTION_YEARS))
+        return value if isinstance(value, RetentionRule) else RetentionRule(value)
 
 
-def recorded_date(entry: LedgerEntry) -> date:
-    """The day an entry was recorded (for a release: the day it was approved)."""
-    return date.fromisoformat(entry.timestamp[:10])
+def recorded_date(entry: LedgerEntry, zone: tzinfo | None = None) -> date:
+    """The day an entry was recorded (for a release: the day it was approved), in `zone` (default UTC)."""
+    if zone is None:
+        return date.fromisoformat(entry.timestamp[:10])
+    return datetime.fromisoformat(entry.timestamp.replace("Z", "+00:00")).astimezone(zone).date()
 
 
 def entry_date(entry: LedgerEntry) -> date:
@@ -88,7 +84,7 @@ def _timeline(entries: Sequence[LedgerEntry], doc_id: str, today: date) -> _Time
         if entry.action == Action.RELEASE:
             releases.append(entry)
             withdrawal = None
-        else:
+        elif entry.action == Action.OBSOLETE:
             withdrawal = entry
             if entry_date(entry) <= today:
                 withdrawn.update(r.revision for r in releases)
@@ -117,6 +113,53 @@ def revision_states(entries: Sequence[LedgerEntry], doc_id: str, today: date) ->
     return _states(_timeline(entries, doc_id, today), today)
 
 
+def stopped_dates(entries: Sequence[LedgerEntry], doc_id: str, today: date) -> dict[str, date]:
+    """The day each released revision of `doc_id` stopped being in force by `today`, in release order.
+
+    A revision stops when a later one takes effect (supersession) or the document is withdrawn,
+    whichever comes first; its retention period runs from that day (device GMP Art. 43(4)).
+    Revisions still in force, or approved and not yet effective, are absent.
+    """
+    released: list[str] = []
+    stopped: dict[str, date] = {}
+    for entry in entries:
+        if entry.document != doc_id or entry.action not in (Action.RELEASE, Action.OBSOLETE):
+            continue
+        day = entry_date(entry)
+        if day <= today:
+            for revision in released:
+                stopped[revision] = min(stopped.get(revision, day), day)
+        if entry.action == Action.RELEASE:
+            released.append(entry.revision)
+    return {rev: stopped[rev] for rev in released if rev in stopped}
+
+
+@dataclass(frozen=True)
+class Review:
+    """A periodic review as recorded: its day, reviewer, conclusion (continue, revise, withdraw) and note."""
+
+    on: date
+    by: str | None
+    result: str
+    note: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"date": self.on.isoformat(), "by": self.by, "result": self.result, "note": self.note}
+
+
+def last_review(entries: Sequence[LedgerEntry], doc_id: str, revision: str | None, since: date | None,
+                result: str | None = None) -> Review | None:
+    """The latest review of `doc_id` `revision` on or after `since` (the day it took effect), if any;
+    only those concluding `result` when it is given."""
+    found = [e for e in entries if e.document == doc_id and e.action == Action.REVIEW and e.revision == revision
+             and since is not None and entry_date(e) >= since and result in (None, e.result)]
+    if not found:
+        return None
+    entry = max(found, key=lambda e: (entry_date(e), e.seq))
+    return Review(entry_date(entry), entry.performed_by, entry.result, entry.note)
+
+
 @dataclass(frozen=True)
 class DocumentStatus:
     """Everything `dossier status` shows about one document on one day."""
@@ -132,6 +175,8 @@ class DocumentStatus:
     withdrawn_on: date | None
     withdrawal_reason: str | None
     retention_until: date | None
+    retention: dict[str, date] = field(default_factory=dict)  # revision -> last day it must be kept
+    last_review: Review | None = None  # the last periodic review of the revision in force
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (dates as YYYY-MM-DD, states as their names)."""
@@ -150,6 +195,8 @@ class DocumentStatus:
             "withdrawn_on": plain(self.withdrawn_on),
             "withdrawal_reason": self.withdrawal_reason,
             "retention_until": plain(self.retention_until),
+            "retention": {rev: plain(day) for rev, day in self.retention.items()},
+            "last_review": self.last_review.as_dict() if self.last_review else None,
         }
 
 
@@ -165,7 +212,9 @@ def document_status(
 
     `state` is the state of the working revision (draft when it was never released); the
     next periodic review is due `policy.review_months(kind)` after the revision in force took
-    effect; the retention period runs `policy.retention(kind)` years from the withdrawal.
+    effect, or after its last review that concluded it stays valid (`continue`); a review
+    concluding `revise` or `withdraw` leaves the date where it was until that happens. Each
+    revision no longer in force is kept by `policy.retention(kind)` from the day it stopped.
     """
     timeline = _timeline(entries, doc_id, today)
     states = _states(timeline, today)
@@ -173,7 +222,10 @@ def document_status(
     revisions.setdefault(working_revision, State.DRAFT)
     in_force = next((rev for rev, s in states.items() if s is State.EFFECTIVE), None)
     since = entry_date(next(r for r in timeline.releases if r.revision == in_force)) if in_force else None
-    review = add_months(since, policy.review_months(kind)) if since else None
+    reviewed = last_review(entries, doc_id, in_force, since)
+    confirmed = last_review(entries, doc_id, in_force, since, "continue")
+    restart = confirmed.on if confirmed else since
+    review = add_months(restart, policy.review_months(kind)) if restart else None
     withdrawal = timeline.withdrawal
     withdrawn_on = entry_date(withdrawal) if withdrawal else None
     return DocumentStatus(
@@ -187,7 +239,9 @@ def document_status(
         review_overdue=review is not None and review < today,
         withdrawn_on=withdrawn_on,
         withdrawal_reason=withdrawal.reason if withdrawal else None,
-        retention_until=add_months(withdrawn_on, 12 * policy.retention(kind)) if withdrawn_on else None,
+        retention_until=policy.retention(kind).end(withdrawn_on) if withdrawn_on else None,
+        retention={rev: policy.retention(kind).end(day) for rev, day in stopped_dates(entries, doc_id, today).items()},
+        last_review=reviewed,
     )
 
 

@@ -1,64 +1,86 @@
-"""`dossier status`: which revision of each document is in force, review dates, where-used, open spots,
-citations of superseded or withdrawn external documents (Art. 44)."""
+"""`dossier status`: which revision of each document is in force, reviews, copies out, retention, where-used,
+open spots, citations of superseded or withdrawn external documents.
+
+Device GMP 2025 Art. 43: the revision in force and the state of every revision (43(2)), the
+issued copies to exchange or recall (43(1), (3)), the periodic review, and the retention of
+revisions no longer in force (43(4)); Art. 44: documents citing outdated external documents.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from dossier.control.citations import where_used
 from dossier.control.controls import ledger_of, policy_of
-from dossier.control.digest import inputs_digest
+from dossier.control.copies import document_issues, due_back, issue_row
+from dossier.control.integrity import configuration_drift, drift
 from dossier.control.ledger import LedgerEntry
 from dossier.control.ledger import queries as ledger_queries
-from dossier.control.lifecycle import document_status, recorded_date
-from dossier.markdown.queries import cited_ids, open_spots, outdated_references
+from dossier.control.lifecycle import document_status
+from dossier.markdown.queries import open_spots, outdated_references
 from dossier.workspace.model import Document, Workspace
 
-
-def where_used(ws: Workspace, doc_id: str) -> list[str]:
-    """Ids of the documents that cite `doc_id`, sorted."""
-    return sorted(d.id for d in ws.documents.values() if doc_id in cited_ids(d) and d.id != doc_id)
-
-
-def copies_to_recall(doc: Document, releases: list[LedgerEntry], withdrawn: bool, in_force: str | None) -> list[dict[str, Any]]:
-    """Issued copies still out that must come back (Art. 43: records of replacement and withdrawal).
-
-    Of a withdrawn document: every copy without a `withdrawn` date. Otherwise, once a later
-    revision is in force: the copies issued before that revision was approved (its release day),
-    which can only be copies of an earlier revision. Copies of a new revision handed out ahead of
-    its effective date, for training, are not flagged.
-    """
-    out = [entry for entry in doc.distribution if entry["withdrawn"] is None]
-    if not withdrawn:
-        approvals = [recorded_date(e) for e in releases if e.revision == in_force]
-        if not approvals or releases[0].revision == in_force:
-            return []
-        out = [entry for entry in out if entry["issued"] and entry["issued"] < approvals[-1]]
-    return [{"copy": e["copy"], "holder": e["holder"], "department": e["department"],
-             "issued": e["issued"].isoformat() if e["issued"] else None} for e in out]
+__all__ = ["document_row", "due_rows", "predates_lines", "workspace_status", "where_used"]
 
 
 def document_row(ws: Workspace, doc: Document, entries: list[LedgerEntry], today: date) -> dict[str, Any]:
-    """Status of one document as a JSON-ready dict."""
+    """Status of one document as a JSON-ready dict (see `DocumentStatus.as_dict`, plus copies).
+
+    `copies` lists every issue (revision, holder, dates); `copies_to_recall` the copies out that
+    must come back: all of a withdrawn document, else those of a revision older than the last
+    one released (to exchange); `awaiting_destruction` the returned copies not yet destroyed.
+    """
     status = document_status(entries, doc.id, doc.revision, doc.kind, today, policy_of(ws))
     releases = ledger_queries.releases(entries, doc.id)
     last = releases[-1] if releases else None
+    issues = document_issues(doc, entries)
+    withdrawn = status.withdrawn_on is not None
     row = status.as_dict()
     row.update({
         "id": doc.id,
         "number": doc.number,
         "title": doc.title,
         "kind": doc.kind,
+        "kind_label": doc.kind_label,
         "department": doc.department,
         "effective_date": (last.effective_date if last and last.revision == doc.revision else
                            (doc.effective_date.isoformat() if doc.effective_date else None)),
-        "changed_since_release": bool(last and last.inputs_sha256 != inputs_digest(ws, doc)),
+        **_drift_fields(ws, doc, entries, status.in_force),
         "last_released": last.revision if last else None,
-        "copies_to_recall": copies_to_recall(doc, releases, status.withdrawn_on is not None, status.in_force),
+        "copies": [issue_row(i) for i in issues],
+        "copies_to_recall": [issue_row(i) for i in due_back(issues, last.revision if last else None, withdrawn)],
+        "recall_because": "withdrawn" if withdrawn else ("superseded" if last else None),
+        "awaiting_destruction": [issue_row(i) for i in issues if i.awaiting_destruction],
         "open": [{"file": spot.path, "line": spot.line, "text": spot.text} for spot in open_spots(doc)],
         "outdated_references": outdated_references(ws, doc),
     })
     return row
+
+
+def _drift_fields(ws: Workspace, doc: Document, entries: list[LedgerEntry], in_force: str | None) -> dict[str, Any]:
+    """How the document differs from its releases (see `control.integrity`).
+
+    `changed_since_release`: the released working revision's own sources changed (a new revision
+    is needed; `changes` names what); `predates`: the workspace settings and template that changed
+    since the revision in force (else the working revision) was released, which apply at the next
+    revision (the released one is delivered from the archive meanwhile).
+    """
+    release = ledger_queries.release_of(entries, doc.id, doc.revision)
+    found = drift(ws, doc, release, entries) if release is not None else None
+    basis = ledger_queries.release_of(entries, doc.id, in_force) if in_force else release
+    predates = configuration_drift(ws, doc, basis) if basis is not None else []
+    if found is not None and found.unknown and basis is release:
+        predates.append("template, configuration or an image (not recorded per input)")
+    return {"changed_since_release": bool(found and found.own), "changes": found.own if found else [],
+            "predates": predates, "predates_revision": basis.revision if basis is not None and predates else None}
+
+
+def predates_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """One note per document whose released revision predates a template or configuration change."""
+    return [f"note: {r['id']} revision {r['predates_revision']} predates a change of {', '.join(r['predates'])}: "
+            "it applies at the next revision (the released revision is delivered from the archive)"
+            for r in rows if r.get("predates")]
 
 
 def workspace_status(ws: Workspace, today: date) -> list[dict[str, Any]]:
@@ -67,38 +89,19 @@ def workspace_status(ws: Workspace, today: date) -> list[dict[str, Any]]:
     return [document_row(ws, doc, entries, today) for doc in ws.documents.values()]
 
 
-def status_lines(rows: list[dict[str, Any]]) -> list[str]:
-    """A readable table of status rows."""
-    header = f"{'document':<10} {'rev':<5} {'state':<10} {'in force':<8} {'effective':<10} {'next review':<11} flags  title"
-    lines = [header]
-    for r in rows:
-        flags = []
-        if r["review_overdue"]:
-            flags.append("REVIEW-OVERDUE")
-        if r["changed_since_release"]:
-            flags.append("CHANGED")
-        if r["copies_to_recall"]:
-            flags.append(f"RECALL-{len(r['copies_to_recall'])}")
-        if r["outdated_references"]:
-            flags.append("OUTDATED-REF")
-        if r["open"]:
-            flags.append(f"OPEN-{len(r['open'])}")
-        if r["retention_until"]:
-            flags.append(f"retain-until {r['retention_until']}")
-        lines.append(
-            f"{r['id']:<10} {r['revision']:<5} {r['state']:<10} {r['in_force'] or '-':<8} {r['effective_date'] or '-':<10} "
-            f"{r['next_review'] or '-':<11} {' '.join(flags) or '-':<6} {r['title']}"
-        )
-    return lines
+def due_rows(rows: list[dict[str, Any]], today: date) -> list[dict[str, Any]]:
+    """Revisions whose retention ended by `today`, and the returned copies of those revisions not
+    destroyed yet: the candidates for destruction (device GMP Art. 43(1), (4)).
 
-
-def open_lines(rows: list[dict[str, Any]]) -> list[str]:
-    """The spots each document leaves to fill in or confirm, one line each under a line per document."""
-    lines = []
-    for r in rows:
-        if r["open"]:
-            lines.append(f"{r['id']}: {len(r['open'])} open ({r['title']})")
-            lines.extend(f"  {spot['file']}:{spot['line']}: {spot['text']}" for spot in r["open"])
-    total = sum(len(r["open"]) for r in rows)
-    lines.append(f"{total} open spot{'s' if total != 1 else ''} in {sum(1 for r in rows if r['open'])} documents")
-    return lines
+    One dict per candidate: `document`, `revision`, `retention_until`, and `copy` (None for the
+    archived revision itself).
+    """
+    due = []
+    for row in rows:
+        for revision, until in row["retention"].items():
+            if date.fromisoformat(until) > today:
+                continue
+            due.append({"document": row["id"], "revision": revision, "retention_until": until, "copy": None})
+            due.extend({"document": row["id"], "revision": revision, "retention_until": until, "copy": c["copy"]}
+                       for c in row["awaiting_destruction"] if c["revision"] == revision)
+    return due

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from dossier.disinfectant.credentials import Labs, Licence, licence_on
 from dossier.disinfectant.formula import Formula
+from dossier.disinfectant.renewal import RenewalRecord
 from dossier.disinfectant.requirements import Selection, selection_for
 from dossier.disinfectant.ruleset import ProductType, RuleSet
 
@@ -37,7 +39,6 @@ class Party:
     postcode: str = ""
     fax: str = ""
     contact: str = ""
-    hygiene_licence: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,9 @@ class Product:
     changes: tuple[Change, ...]
     materials: dict[str, tuple[Path, ...]]
     seal: SealSpec
+    licences: tuple[Licence, ...] = ()  # the manufacturer's hygiene licences (domestic), oldest first
+    renewal: RenewalRecord | None = None  # 第十四条 re-evaluation
+    labs: Labs | None = None  # labs.yaml beside the product folders, when there is one
 
     @property
     def slug(self) -> str:
@@ -137,8 +141,13 @@ class Product:
 
     @property
     def selection(self) -> Selection:
-        """Type, usages and facts as the rules see them."""
-        return selection_for(self.rules, self.product_type, self.usages, self.facts)
+        """Type, usages, facts and renewal as the rules see them."""
+        return selection_for(self.rules, self.product_type, self.usages, self.facts, self.renewal is not None)
+
+    @property
+    def licence(self) -> Licence | None:
+        """The hygiene licence valid on the evaluation date (the one the forms name), else the last."""
+        return licence_on(self.licences, self.evaluation_date) or (self.licences[-1] if self.licences else None)
 
     def applies(self, scope: str) -> bool:
         """Whether a form question or material of `scope` applies to this product."""

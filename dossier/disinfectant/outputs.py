@@ -19,7 +19,7 @@ from dossier.disinfectant.documents.annex3 import annex3
 from dossier.disinfectant.documents.annex4 import annex4
 from dossier.disinfectant.documents.annex5 import annex5
 from dossier.disinfectant.evaluation import Evaluation
-from dossier.disinfectant.forms import ANNEX1_TITLE, ANNEX2_TITLE, ANNEX3_TITLE, ANNEX4_TITLE, ANNEX5_TITLE
+from dossier.disinfectant.formdata import Forms
 from dossier.disinfectant.model import Product
 
 FILING_SUFFIX = "filing"
@@ -32,17 +32,17 @@ class AnnexDocument:
     """One annex of a product's filing: file name suffix, title, and how to make it from the evaluation."""
 
     suffix: str
-    title: str
+    title: Callable[[Forms], str]
     make: Callable[[Evaluation], DocxDocument]
     formula_only: bool = False
 
 
 DOCUMENTS = (
-    AnnexDocument(FORMULA, ANNEX1_TITLE, lambda e: annex1(e.product), formula_only=True),
-    AnnexDocument("annex2-test-items", ANNEX2_TITLE, annex2),
-    AnnexDocument(ANNEX3, ANNEX3_TITLE, annex3),
-    AnnexDocument("annex4-filing-form", ANNEX4_TITLE, annex4),
-    AnnexDocument("annex5-certificate-draft", ANNEX5_TITLE, annex5),
+    AnnexDocument(FORMULA, lambda f: f.annex1.title, lambda e: annex1(e.product, e.plan.klass), formula_only=True),
+    AnnexDocument("annex2-test-items", lambda f: f.annex2_title, annex2),
+    AnnexDocument(ANNEX3, lambda f: f.annex3.title, annex3),
+    AnnexDocument("annex4-filing-form", lambda f: f.annex4.title, annex4),
+    AnnexDocument("annex5-certificate-draft", lambda f: f.annex5.title, annex5),
 )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from dossier.disinfectant.forms import MATERIALS, QUESTIONS, MaterialSection, Question
+from dossier.disinfectant.credentials import read_licences
+from dossier.disinfectant.formdata import Question
 from dossier.disinfectant.formula import read_formula
+from dossier.disinfectant.inforce import rule_set_for
 from dossier.disinfectant.model import (
     Change,
     ImportInfo,
@@ -17,14 +19,9 @@ from dossier.disinfectant.model import (
     TestReport,
     scope_applies,
 )
+from dossier.disinfectant.renewal import read_renewal
 from dossier.disinfectant.requirements import fact_errors, type_errors, usage_errors
-from dossier.disinfectant.ruleset import (
-    DEFAULT_RULE_SET,
-    ProductType,
-    RuleSet,
-    available_rule_sets,
-    load_rule_set,
-)
+from dossier.disinfectant.ruleset import DEFAULT_RULE_SET, ProductType, RuleSet, available_rule_sets, load_rule_set
 from dossier.errors import Problems
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.yamlsrc import SourceMap, load_yaml
@@ -51,7 +48,8 @@ def _party(reader: FieldReader | None, required: tuple[str, ...]) -> Party:
     if reader is None:
         return Party("")
     reader.unknown(_PARTY_FIELDS)
-    values = {key: reader.text(key, required=key in required) for key in sorted(_PARTY_FIELDS)}
+    text_fields = _PARTY_FIELDS - {"hygiene_licence"}  # read by credentials.read_licences
+    values = {key: reader.text(key, required=key in required) for key in sorted(text_fields)}
     return Party(**values)
 
 
@@ -108,11 +106,11 @@ class _ProductReader:
                 "filing",
             }
         )
-        rule_name = root.text("rule_set", default=DEFAULT_RULE_SET)
-        if rule_name not in available_rule_sets():
-            root.fail("rule_set", f"unknown rule set {rule_name!r} (available: {', '.join(available_rule_sets())})")
+        evaluation = _required_child(root, "evaluation")
+        evaluation_date = evaluation.date("date", required=True) if evaluation else None
+        rules = self._rules(evaluation_date)
+        if rules is None:
             return None
-        rules = load_rule_set(rule_name)
         product = _required_child(root, "product")
         if product is None:
             return None
@@ -138,7 +136,9 @@ class _ProductReader:
         )
         manufacturer_required = ("name", "address", "legal_representative", "phone")
         manufacturer_required += ("name_en", "country") if imported else ("hygiene_licence",)
-        manufacturer = _party(_required_child(root, "manufacturer"), manufacturer_required)
+        manufacturer_reader = _required_child(root, "manufacturer")
+        manufacturer = _party(manufacturer_reader, manufacturer_required)
+        licences = read_licences(manufacturer_reader, "hygiene_licence", not imported) if manufacturer_reader else ()
         import_info = self._import(imported)
         info = rules.types[product_type]
         formula = None
@@ -147,10 +147,12 @@ class _ProductReader:
             formula = read_formula(section) if section else None
         elif root.get("formula") is not None:
             root.fail("formula", f"{product_type} has no formula (附件1 applies to formula products only)")
-        evaluation = _required_child(root, "evaluation")
-        evaluation_date, answers, changes = self._evaluation(evaluation, rules, info, imported)
+        answers, changes = self._evaluation(evaluation, rules, info, imported)
+        key_items = [k.item for k in rules.renewal.key_items.get(info.group, ())]
+        renewal_reader = evaluation.child("renewal") if evaluation else None
+        renewal = read_renewal(renewal_reader, evaluation_date, key_items, self._evidence)
         reports = self._reports(evaluation_date)
-        materials = self._materials(imported, info)
+        materials = self._materials(rules, imported, info)
         seal = self._seal()
         if len(self.problems.items) > self.bad_before or evaluation_date is None or seal is None:
             return None
@@ -176,7 +178,22 @@ class _ProductReader:
             changes=changes,
             materials=materials,
             seal=seal,
+            licences=licences,
+            renewal=renewal,
         )
+
+    def _rules(self, evaluation_date: date | None) -> RuleSet | None:
+        """The rule set the product names, else the one in force on its evaluation date."""
+        name = self.root.text("rule_set")
+        if name and name not in available_rule_sets():
+            self.root.fail("rule_set", f"unknown rule set {name!r} (available: {', '.join(available_rule_sets())})")
+            return None
+        if not name and evaluation_date is None:  # reported; read on to report every other problem
+            return load_rule_set(DEFAULT_RULE_SET)
+        return load_rule_set(name or rule_set_for(evaluation_date))  # type: ignore[arg-type]
+
+    def _evidence(self, reader: FieldReader, key: str, value: str, index: int):
+        return self._file(reader, key, value, MATERIAL_SUFFIXES, index)
 
     def _import(self, imported: bool) -> ImportInfo | None:
         section = self.root.child("import")
@@ -194,14 +211,13 @@ class _ProductReader:
 
     def _evaluation(
         self, section: FieldReader | None, rules: RuleSet, info: ProductType, imported: bool
-    ) -> tuple[date | None, dict[str, bool], tuple[Change, ...]]:
+    ) -> tuple[dict[str, bool], tuple[Change, ...]]:
         if section is None:
-            return None, {}, ()
-        section.unknown({"date", "answers", "changes"})
-        when = section.date("date", required=True)
+            return {}, ()
+        section.unknown({"date", "answers", "changes", "renewal"})
         answers: dict[str, bool] = {}
         reader = _required_child(section, "answers")
-        questions: list[Question] = [q for q in QUESTIONS if q.key]
+        questions: list[Question] = [q for q in rules.forms.annex3.questions if q.key]
         if reader is not None:
             reader.unknown({q.key for q in questions if q.key})
             for question in questions:
@@ -231,7 +247,7 @@ class _ProductReader:
                     change.fail("usages", f"unknown usage {usage!r}")
             if changed_on and kind in rules.changes:
                 changes.append(Change(kind, changed_on, tuple(usages), change.get("original_sample") is True))
-        return when, answers, tuple(changes)
+        return answers, tuple(changes)
 
     def _reports(self, evaluation_date: date | None) -> tuple[TestReport, ...]:
         readers = self.root.mappings("test_reports")
@@ -294,21 +310,22 @@ class _ProductReader:
             return None
         return path
 
-    def _materials(self, imported: bool, info: ProductType) -> dict[str, tuple[Path, ...]]:
+    def _materials(self, rules: RuleSet, imported: bool, info: ProductType) -> dict[str, tuple[Path, ...]]:
         reader = _required_child(
             self.root, "materials", "is required: the evaluation materials （一）-（七） as PDF or image files"
         )
         if reader is None:
             return {}
-        reader.unknown({m.key for m in MATERIALS})
+        sections = rules.forms.annex3.materials
+        reader.unknown({m.key for m in sections})
         result: dict[str, tuple[Path, ...]] = {}
-        for section in MATERIALS:
+        for section in sections:
             files = reader.text_list(section.key)
             if not scope_applies(section.scope, imported, info):
                 if files:
                     reader.fail(section.key, f"material {section.heading} does not apply to this product")
                 continue
-            if not files and not _generated(section):
+            if not files and not section.generated:
                 reader.fail(section.key, f"required material {section.heading} is missing")
                 continue
             paths = [self._file(reader, section.key, f, MATERIAL_SUFFIXES, i) for i, f in enumerate(files)]
@@ -345,8 +362,3 @@ class _ProductReader:
             cross_y_mm=mm("cross_page_y_mm", 130.0, 0, 257),
         )
         return spec if path else None
-
-
-def _generated(section: MaterialSection) -> bool:
-    """Materials the build makes itself when none are supplied: (六) 产品配方 from `formula:`."""
-    return section.key == "formula"

@@ -9,7 +9,7 @@ optional if any usage makes it optional, else not required.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dossier.disinfectant.ruleset import REQUIREMENTS, SYMBOLS, RuleSet, Table
 from dossier.errors import UsageError
@@ -19,11 +19,12 @@ _RANK = {name: rank for rank, name in enumerate(REQUIREMENTS)}
 
 @dataclass(frozen=True)
 class NoteLine:
-    """One consequence of a note for an item."""
+    """One consequence of a note (or article) for an item."""
 
     kind: str  # reason | test | guidance | restrict
     text: str
-    source: str  # e.g. 表1注⑦
+    source: str  # e.g. 表1注⑦, 第十四条
+    effect: str = ""  # reasons: the short effect shown beside the table value, e.g. 可不测定
 
     def render(self) -> str:
         """The line as shown to the user, naming its note."""
@@ -33,12 +34,21 @@ class NoteLine:
 
 @dataclass(frozen=True)
 class ItemRequirement:
-    """The requirement for one test item of the product's table."""
+    """The requirement for one test item of the product's table.
+
+    `table_value` is the table's own symbol (+ ± -, combined over the selected columns);
+    `basis` is the note or article that set a different requirement, shown beside it:
+    +（按表2注⑥无适用项目）. `sign_off`: a table note relaxed the table (a decision the
+    regulatory person must confirm).
+    """
 
     table: str
     item: str
     requirement: str  # required | optional | not_required
     lines: tuple[NoteLine, ...]
+    table_value: str = "+"
+    basis: NoteLine | None = None
+    sign_off: bool = False
 
     @property
     def notes(self) -> list[str]:
@@ -50,6 +60,29 @@ class ItemRequirement:
         """Tests the notes name for this item (the reports must list them)."""
         return [line.text for line in self.lines if line.kind == "test"]
 
+    @property
+    def shown(self) -> str:
+        """The table value, and the effect of the note that changed it: +（按表2注⑥无适用项目）."""
+        if self.basis is None:
+            return self.table_value
+        return f"{self.table_value}（按{self.basis.source}{self.basis.effect}）"
+
+    def as_json(self) -> dict:
+        """The JSON shape of one item in `disinfectant tests --json`."""
+        basis = None
+        if self.basis is not None:
+            basis = {"source": self.basis.source, "effect": self.basis.effect, "text": self.basis.text}
+        return {
+            "table": self.table,
+            "item": self.item,
+            "table_value": self.table_value,
+            "requirement": self.requirement,
+            "shown": self.shown,
+            "basis": basis,
+            "sign_off": self.sign_off,
+            "notes": self.notes,
+        }
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -58,6 +91,7 @@ class Selection:
     product_type: str
     usages: tuple[str, ...] = ()
     facts: frozenset[str] = field(default_factory=frozenset)
+    renewal: bool = False  # 第十四条: only the key items
 
 
 @dataclass(frozen=True)
@@ -73,9 +107,7 @@ class Plan:
         return {
             "class": self.klass,
             "class_reason": self.class_reason,
-            "items": [
-                {"table": i.table, "item": i.item, "requirement": i.requirement, "notes": i.notes} for i in self.items
-            ],
+            "items": [i.as_json() for i in self.items],
         }
 
 
@@ -134,20 +166,26 @@ def expand_facts(rules: RuleSet, facts: Sequence[str] | frozenset[str]) -> froze
     return frozenset(result)
 
 
-def make_selection(rules: RuleSet, product_type: str, usages: list[str], facts: list[str]) -> Selection:
+def make_selection(
+    rules: RuleSet, product_type: str, usages: list[str], facts: list[str], renewal: bool = False
+) -> Selection:
     """A checked Selection; UsageError (one line) when the type, a usage or a fact is wrong."""
     errors = selection_errors(rules, product_type, usages, facts)
     if errors:
         raise UsageError("; ".join(errors))
-    return selection_for(rules, product_type, usages, facts)
+    return selection_for(rules, product_type, usages, facts, renewal)
 
 
 def selection_for(
-    rules: RuleSet, product_type: str, usages: Sequence[str], facts: Sequence[str] | frozenset[str]
+    rules: RuleSet,
+    product_type: str,
+    usages: Sequence[str],
+    facts: Sequence[str] | frozenset[str],
+    renewal: bool = False,
 ) -> Selection:
     """The Selection of an already checked type, usages (put in rule-set order) and facts (expanded)."""
     ordered = tuple(u for u in rules.usages if u in usages)
-    return Selection(product_type, ordered, expand_facts(rules, facts))
+    return Selection(product_type, ordered, expand_facts(rules, facts), renewal)
 
 
 def classify(rules: RuleSet, selection: Selection) -> tuple[int, str]:
@@ -185,12 +223,35 @@ def classify(rules: RuleSet, selection: Selection) -> tuple[int, str]:
 
 
 def plan_tests(rules: RuleSet, selection: Selection) -> Plan:
-    """Class and the requirement of every item of the product's Annex 2 table."""
+    """Class and the requirement of every item of the product's Annex 2 table (第十四条 key items
+    only for a renewal)."""
     klass, reason = classify(rules, selection)
     table = rules.table_for(selection.product_type)
     columns = _selected_columns(table, selection)
     items = tuple(_item(table, row_index, columns, selection) for row_index in range(len(table.rows)))
+    if selection.renewal:
+        items = _renewal_items(rules, selection, items)
     return Plan(klass, reason, items)
+
+
+def _renewal_items(rules: RuleSet, selection: Selection, items: tuple[ItemRequirement, ...]):
+    """第十四条: the key items are tested (one most resistant organism: no note-named tests);
+    the others are not tested again."""
+    renewal = rules.renewal
+    key = {k.item: k for k in renewal.key_items.get(rules.types[selection.product_type].group, ())}
+    result = []
+    for item in items:
+        if item.item in key:
+            if item.requirement == "required":  # a key item a note relaxed stays as the note says
+                item = replace(item, lines=(NoteLine("guidance", key[item.item].means, renewal.article),))
+            result.append(item)
+        else:
+            line = NoteLine("reason", renewal.other_items, renewal.article, "只作关键项目")
+            if item.table_value == "-":
+                result.append(replace(item, lines=()))
+            else:
+                result.append(replace(item, requirement="not_required", lines=(line,), basis=line, sign_off=False))
+    return tuple(result)
 
 
 def _selected_columns(table: Table, selection: Selection) -> list[tuple[int, str | None]]:
@@ -200,9 +261,16 @@ def _selected_columns(table: Table, selection: Selection) -> list[tuple[int, str
     return [(i, None) for i, c in enumerate(table.columns) if selection.product_type in c.values]
 
 
-def _cell(
-    table: Table, row_index: int, column: int, usage: str | None, facts: frozenset[str]
-) -> tuple[str, list[NoteLine]]:
+@dataclass(frozen=True)
+class _Cell:
+    """One selected table cell: its symbol, the requirement the notes give it, their lines."""
+
+    symbol: str
+    requirement: str
+    lines: list[NoteLine]
+
+
+def _cell(table: Table, row_index: int, column: int, usage: str | None, facts: frozenset[str]) -> _Cell:
     row = table.rows[row_index]
     symbol = row.cells[column]
     requirement = SYMBOLS[symbol]
@@ -215,29 +283,38 @@ def _cell(
                 continue
             if rule.kind == "requirement":
                 requirement = rule.value
-                reasons.append(NoteLine("reason", rule.reason, source))
+                reasons.append(NoteLine("reason", rule.reason, source, rule.effect))
             else:
                 others.append(NoteLine(rule.kind, rule.value, source))
     if requirement == "not_required":
-        return requirement, reasons
+        return _Cell(symbol, requirement, reasons)
     if row.tests_from_notes and not any(line.kind == "test" for line in others):
         source = f"{table.id}注{row.marks}"
-        return "not_required", [NoteLine("reason", "该注所列检测均不适用于本产品", source)]
-    return requirement, reasons + others
+        return _Cell(symbol, "not_required", [NoteLine("reason", "该注所列检测均不适用于本产品", source, "无适用项目")])
+    return _Cell(symbol, requirement, reasons + others)
 
 
 def _item(table: Table, row_index: int, columns: list[tuple[int, str | None]], selection: Selection) -> ItemRequirement:
     cells = [_cell(table, row_index, i, usage, selection.facts) for i, usage in columns]
-    requirement = max((r for r, _ in cells), key=_RANK.__getitem__)
+    table_value = max((c.symbol for c in cells), key=lambda s: _RANK[SYMBOLS[s]], default="-")
+    requirement = max((c.requirement for c in cells), key=_RANK.__getitem__, default="not_required")
     lines: list[NoteLine] = []
     if requirement == "not_required":
-        for _, cell_lines in cells:
-            lines.extend(line for line in cell_lines if line.kind == "reason" and line not in lines)
+        for cell in cells:
+            lines.extend(line for line in cell.lines if line.kind == "reason" and line not in lines)
     else:
-        active = [cell_lines for r, cell_lines in cells if r != "not_required"]
+        active = [c.lines for c in cells if c.requirement != "not_required"]
         for cell_lines in active:
             for line in cell_lines:
                 keep = line.kind != "restrict" or all(line in other for other in active)
                 if keep and line not in lines:
                     lines.append(line)
-    return ItemRequirement(table.id, table.rows[row_index].item, requirement, tuple(lines))
+    basis, relaxed = None, _RANK[requirement] < _RANK[SYMBOLS[table_value]]
+    if requirement != SYMBOLS[table_value]:
+        # the note that moved the cells which decide: those of the table value when relaxed,
+        # those of the resulting requirement when tightened
+        deciding = [c for c in cells if (c.symbol == table_value if relaxed else c.requirement == requirement)]
+        basis = next((line for c in deciding for line in c.lines if line.kind == "reason"), None)
+    return ItemRequirement(
+        table.id, table.rows[row_index].item, requirement, tuple(lines), table_value, basis, relaxed and basis is not None
+    )

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from dossier.disinfectant.formdata import Forms, load_forms
+from dossier.disinfectant.ruleparts import InForce, KeyItem, Renewal
 from dossier.errors import Problems, UsageError
 from dossier.workspace.yamlsrc import SourceList, SourceMap, load_yaml
 
@@ -50,6 +53,7 @@ class NoteRule:
     kind: str  # requirement | test | guidance | restrict
     value: str  # requirement name, or the text of the test/guidance/restriction
     reason: str = ""  # for requirement rules: why
+    effect: str = ""  # for requirement rules: the short effect shown beside the table value
 
     def applies(self, usage: str | None, facts: frozenset[str], cell: str) -> bool:
         """True when any of the rule's conditions holds for this cell."""
@@ -160,11 +164,11 @@ class RuleSet:
     higher_class_rule: str
     validity_years: dict[int, int | None]
     warn_days: dict[int, int]
-    renewal_article: str
-    renewal_tests: dict[str, tuple[str, ...]]
-    renewal_note: str
+    renewal: Renewal
     changes: dict[str, ChangeRule]
     tables: tuple[Table, ...]
+    forms: Forms
+    in_force: InForce
 
     def table_for(self, product_type: str) -> Table:
         """The Annex 2 table that lists the test items of `product_type`."""
@@ -193,6 +197,11 @@ def load_rule_set(name: str = DEFAULT_RULE_SET) -> RuleSet:
     rule_set = reader.rule_set(folder)
     problems.raise_if_any()
     return rule_set
+
+
+def rules_root() -> Path:
+    """The folder that holds the rule sets."""
+    return Path(str(resources.files("dossier.disinfectant") / "rules"))
 
 
 class _DataReader:
@@ -227,6 +236,7 @@ class _DataReader:
             if covered.count(name) != 1:
                 self.fail(d, "tables", f"type {name} must be listed by exactly one table")
         validity = d["validity"]
+        forms = load_forms(rules_root(), folder, d["forms"], self.problems)
         return RuleSet(
             name=d["rule_set"],
             title=d["title"],
@@ -238,11 +248,39 @@ class _DataReader:
             higher_class_rule=d["higher_class_rule"],
             validity_years={int(k): v["years"] for k, v in validity.items()},
             warn_days={int(k): v.get("warn_days", 0) for k, v in validity.items()},
-            renewal_article=d["renewal"]["article"],
-            renewal_tests={k: tuple(v) for k, v in d["renewal"]["tests"].items()},
-            renewal_note=d["renewal"]["note"],
+            renewal=self._renewal(d["renewal"], tables),
             changes={c["change"]: self._change(c) for c in d["changes"]},
             tables=tables,
+            forms=forms,  # type: ignore[arg-type]  # None only with problems, raised by the caller
+            in_force=self._in_force(d["in_force"]),
+        )
+
+    @staticmethod
+    def _in_force(raw: SourceMap) -> InForce:
+        until = raw.get("until")
+        return InForce(
+            start=date.fromisoformat(str(raw["from"])),
+            until=date.fromisoformat(str(until)) if until else None,
+            replaced_by=raw.get("replaced_by") or "",
+            replaced=raw.get("replaced") or "",
+            still_in_force=raw.get("still_in_force") or "",
+        )
+
+    def _renewal(self, raw: SourceMap, tables: tuple[Table, ...]) -> Renewal:
+        items = {row.item for table in tables for row in table.rows}
+        key_items = {}
+        for group, entries in raw["key_items"].items():
+            for entry in entries:
+                if entry["item"] not in items:
+                    self.fail(entry, "item", f"{entry['item']} is not an item of the tables")
+            key_items[group] = tuple(KeyItem(e["item"], e["means"]) for e in entries)
+        return Renewal(
+            article=raw["article"],
+            classes=tuple(int(c) for c in raw["classes"]),
+            key_items=key_items,
+            other_items=raw["other_items"],
+            exemption_years=int(raw["exemption"]["years"]),
+            exemption=raw["exemption"]["means"],
         )
 
     def _class_rule(self, raw: SourceMap, known: set[str]) -> ClassRule:
@@ -327,6 +365,6 @@ class _DataReader:
             self.fail(raw, "when", "a note rule needs exactly one of requirement/test/guidance/restrict")
             return NoteRule(tuple(conditions), "guidance", "")
         kind = effects[0]
-        if kind == "requirement" and raw[kind] not in REQUIREMENTS:
-            self.fail(raw, kind, f"expected one of {', '.join(REQUIREMENTS)}")
-        return NoteRule(tuple(conditions), kind, str(raw[kind]), raw.get("text", ""))
+        if kind == "requirement" and (raw[kind] not in REQUIREMENTS or not raw.get("effect")):
+            self.fail(raw, kind, f"expected one of {', '.join(REQUIREMENTS)}, with `text` and `effect`")
+        return NoteRule(tuple(conditions), kind, str(raw[kind]), raw.get("text", ""), raw.get("effect", ""))

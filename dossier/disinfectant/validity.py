@@ -65,17 +65,18 @@ def validity_warnings(product: Product, today: date) -> list[str]:
     if expires is not None:
         klass, _ = classify(product.rules, product.selection)
         warn_from = expires - timedelta(days=product.rules.warn_days.get(klass, 0))
-        renewal = product.rules.renewal_tests.get(product.type_info.group)
-        key_tests = f"; renewal tests: {'、'.join(renewal)} ({product.rules.renewal_note})" if renewal else ""
+        rules = product.rules.renewal
+        key_items = [k.means for k in rules.key_items.get(product.type_info.group, ())]
+        key_tests = f"; renewal tests: {'、'.join(key_items)} ({rules.exemption})" if key_items else ""
         if today >= expires:
             warnings.append(
                 f"{label}: evaluation report (class {klass}) expired on {expires}; re-evaluate and re-file "
-                f"({product.rules.renewal_article}){key_tests}"
+                f"({product.rules.renewal.article}){key_tests}"
             )
         elif today >= warn_from:
             warnings.append(
                 f"{label}: evaluation report (class {klass}) expires on {expires}, in {(expires - today).days} days; "
-                f"re-evaluate and re-file before then ({product.rules.renewal_article}){key_tests}"
+                f"re-evaluate and re-file before then ({product.rules.renewal.article}){key_tests}"
             )
     for change in product.changes:
         if change.date <= product.evaluation_date:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from dossier.disinfectant.evaluation import check_report_items
+from dossier.disinfectant.credentials import Labs, labs_file, load_labs
+from dossier.disinfectant.evaluation import check_renewal, check_report_items
 from dossier.disinfectant.model import Product
 from dossier.disinfectant.reader import load_product
 from dossier.disinfectant.requirements import plan_tests
@@ -30,14 +32,22 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def load_checked(paths: list[Path], root: Path | None = None) -> list[Product]:
-    """Load products; every problem of every file is reported together (InputErrors)."""
+    """Load products (with the labs.yaml beside their folders); every problem of every file is
+    reported together (InputErrors)."""
     problems = Problems()
     products = []
+    labs: dict[Path, Labs | None] = {}
     for path in paths:
         product = load_product(path, problems, _shown(path, root) if root else str(path))
-        if product is not None:
-            check_report_items(product, plan_tests(product.rules, product.selection), problems)
-            products.append(product)
+        if product is None:
+            continue
+        plan = plan_tests(product.rules, product.selection)
+        check_report_items(product, plan, problems)
+        check_renewal(product, plan, problems)
+        file = labs_file(path).resolve()
+        if file not in labs:
+            labs[file] = load_labs(file, problems, _shown(file, root) if root else str(file))
+        products.append(replace(product, labs=labs[file]))
     problems.raise_if_any()
     return products
 

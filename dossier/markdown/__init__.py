@@ -8,14 +8,14 @@ body), and fall back to the parser where the text could hold code or unusual for
 Grammar added to CommonMark + GFM tables, strikethrough and footnotes: `[[DOC-ID]]` cites a
 document of the workspace, `[[GB/T 42061-2022]]` an entry of the external-document register
 (a `citation` token whose content is the id or key); a fenced block with the info string
-`{coverage}` is a directive the render step replaces by a generated table.
+`{coverage}` is a directive the render step replaces by a generated table. Emphasis beside
+Chinese punctuation works as Chinese writers expect (`**注意：**操作`, see `cjk`).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
@@ -25,6 +25,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
+
+from dossier.markdown.cjk import CjkParserInline, cjk
 
 # a document id (QP-04) or an external document's key (GB/T 42061-2022, 公告2025年第107号)
 CITATION = re.compile(r"\[\[[ \t]*([^\s\[\]](?:[^\[\]\n]*[^\s\[\]])?)[ \t]*\]\]")
@@ -54,6 +56,17 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 def parser() -> MarkdownIt:
     """CommonMark + GFM tables, strikethrough and footnotes; HTML and character references are plain text."""
     md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).disable("entity")
+    md.inline.__class__ = CjkParserInline  # emphasis beside CJK punctuation (dossier.markdown.cjk)
+    md.use(footnote_plugin, inline=False)
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    return md
+
+
+@functools.cache
+def _literal_parser() -> MarkdownIt:
+    """`parser()` keeping backslash escapes as their own `text_special` tokens (for the lint queries)."""
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).disable(["entity", "text_join"])
+    md.inline.__class__ = CjkParserInline
     md.use(footnote_plugin, inline=False)
     md.inline.ruler.before("link", "citation", _citation_rule)
     return md
@@ -64,10 +77,10 @@ def syntax_tree(md: str) -> SyntaxTreeNode:
     return SyntaxTreeNode(parser().parse(md))
 
 
-def _inline_targets(md: str, pick: Callable[[Token], str | None]) -> list[tuple[int, str]]:
+def _inline_targets(md: str, pick: Callable[[Token], str | None], md_parser: MarkdownIt | None = None) -> list[tuple[int, str]]:
     """(0-based line, value) of every inline token `pick` returns a value for, in line order."""
     found: list[tuple[int, str]] = []
-    for token in parser().parse(normalised(md)):
+    for token in (md_parser or parser()).parse(normalised(md)):
         if token.type == "inline" and token.map is not None:
             _walk_inline(token.children or [], token.map[0], pick, found)
     return sorted(found, key=lambda pair: pair[0])
@@ -142,9 +155,7 @@ def is_relative_name(name: str) -> bool:
     return bool(name) and not SCHEME.match(name) and not Path(name).is_absolute()
 
 
-def wide(char: str) -> bool:
-    """True for characters set full-width (Chinese, Japanese, full-width punctuation)."""
-    return unicodedata.east_asian_width(char) in ("W", "F")
+wide = cjk  # True for characters set full-width (Chinese, Japanese, full-width punctuation)
 
 
 def display_width(text: str) -> int:

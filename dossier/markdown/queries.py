@@ -1,4 +1,6 @@
-"""Queries on a document's texts: what it cites, the document numbers its prose names, the spots left to fill in."""
+"""Queries on a document's texts: what it cites (in its body, the text fields of its validation elements
+and the documents its validation blocks name: a report's protocol, a plan's protocols and the
+documents its objects depend on), the document numbers its prose names, the spots left to fill in."""
 
 from __future__ import annotations
 
@@ -14,6 +16,25 @@ from dossier.workspace.model import Document, Workspace
 OPEN_SPOT = re.compile(r"【请(?:根据本企业实际填写|确认)[：:][^】\n]*】")
 
 
+def named_ids(doc: Document) -> set[str]:
+    """Documents a validation report or plan names in its YAML: protocols, depends_on."""
+    names: set[str] = set()
+    report = doc.raw.get("report") if doc.kind == "validation_report" else None
+    if isinstance(report, dict) and isinstance(report.get("protocol"), str):
+        names.add(report["protocol"].strip())
+    plan = doc.raw.get("plan") if doc.kind == "validation_plan" else None
+    objects = plan.get("objects") if isinstance(plan, dict) else None
+    for obj in objects if isinstance(objects, list) else []:
+        if not isinstance(obj, dict):
+            continue
+        if isinstance(obj.get("protocol"), str):
+            names.add(obj["protocol"].strip())
+        depends = obj.get("depends_on")
+        if isinstance(depends, list):
+            names.update(name.strip() for name in depends if isinstance(name, str))
+    return {name for name in names if name}
+
+
 def _texts(doc: Document) -> list[str]:
     texts = [doc.body]
     if isinstance(doc.validation, dict):
@@ -22,8 +43,9 @@ def _texts(doc: Document) -> list[str]:
 
 
 def cited_ids(doc: Document) -> set[str]:
-    """Every document id or external key `doc` cites with [[…]] (body and validation fields)."""
-    return {cited for text in _texts(doc) for _, cited in citations(text)}
+    """Every document id or external key `doc` cites with [[…]] (body and validation fields), and the
+    documents it names in its validation blocks."""
+    return {cited for text in _texts(doc) for _, cited in citations(text)} | named_ids(doc)
 
 
 def cited_externals(ws: Workspace, doc: Document) -> list[str]:

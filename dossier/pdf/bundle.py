@@ -1,8 +1,11 @@
 """Bind PDFs and scanned images into one A4 PDF with a bookmark per section and page numbers.
 
-Every page ends up A4 (portrait, or landscape for landscape pages): PDF pages of another size
-are scaled to fit and centred, images are fitted inside the margins. Pages are numbered
-continuously ("- n -" at the bottom centre, and /PageLabels 1, 2, 3 … for viewers).
+Every page ends up A4 (portrait, or landscape for landscape pages). The page number ("- n -",
+and /PageLabels 1, 2, 3 … for viewers) sits in a band along the bottom edge that no part's
+content enters: PDF pages (whatever their size, A4 included) are scaled to fit the area above
+the band and centred in it, images are fitted inside the margins. The number is set in an
+embedded font (`numberfont`). Scanned images are turned upright as their EXIF tag says (a
+landscape photo gets a landscape page).
 """
 
 from __future__ import annotations
@@ -13,16 +16,16 @@ from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+from pypdf.generic import DecodedStreamObject, DictionaryObject, IndirectObject, NameObject
 
 from dossier.errors import UsageError
+from dossier.pdf.numberfont import add_number_font, number_font
 from dossier.pdf.stamp import POINTS_PER_MM, image_overlay, image_xobject, write_compressed
 
 A4 = (595.276, 841.89)
-_TOLERANCE = 2.0  # points
-_MARGIN = 15 * POINTS_PER_MM
-_NUMBER_Y = 8 * POINTS_PER_MM
-_HELVETICA_WIDTHS = {" ": 0.278, "-": 0.333, **{d: 0.556 for d in "0123456789"}}
+_MARGIN = 15 * POINTS_PER_MM  # around images
+BAND = 10 * POINTS_PER_MM  # along the bottom edge: the page number only
+_NUMBER_Y = 4 * POINTS_PER_MM  # baseline of the page number, inside the band
 
 Part = Path | bytes  # a PDF or image file, or PDF bytes
 
@@ -39,12 +42,6 @@ def _a4_size(width: float, height: float) -> tuple[float, float]:
     return (A4[1], A4[0]) if width > height else A4
 
 
-def _is_a4(page: PageObject) -> bool:
-    width, height = float(page.mediabox.width), float(page.mediabox.height)
-    target = _a4_size(width, height)
-    return abs(width - target[0]) <= _TOLERANCE and abs(height - target[1]) <= _TOLERANCE
-
-
 def _add_pdf_pages(writer: PdfWriter, data: bytes, name: str) -> None:
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -56,15 +53,12 @@ def _add_pdf_pages(writer: PdfWriter, data: bytes, name: str) -> None:
         source = scratch.add_page(original)
         if source.rotation:
             source.transfer_rotation_to_content()
-        if _is_a4(source) and float(source.mediabox.left) == 0 and float(source.mediabox.bottom) == 0:
-            writer.add_page(source)
-            continue
         width, height = float(source.mediabox.width), float(source.mediabox.height)
         target_w, target_h = _a4_size(width, height)
-        scale = min(target_w / width, target_h / height)
+        scale = min(target_w / width, (target_h - BAND) / height)
         page = writer.add_blank_page(target_w, target_h)
         move = Transformation().translate(-float(source.mediabox.left), -float(source.mediabox.bottom)).scale(scale)
-        move = move.translate((target_w - width * scale) / 2, (target_h - height * scale) / 2)
+        move = move.translate((target_w - width * scale) / 2, BAND + (target_h - BAND - height * scale) / 2)
         page.merge_transformed_page(source, move)
 
 
@@ -88,19 +82,11 @@ def _add_part(writer: PdfWriter, part: Part) -> None:
         _add_image_page(writer, part)
 
 
-def _number_page(page: PageObject, number: int) -> None:
+def _number_page(page: PageObject, number: int, font: IndirectObject) -> None:
     text = f"- {number} -"
     size = 9.0
-    width = sum(_HELVETICA_WIDTHS[c] for c in text) * size
-    x = (float(page.mediabox.width) - width) / 2
+    x = (float(page.mediabox.width) - number_font().text_width(text, size)) / 2
     overlay = PageObject.create_blank_page(None, float(page.mediabox.width), float(page.mediabox.height))
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
     overlay[NameObject("/Resources")] = DictionaryObject(
         {
             NameObject("/Font"): DictionaryObject({NameObject("/FNum"): font}),
@@ -123,8 +109,9 @@ def bundle(sections: list[Section], number_pages: bool = True) -> bytes:
             raise UsageError(f"section {section.title}: no pages")
         writer.add_outline_item(title=section.title, page_number=first)
     if number_pages:
+        font = add_number_font(writer)
         for number, page in enumerate(writer.pages, start=1):
-            _number_page(page, number)
+            _number_page(page, number, font)
         writer.set_page_label(0, len(writer.pages) - 1, "/D", start=1)
     writer.page_mode = "/UseOutlines"
     return write_compressed(writer)

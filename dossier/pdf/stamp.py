@@ -1,6 +1,7 @@
 """Stamp images onto PDF pages: a company seal on every page, and a cross-page seal (骑缝章).
 
-The seal is a user-supplied PNG (transparency kept as a soft mask). The cross-page seal is the
+The seal is a user-supplied PNG (transparency kept as a soft mask). Every image is read upright
+(`dossier.images`: the EXIF orientation applied). The cross-page seal is the
 same image cut into as many vertical slices as there are pages; page i shows slice i at its
 right edge, so the stacked, fanned pages show the whole seal.
 """
@@ -24,6 +25,7 @@ from pypdf.generic import (
 )
 
 from dossier.errors import UsageError
+from dossier.images import ImageProblem, upright
 
 POINTS_PER_MM = 72 / 25.4
 
@@ -56,19 +58,20 @@ def _image_stream(image: Image.Image, colour_space: str, data: bytes, filter_nam
 
 
 def image_xobject(writer: PdfWriter, path: Path) -> tuple[IndirectObject, int, int]:
-    """Add the image at `path` (PNG or JPEG) to `writer`; returns (reference, width px, height px).
+    """Add the image at `path` (PNG or JPEG) to `writer` upright; returns (reference, width px, height px).
 
-    JPEG data is embedded as is; other images are stored losslessly (Flate), an alpha channel
-    as a soft mask.
+    JPEG data is embedded as is (encoded again when its EXIF tag turned it); other images are
+    stored losslessly (Flate), an alpha channel as a soft mask.
     """
     try:
-        image = Image.open(path)
+        picture = upright(path)
+        image = Image.open(io.BytesIO(picture.data))
         image.load()
-    except (OSError, SyntaxError) as exc:
+    except (ImageProblem, OSError, SyntaxError) as exc:
         raise UsageError(f"{path}: cannot read image ({exc})") from exc
     if image.format == "JPEG" and image.mode in ("RGB", "L"):
         colour = "/DeviceRGB" if image.mode == "RGB" else "/DeviceGray"
-        stream = _image_stream(image, colour, path.read_bytes(), "/DCTDecode")
+        stream = _image_stream(image, colour, picture.data, "/DCTDecode")
         return writer._add_object(stream), image.width, image.height
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     base = image.convert("RGBA" if has_alpha else "RGB")

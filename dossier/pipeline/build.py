@@ -4,6 +4,11 @@
     (overlapped: dossier.pipeline.overlap) → bind the disinfectant filings → sign → record
     (outputs, cache, manifest)
 
+Released revisions in force (or approved, pending) are not rendered: their archived outputs are
+delivered, checked against the ledger (`control.delivery`), so a new template or company setting
+changes drafts only and applies to a released document at its next revision. Signing profiles
+are checked against the people each document names before anything is rendered.
+
 Controlled documents and disinfectant filings go through the same stages: one render pool, one
 LibreOffice batch, the same signing, cache and manifest. Nothing reaches the build directory
 unless the whole run succeeded.
@@ -11,22 +16,28 @@ unless the whole run succeeded.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from dossier.control.archive import sha256_bytes
 from dossier.control.controls import Controls, document_controls, ledger_of
+from dossier.control.delivery import DELIVERED_STATES, archived_outputs
+from dossier.control.ledger import LedgerEntry
+from dossier.control.ledger import queries as ledger_queries
+from dossier.control.signoffs import named_people
+from dossier.disinfectant.inforce import rule_set_warnings
 from dossier.disinfectant.model import Product
 from dossier.disinfectant.workspace import load_products
+from dossier.errors import Warnings
 from dossier.pipeline.cache import BuildCache, build_key, products_key
 from dossier.pipeline.documents import FORMATS, converter_urls, document_job
 from dossier.pipeline.filings import DISINFECTANT_DIR, filing_jobs, filing_outputs
 from dossier.pipeline.load import load_checked, select
 from dossier.pipeline.overlap import run_jobs
 from dossier.pipeline.record import BuildResult, write_manifest, write_outputs
-from dossier.pipeline.sign import sign_pdfs
+from dossier.pipeline.sign import check_signers, load_signers, sign_with
 from dossier.workspace.model import Document, Workspace
 
 __all__ = ["FORMATS", "BuildResult", "build"]
@@ -43,53 +54,80 @@ class Plan:
     suffixes: list[str]
     products: list[Product]
     products_key: str | None
+    warnings: list[str]
+    archived: dict[str, LedgerEntry]  # documents delivered from the release archive: their release entries
+    entries: list[LedgerEntry]
 
 
 def plan(ws: Workspace, docs: list[Document], fmt: str, force: bool, sign: tuple[str, ...], with_products: bool) -> Plan:
     """Controls and cache keys of the selected documents; which are stale; whether the filings are."""
-    entries, today = ledger_of(ws).entries(), date.today()
+    entries, today = ledger_of(ws).entries(), ws.config.today()
     controls = {doc.id: document_controls(ws, doc, entries, today) for doc in docs}
+    archived = {}
+    for doc in docs:
+        release = ledger_queries.release_of(entries, doc.id, doc.revision)
+        if release is not None and controls[doc.id].state in DELIVERED_STATES:
+            archived[doc.id] = release
     suffixes = ["docx", "pdf"] if fmt == "all" else [fmt]
     cache = BuildCache(ws.config.build_path)
-    keys = {doc.id: build_key(ws, doc, controls[doc.id], sign) for doc in docs}
+    keys = {doc.id: archive_key(archived[doc.id], sign) if doc.id in archived else build_key(ws, doc, controls[doc.id], sign)
+            for doc in docs}
     stale = [doc for doc in docs if force or not cache.fresh(doc.id, keys[doc.id], suffixes)]
     products: list[Product] = load_products(ws.root) if with_products else []
+    warnings = [f"{p.shown}: {w}" for p in products for w in rule_set_warnings(p.rules, p.evaluation_date)]
     key = products_key(ws, sign) if products else None
     if products and not force and cache.products_fresh(key):
         products = []
-    return Plan(docs, stale, controls, keys, suffixes, products, key)
+    return Plan(docs, stale, controls, keys, suffixes, products, key, warnings, archived, entries)
 
 
-def _sign(ws: Workspace, sign: tuple[str, ...], outputs: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, str]]:
-    """Every PDF among `outputs` signed by the profiles in turn; the SHA-256 each had before."""
+def archive_key(release: LedgerEntry, sign: tuple[str, ...]) -> str:
+    """The cache key of a document delivered from the archive: its recorded outputs and the signing profiles."""
+    material = {"archive": release.outputs, "entry": release.hash, "sign": list(sign)}
+    return sha256_bytes(json.dumps(material, sort_keys=True).encode())
+
+
+def _sign(signers: list, outputs: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Every PDF among `outputs` signed by the signers in turn; the SHA-256 each had before."""
     pdfs = {name: data for name, data in outputs.items() if name.endswith(".pdf")}
-    if not sign or not pdfs:
+    if not signers or not pdfs:
         return outputs, {}
-    signed = sign_pdfs(ws, sign, pdfs)
+    signed = sign_with(signers, pdfs)
     return {**outputs, **signed}, {name: sha256_bytes(data) for name, data in pdfs.items()}
 
 
 def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool = False,
-          sign: tuple[str, ...] = (), converters: tuple[str, ...] = (), progress: bool = False) -> BuildResult:
+          sign: tuple[str, ...] = (), converters: tuple[str, ...] = (), progress: bool = False,
+          warnings: Warnings | None = None) -> BuildResult:
     """Build the workspace at `root` (see module docstring); unchanged outputs are reused unless `force`.
 
-    `sign` names signing profiles applied, in order, to every PDF built. The disinfectant filings
-    are built with the whole workspace (not with `--only`), always as .docx and PDF.
+    `sign` names signing profiles applied, in order, to every PDF built; refused (exit 2) before
+    rendering when a profile's key is not the person a document names for its role, or a 批准
+    profile would sign an unreleased revision. The disinfectant filings are built with the whole
+    workspace (not with `--only`), always as .docx and PDF. Warnings of the rules go to
+    `warnings` (see `dossier.errors.Warnings`).
     """
-    ws = load_checked(root)
+    ws = load_checked(root, warnings=warnings)
     work = plan(ws, select(ws, only), fmt, force, sign, with_products=not only)
     pdf, urls = fmt in ("pdf", "all"), converter_urls(ws, converters)
-    documents_jobs = [document_job(ws, doc, work.controls[doc.id]) for doc in work.stale]
+    signers = load_signers(ws, sign) if pdf else []
+    check_signers(ws, signers, {f"{doc.id}.pdf": named_people(doc, work.entries) for doc in work.stale})
+    rendered = [doc for doc in work.stale if doc.id not in work.archived]
+    documents_jobs = [document_job(ws, doc, work.controls[doc.id]) for doc in rendered]
     with tempfile.TemporaryDirectory(prefix="dossier-build-") as tmp:
         if pdf:  # one batch: the filings convert with the documents
             produced = run_jobs(documents_jobs + filing_jobs(work.products), Path(tmp), urls, progress=progress)
         else:  # filings are always made as .docx and PDF
             produced = run_jobs(documents_jobs, Path(tmp) / "docs", urls, pdf=False)
             produced.update(run_jobs(filing_jobs(work.products), Path(tmp) / "filings", urls, progress=progress))
-    documents = {f"{doc.id}.{suffix}": getattr(produced[doc.id], suffix) for doc in work.stale for suffix in work.suffixes}
+    documents = {f"{doc.id}.{suffix}": getattr(produced[doc.id], suffix) for doc in rendered for suffix in work.suffixes}
+    for doc in work.stale:
+        if doc.id in work.archived:
+            for suffix, data in archived_outputs(ws, work.archived[doc.id], work.suffixes).items():
+                documents[f"{doc.id}.{suffix}"] = data
     filings = filing_outputs(work.products, produced)
-    documents, unsigned = _sign(ws, sign, documents)
-    filings, filings_unsigned = _sign(ws, sign, filings)
+    documents, unsigned = _sign(signers, documents)
+    filings, filings_unsigned = _sign(signers, filings)
     return _record(ws, work, documents, unsigned, filings, filings_unsigned)
 
 
@@ -99,7 +137,7 @@ def _record(ws: Workspace, work: Plan, documents: dict[str, bytes], unsigned: di
     build_dir = ws.config.build_path
     cache = BuildCache(build_dir)
     write_outputs(ws, documents)
-    result = BuildResult()
+    result = BuildResult(warnings=list(work.warnings))
     for doc in work.stale:
         files = {suffix: documents[f"{doc.id}.{suffix}"] for suffix in work.suffixes}
         for suffix in {"docx", "pdf"} - set(files):  # an output of the other format would be stale now

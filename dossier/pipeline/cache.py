@@ -4,8 +4,8 @@ A document's build key hashes everything its outputs are made from: the tool (it
 content of its package files, so a changed rule or renderer counts even within a version, and
 the versions of the libraries and LibreOffice that write the outputs), its
 YAML, Markdown body, template and embedded images (digest.py), the workspace settings it shows
-(company), the title/number/revision of every document it cites, the tables generated for its
-`{coverage}` blocks (the articles every document declares), its document-control data from
+(company, heading numbering), the title/number/revision of every document it cites, the tables
+generated for its `{coverage}` blocks (the articles every document declares), its document-control data from
 the ledger (mark, watermark, sign-offs, history rows) and SOURCE_DATE_EPOCH. The cache file
 (`build/.cache/state.json`) maps each document to its key and the SHA-256 of each output; an
 output is reused only when the key matches and the file on disk still has that hash. A cache
@@ -37,7 +37,8 @@ FORMAT_VERSION = 3  # 3: filing outputs keyed by their path under the build dire
 
 
 # what else shapes the output bytes: the libraries that write docx and PDF, and LibreOffice
-OUTPUT_PACKAGES = ("python-docx", "docxtpl", "docxcompose", "lxml", "jinja2", "markdown-it-py", "mdit-py-plugins", "pypdf")
+OUTPUT_PACKAGES = ("python-docx", "docxtpl", "docxcompose", "lxml", "jinja2", "markdown-it-py", "mdit-py-plugins", "pypdf",
+                   "pillow", "fonttools")
 
 
 @functools.cache
@@ -69,6 +70,7 @@ def build_key(ws: Workspace, doc: Document, controls: Controls, sign: tuple[str,
         "generated": expansions(ws, doc),
         "company": [ws.config.company_name, ws.config.company_address],
         "fonts": ws.config.font_choices(doc.kind),
+        "numbering": doc.heading_numbers(ws.config),
         "controls": asdict(controls),
         "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
         "sign": list(sign),

@@ -14,7 +14,6 @@ from pathlib import Path
 from dossier.convert import configured_converters
 from dossier.disinfectant.evaluation import evaluate
 from dossier.disinfectant.filing import filing_pdf
-from dossier.disinfectant.forms import ANNEX3_TITLE
 from dossier.disinfectant.model import Product
 from dossier.disinfectant.outputs import ANNEX3, FILING_SUFFIX, FORMULA, AnnexDocument, annexes, evaluation_time, file_stem
 from dossier.errors import Problems
@@ -28,7 +27,7 @@ DISINFECTANT_DIR = "disinfectant"
 
 
 def _job(product: Product, annex: AnnexDocument, evaluation) -> Job:
-    title = f"{product.name} {annex.title}"
+    title = f"{product.name} {annex.title(product.rules.forms)}"
     when = evaluation_time(product)
 
     def render(_pages: list[int] | None) -> Rendering:
@@ -61,7 +60,7 @@ def filing_outputs(products: list[Product], produced: dict[str, Produced], pdf: 
             formula = produced.get(file_stem(product, FORMULA))
             bound = filing_pdf(product, produced[file_stem(product, ANNEX3)].pdf, formula.pdf if formula else None)
             outputs[f"{folder}/{file_stem(product, FILING_SUFFIX)}.pdf"] = normalise_pdf(
-                bound, evaluation_time(product), title=f"{product.name} {ANNEX3_TITLE}")
+                bound, evaluation_time(product), title=f"{product.name} {product.rules.forms.annex3.title}")
     return outputs
 
 

@@ -1,9 +1,11 @@
 """Load and validate steps: the one way every command opens a workspace.
 
 `load_checked` reads dossier.yaml and every document, runs every rule of `dossier.validate`,
-checks the signing profiles and the disinfectant products, and (unless told not to) that no
-released revision was edited; all problems of all files are raised together (InputErrors).
-Warnings (plain-text numbers of no document, outdated external documents) go to `ws.warnings`.
+checks the signing profiles and the disinfectant products, the sign-offs of every unreleased
+revision (`control.signoffs`) and (unless told not to) that no released revision's own sources
+were edited; all problems of all files are raised together (InputErrors). Warnings (among them
+plain-text numbers of no document and citations of outdated external documents) go to the
+`warnings` collector.
 """
 
 from __future__ import annotations
@@ -12,30 +14,36 @@ from pathlib import Path
 
 from dossier.control.controls import ledger_of
 from dossier.control.integrity import check_released_unchanged
+from dossier.control.signoffs import check_signoffs
 from dossier.disinfectant.workspace import load_products
-from dossier.errors import InputErrors, Problems, UsageError
+from dossier.errors import InputErrors, Problems, UsageError, Warnings
 from dossier.signing.profiles import load_profiles
 from dossier.validate import validate_workspace
 from dossier.workspace.load import load_workspace
 from dossier.workspace.model import Document, Workspace
 
 
-def load_checked(root: Path, released_unchanged: bool = True, settings: bool = True) -> Workspace:
+def load_checked(root: Path, released_unchanged: bool = True, settings: bool = True,
+                 warnings: Warnings | None = None) -> Workspace:
     """The workspace at `root`, loaded and validated (see module docstring).
+
+    Warnings of the rules (see `dossier.errors.Warnings`) go to `warnings` when given.
 
     `released_unchanged=False` leaves out the check that released revisions were not edited
     (status reports it as a flag; revise is how an edit is legitimised); `settings=False` leaves
     out signing profiles and disinfectant products (commands that use neither).
     """
-    problems = Problems()
+    problems = Problems(warnings)
     ws = load_workspace(root, problems)
     validate_workspace(ws, problems)
     if settings:
         check_settings(ws, problems)
-    if released_unchanged and not problems:
-        check_released_unchanged(ws, ledger_of(ws).entries(), problems)
+    if not problems:
+        entries = ledger_of(ws).entries()
+        check_signoffs(ws, entries, problems)
+        if released_unchanged:
+            check_released_unchanged(ws, entries, problems)
     problems.raise_if_any()
-    ws.warnings = [f"warning: {warning}" for warning in problems.warnings]
     return ws
 
 

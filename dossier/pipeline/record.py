@@ -21,12 +21,14 @@ MANIFEST = "manifest.json"
 
 @dataclass
 class BuildResult:
-    """What a build wrote: {document id: {format: path}}, what was up to date, the manifest path, filing files."""
+    """What a build wrote: {document id: {format: path}}, what was up to date, the manifest path,
+    filing files, and warnings to print."""
 
     outputs: dict[str, dict[str, Path]] = field(default_factory=dict)
     manifest: Path | None = None
     up_to_date: list[str] = field(default_factory=list)
     products: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. a disinfectant rule set no longer in force
 
 
 def write_outputs(ws: Workspace, outputs: dict[str, bytes]) -> list[Path]:

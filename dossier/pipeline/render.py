@@ -12,14 +12,15 @@ from dossier.control.lifecycle import HistoryRow
 from dossier.errors import Problems
 from dossier.fonts import default_fonts, word_name
 from dossier.pipeline.directives import directive_hooks, expansions
+from dossier.pipeline.sections import SECTIONS
 from dossier.word.body import render_markdown
 from dossier.word.document import docx_bytes
 from dossier.word.package import CoreProperties, Fonts
-from dossier.word.recordform import fill_form
+from dossier.word.recordform import fill_form, is_wide, text_width_cm
+from dossier.word.sections import section_break, tidy_breaks
 from dossier.word.templates import template_path
-from dossier.word.templating import Template
+from dossier.word.templating import Template, upright_images
 from dossier.word.toc import Heading, body_headings, fill_toc
-from dossier.workspace.kinds import ART76_ELEMENTS
 from dossier.workspace.model import Document, Signoff, Workspace
 
 EMPTY = "—"
@@ -65,37 +66,39 @@ def _history_row(row: HistoryRow) -> dict[str, str]:
     }
 
 
-def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+def _form_layout(doc: Document) -> dict:
+    return doc.form if isinstance(doc.form, dict) else {}
 
 
-def validation_markdown(validation: dict) -> str:
-    """The Art. 76 elements of a validation protocol as Markdown sections, in the rule's order."""
-    parts = []
-    if validation.get("purpose"):
-        parts.append(f"# 目的\n\n{validation['purpose']}")
-    parts.append(f"# {ART76_ELEMENTS['object']}\n\n{validation.get('object', '')}")
-    rows = ["| 部门 | 人员 | 职责 |", "|---|---|---|"]
-    for entry in validation.get("responsibilities") or []:
-        rows.append(f"| {_cell(entry.get('department', ''))} | {_cell(entry.get('person', '') or EMPTY)} | {_cell(entry.get('duties', ''))} |")
-    parts.append(f"# {ART76_ELEMENTS['responsibilities']}\n\n" + "\n".join(rows))
-    for key in ("environment", "method", "sampling"):
-        parts.append(f"# {ART76_ELEMENTS[key]}\n\n{validation.get(key, '')}")
-    criteria = "\n".join(f"{i}. {c}" for i, c in enumerate(validation.get("acceptance_criteria") or [], start=1))
-    parts.append(f"# {ART76_ELEMENTS['acceptance_criteria']}\n\n{criteria}")
-    return "\n\n".join(parts) + "\n\n"
+def _landscape(tpl: Template, doc: Document) -> bool:
+    """True for a record form whose grid needs a landscape page (title, grid and note go on it)."""
+    if "form" not in doc.kind_info.blocks:
+        return False
+    columns = [str(x) for x in _form_layout(doc).get("columns") or []]
+    return is_wide(columns, text_width_cm(tpl.new_subdoc(), landscape=False))
 
 
-def _body(tpl: Template, ws: Workspace, doc: Document, controls: Controls, problems: Problems):
-    """The body subdoc: a protocol's Art. 76 sections first (numbered on into the body), then the Markdown
-    (its `{coverage}` blocks replaced by the generated article table)."""
+def _body(tpl: Template, ws: Workspace, doc: Document, controls: Controls, problems: Problems, landscape: bool):
+    """The body subdoc: the sections the kind's blocks generate (a protocol's Art. 76 elements, a report's
+    evaluation, a plan's objects) first, numbered on into the body, then the Markdown (its `{coverage}`
+    blocks replaced by the generated article table).
+
+    With `landscape` the body ends the landscape section that began with the document.
+    """
     body = tpl.new_subdoc()
     cite = controls.citations.__getitem__
-    if "validation" in doc.kind_info.fields and isinstance(doc.validation, dict):
-        render_markdown(validation_markdown(doc.validation), body, resolve_citation=cite, image_dir=doc.source.parent,
-                        source=doc.source_display, problems=problems, line_offset=doc.validation.line)
+    numbering = doc.heading_numbers(ws.config)
+    for block in doc.kind_info.fields:
+        generated = SECTIONS[block](ws, doc) if block in SECTIONS else None
+        if generated is not None:
+            render_markdown(generated[0], body, resolve_citation=cite, image_dir=doc.source.parent,
+                            source=doc.source_display, problems=problems, line_offset=generated[1],
+                            numbering=numbering, landscape=landscape)
     render_markdown(doc.body, body, resolve_citation=cite, image_dir=doc.source.parent, source=doc.body_source,
-                    problems=problems, line_offset=doc.body_line_offset, directives=directive_hooks(expansions(ws, doc)))
+                    problems=problems, line_offset=doc.body_line_offset, numbering=numbering, landscape=landscape,
+                    directives=directive_hooks(expansions(ws, doc)))
+    if landscape:
+        section_break(body, landscape=True)
     return body
 
 
@@ -122,7 +125,8 @@ def _context(ws: Workspace, doc: Document, controls: Controls, fonts: Fonts, bod
     }
 
 
-def _toc_block(tpl: Template, doc: Document, context: dict, toc_pages: list[int] | None) -> list[Heading]:
+def _toc_block(tpl: Template, doc: Document, context: dict, toc_pages: list[int] | None,
+               landscape: bool = False) -> list[Heading]:
     headings = body_headings(context["body"])
     toc = tpl.new_subdoc()
     fill_toc(toc, headings, toc_pages)
@@ -130,17 +134,18 @@ def _toc_block(tpl: Template, doc: Document, context: dict, toc_pages: list[int]
     return headings
 
 
-def _form_block(tpl: Template, doc: Document, context: dict, toc_pages: list[int] | None) -> list[Heading]:
+def _form_block(tpl: Template, doc: Document, context: dict, toc_pages: list[int] | None,
+                landscape: bool = False) -> list[Heading]:
     form = tpl.new_subdoc()
-    layout = doc.form if isinstance(doc.form, dict) else {}
+    layout = _form_layout(doc)
     fill_form(form, [str(x) for x in layout.get("header_fields") or []], [str(x) for x in layout.get("columns") or []],
-              int(layout.get("rows") or 1), [str(x) for x in layout.get("footer_fields") or []])
+              int(layout.get("rows") or 1), [str(x) for x in layout.get("footer_fields") or []], landscape)
     context["form"] = form
     return []
 
 
 # the extra blocks of a kind's template (DocumentKind.blocks): each fills its field and returns the TOC headings
-BLOCKS: dict[str, Callable[[Template, Document, dict, list[int] | None], list[Heading]]] = {
+BLOCKS: dict[str, Callable[[Template, Document, dict, list[int] | None, bool], list[Heading]]] = {
     "toc": _toc_block,
     "form": _form_block,
 }
@@ -157,15 +162,20 @@ def render_document(
 
     Steps: open the kind's template, render the body, fill the template's fields and its kind's
     blocks, render the template, finish the package (core properties, fonts). `toc_pages` are the
-    page numbers of the headings from a first conversion (quality manual).
+    page numbers of the headings from a first conversion (quality manual). A wide record form is
+    set on landscape pages up to the end of its note; no page break is left next to a section
+    break (it would make an empty page).
     """
     tpl = Template(str(template_path(ws, doc.kind)))
+    upright_images(tpl.get_docx())
     fonts = document_fonts(ws, doc.kind)
-    context = _context(ws, doc, controls, fonts, _body(tpl, ws, doc, controls, problems))
+    landscape = _landscape(tpl, doc)
+    context = _context(ws, doc, controls, fonts, _body(tpl, ws, doc, controls, problems, landscape))
     headings: list[Heading] = []
     for block in doc.kind_info.blocks:
-        headings += BLOCKS[block](tpl, doc, context, toc_pages)
+        headings += BLOCKS[block](tpl, doc, context, toc_pages, landscape)
     tpl.render_autoescaped(context)
+    tidy_breaks(tpl.docx.element.body)
     props = CoreProperties(title=doc.title, subject=f"{doc.number} {doc.revision}",
                            creator=doc.prepared_by.name if doc.prepared_by else ws.config.company_name,
                            keywords=doc.kind_label, when=document_timestamp(controls.effective))

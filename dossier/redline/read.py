@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from dossier.redline.tags import PPR, TBL, TC, TCPR, TR, P, R, T
+from dossier.word.body.footnotes import notes_of
 
 OBJECT = "\ufffc"  # starts the comparison key of a non-text run element (picture, field code)
 _SKIPPED = {qn("w:rPr"), qn("w:lastRenderedPageBreak")}
@@ -37,6 +38,7 @@ class Side:
         self.style_names = {s.style_id: s.name or "" for s in self.document.styles}
         self._atoms: dict[Any, list[Atom]] = {}
         self._keys: dict[Any, str] = {}
+        self.notes = notes_of(self.part)  # {id: w:footnote}
 
     def style(self, p: Any) -> str:
         """Name of a paragraph's style ("" when it has none)."""
@@ -69,6 +71,10 @@ class Side:
             return "\t"
         if name in ("br", "cr") and node.get(qn("w:type")) in (None, "textWrapping"):
             return "\n"
+        if name == "footnoteReference":  # a note compares by its text: an edited note is a changed reference
+            note = self.notes.get(node.get(qn("w:id")))
+            text = "".join(note.itertext()) if note is not None else ""
+            return f"{OBJECT}footnote:{hashlib.sha256(text.encode()).hexdigest()}"
         if name == "drawing":
             blobs = [self.part.related_parts[rid].blob for rid in node.xpath(".//@r:embed")]
             return f"{OBJECT}picture:{hashlib.sha256(b''.join(blobs)).hexdigest()}"

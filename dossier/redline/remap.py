@@ -1,5 +1,6 @@
 """Pointing content copied from the older rendering at the newer package: list numbering
-definitions, pictures and external links, drawing ids."""
+definitions, pictures and external links, drawing ids, footnotes (a deleted reference brings a
+copy of its note)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from docx.oxml.ns import qn
 from dossier.errors import UsageError
 from dossier.redline.read import Side
 from dossier.redline.tags import DOCPR, NUMID, R_NS
+from dossier.word.body.footnotes import Footnotes
 
 
 def remap(old: Side, new: Side, copied: list[Any], num_map: dict[str, str]) -> None:
@@ -25,7 +27,13 @@ def remap(old: Side, new: Side, copied: list[Any], num_map: dict[str, str]) -> N
     new_numbering = new.part.numbering_part.element if copies_lists else None
     doc_ids = [int(v) for v in new.document.element.xpath("//wp:docPr/@id")]
     next_doc_id = max(doc_ids, default=0) + 1
+    notes: Footnotes | None = None
     for root in copied:
+        for reference in root.iter(qn("w:footnoteReference")):
+            note = old.notes.get(reference.get(qn("w:id")))
+            if note is not None:
+                notes = notes or Footnotes(new.part)
+                reference.set(qn("w:id"), notes.copy_note(note, old.part.part_related_by(RT.FOOTNOTES)))
         for num in root.iter(NUMID):
             value = num.get(qn("w:val"))
             if value not in num_map:
@@ -38,12 +46,19 @@ def remap(old: Side, new: Side, copied: list[Any], num_map: dict[str, str]) -> N
             if node.tag == DOCPR:
                 node.set("id", str(next_doc_id))
                 next_doc_id += 1
+    if notes is not None:
+        notes.save()
 
 
 def _relate(old: Side, new: Side, rid: str) -> str:
     rel = old.part.rels[rid]
     if rel.is_external:
         return new.part.relate_to(rel.target_ref, rel.reltype, is_external=True)
+    if rel.reltype in (RT.HEADER, RT.FOOTER):  # a removed section break: the newer revision's header/footer
+        same = [r for r in new.part.rels.values() if r.reltype == rel.reltype]
+        named = [r for r in same if str(r.target_part.partname) == str(rel.target_part.partname)]
+        if named or same:
+            return (named or same)[0].rId
     if rel.reltype != RT.IMAGE:
         kind = rel.reltype.rsplit("/", 1)[-1]
         raise UsageError(f"error: the older revision has a removed {kind} object the redline cannot carry")

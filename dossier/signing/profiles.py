@@ -13,6 +13,12 @@ path outside the workspace; the secrets themselves never appear in the workspace
         approver: {role: 批准, key_env: DOSSIER_APPROVER_KEY, cert_env: DOSSIER_APPROVER_CERT,
                    passphrase_env: DOSSIER_APPROVER_PASS}   # cert_*: unless the PEM holds it
         seal:     {role: 公司电子印章, pkcs12_file: /secrets/seal.p12, position: first-page}
+      people:                                                          # optional, see signing.people
+        王建国: 3fa1…9c      # SHA-256 fingerprint(s) of the certificates that are this person's
+
+A profile signs for the person its certificate belongs to (`dossier.signing.people`): signing a
+document in the role 编制, 审核 or 批准 is refused when the document names someone else for it.
+Signature appearances show times in the workspace's `timezone` (default Asia/Shanghai).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.errors import Problems, UsageError
+from dossier.signing.people import load_people
 
 POSITIONS = ("approval", "last-page", "first-page")
 KEY_FIELDS = ("pkcs12_env", "pkcs12_file", "key_env", "key_file")
@@ -31,7 +38,7 @@ CERT_FIELDS = ("cert_env", "cert_file")
 PASSPHRASE_FIELDS = ("passphrase_env", "passphrase_file")
 PROFILE_FIELDS = ("role", "visible", "position", "tsa_url", *KEY_FIELDS, *CERT_FIELDS,
                   *PASSPHRASE_FIELDS)
-SIGNING_FIELDS = ("font", "tsa_url", "profiles")
+SIGNING_FIELDS = ("font", "tsa_url", "profiles", "people")
 
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -60,6 +67,7 @@ class SigningProfile:
     tsa_url: str | None
     font: Path | None
     workspace: Path
+    timezone: str = "Asia/Shanghai"  # the zone signature appearances show times in
 
     def with_overrides(self, key: Source | None = None, cert: Source | None = None,
                        passphrase: Source | None = None) -> "SigningProfile":
@@ -90,6 +98,7 @@ def load_profiles(config: dict, problems: Problems, root: Path | None = None
         problems.add(path, _line(config, "signing"), "signing", "must be a mapping")
         return {}
     _unknown_keys(signing, SIGNING_FIELDS, "signing", problems)
+    load_people(signing, path, problems)
     font = _file_path(signing, "font", "signing", workspace, problems, secret=False)
     tsa_url = _tsa_url(signing, "signing", problems)
     profiles = signing.get("profiles")
@@ -109,8 +118,15 @@ def load_profiles(config: dict, problems: Problems, root: Path | None = None
             continue
         profile = _profile(name, entry, where, workspace, font, tsa_url, problems)
         if profile is not None:
-            result[name] = profile
+            zone = config.get("timezone")
+            result[name] = dataclasses.replace(profile, timezone=zone) if isinstance(zone, str) and zone else profile
     return result
+
+
+def signing_people(config: dict) -> dict[str, str]:
+    """`signing.people` of a loaded dossier.yaml as {certificate fingerprint: name} (problems ignored: `load_profiles` reports them)."""
+    signing = config.get("signing")
+    return load_people(signing, getattr(config, "path", "dossier.yaml"), Problems())
 
 
 def _profile(name: str, entry: dict, where: str, workspace: Path, font: Path | None,

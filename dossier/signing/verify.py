@@ -25,6 +25,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko_certvalidator import ValidationContext
 
 from dossier.errors import UsageError
+from dossier.signing.people import fingerprint_of
 
 # Either bit marks a signing key (pyHanko alone demands nonRepudiation; Adobe accepts both).
 SIGNER_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"})
@@ -37,6 +38,8 @@ class SignatureCheck:
     field: str
     signer: str = ""
     role: str = ""
+    named: str = ""  # the person the document names for this role (编制/审核/批准), when known
+    fingerprint: str = ""  # SHA-256 of the signer's certificate
     signing_time: str | None = None
     timestamped: bool = False
     intact: bool = False
@@ -54,6 +57,10 @@ class SignatureCheck:
         """`signature author (编制, 张三)` for messages."""
         who = ", ".join(part for part in (self.role, self.signer) if part)
         return f"signature {self.field}" + (f" ({who})" if who else "")
+
+    def named_text(self) -> str:
+        """`, document names 张三 for 编制` when the named person is known."""
+        return f", document names {self.named} for {self.role}" if self.named else ""
 
 
 @dataclass
@@ -80,7 +87,7 @@ class PdfCheck:
         """One line per signature for a human reader."""
         if not self.signatures:
             return [f"{self.path}: no signatures"]
-        return [f"{self.path}: {sig.label()}: {'ok' if sig.ok else 'FAILED'}, signed "
+        return [f"{self.path}: {sig.label()}: {'ok' if sig.ok else 'FAILED'}{sig.named_text()}, signed "
                 f"{sig.signing_time or 'at an unknown time'}"
                 f"{' (timestamped)' if sig.timestamped else ''}, covers {sig.coverage}"
                 for sig in self.signatures]
@@ -138,6 +145,7 @@ def _check_signature(signature: EmbeddedPdfSignature, context: ValidationContext
                            role=str(signature.sig_object.get(pdf_name("/Reason"), "")))
     try:
         check.signer = _common_name(signature.signer_cert)
+        check.fingerprint = fingerprint_of(signature.signer_cert)
         status = validate_pdf_signature(signature, signer_validation_context=context,
                                         key_usage_settings=SIGNER_KEY_USAGE)
     except Exception as exc:  # malformed signature data: report, never trace back

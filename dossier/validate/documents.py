@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 from dossier.errors import Problems
+from dossier.images import ImageProblem, upright
 from dossier.markdown import citations, is_relative_name
 from dossier.markdown import images as markdown_images
 from dossier.validate.blocks import BLOCK_RULES
+from dossier.validate.layout import check_layout
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.kinds import KINDS
 from dossier.workspace.model import Document, Workspace
@@ -54,8 +56,6 @@ def _check_signoffs(doc: Document, problems: Problems) -> None:
 
 def _check_images(doc: Document, problems: Problems) -> None:
     """Every image the body embeds exists and is a picture Word can hold (images in code are text)."""
-    from docx.image.image import Image
-
     for number, target in markdown_images(doc.body):
         where = (doc.body_source, doc.body_line_offset + number + 1, "body")
         if not is_relative_name(target):
@@ -67,18 +67,28 @@ def _check_images(doc: Document, problems: Problems) -> None:
             problems.add(*where, f"image {target}: file not found")
             continue
         try:
-            Image.from_file(str(path))
-        except Exception as exc:  # python-docx raises many types for a truncated or foreign file
-            problems.add(*where, f"image {target}: not a readable PNG/JPEG/GIF/BMP/TIFF image ({type(exc).__name__})")
+            upright(path)
+        except ImageProblem as exc:
+            problems.add(*where, f"image {target}: {str(exc).split(': ', 1)[-1]}")
 
 
 def _check_distribution(doc: Document, problems: Problems) -> None:
-    seen: dict[int, int] = {}
+    """The planned distribution names each copy number once; a copy number recorded as issued
+    again (`issued:`, the records of earlier versions) must have come back (`withdrawn:`) first."""
+    seen: dict[int, dict] = {}
     for entry in doc.distribution:
         where = (doc.source_display, entry["line"])
-        if entry["copy"] in seen:
-            problems.add(*where, "distribution.copy", f"copy {entry['copy']} is already issued (line {seen[entry['copy']]})")
-        seen.setdefault(entry["copy"], entry["line"])
+        earlier = seen.get(entry["copy"])
+        if earlier is not None:
+            returned = earlier["withdrawn"]
+            if entry["issued"] is None or earlier["issued"] is None:
+                problems.add(*where, "distribution.copy", f"copy {entry['copy']} is already planned (line {earlier['line']})")
+            elif returned is None or returned > entry["issued"]:
+                problems.add(*where, "distribution.copy", f"copy {entry['copy']} is still out (line {earlier['line']}): "
+                                                          "give that entry its withdrawn: date first")
+        seen[entry["copy"]] = entry
+        if entry["withdrawn"] and not entry["issued"]:
+            problems.add(*where, "distribution.withdrawn", "a copy that was not issued (no issued: date) cannot come back")
         if entry["issued"] and entry["withdrawn"] and entry["withdrawn"] < entry["issued"]:
             problems.add(*where, "distribution.withdrawn", f"{entry['withdrawn']} is before the issue date {entry['issued']}")
 
@@ -101,10 +111,12 @@ def validate_document(ws: Workspace, doc: Document, problems: Problems) -> None:
         problems.add(doc.source_display, doc.raw.line, "body", f"no body: add `body:` or a sibling {doc.source.stem}.md")
     for block, (rule, misplaced) in BLOCK_RULES.items() if kind else ():
         if block in kind.fields:
-            rule(doc, problems)
+            rule(ws, doc, problems)
         elif doc.raw.get(block) is not None:
             reader.fail(block, misplaced)
     _check_signoffs(doc, problems)
     _check_citations(ws, doc, problems)
     _check_images(doc, problems)
     _check_distribution(doc, problems)
+    if kind is not None:
+        check_layout(ws, doc, problems)

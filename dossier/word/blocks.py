@@ -23,7 +23,8 @@ from dossier.word.fields import add_field
 
 
 def house_styles(doc: DocxDocument) -> None:
-    """The house styles: Normal 11 pt, black bold headings, TOC levels with dot leaders, Block Label."""
+    """The house styles: Normal 11 pt, black bold headings, TOC levels with dot leaders, Block Label,
+    captions (图1、表1) in the body face, black and centred."""
     styles = doc.styles
     normal = styles["Normal"]
     normal.font.size = Pt(11)
@@ -52,6 +53,14 @@ def house_styles(doc: DocxDocument) -> None:
         style.paragraph_format.left_indent = Cm(0.75 * (level - 1))
         style.paragraph_format.space_after = Pt(2)
         style.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    caption = styles["Caption"]
+    caption.font.size = Pt(10.5)
+    caption.font.bold = False
+    caption.font.italic = False
+    caption.font.color.rgb = RGBColor(0, 0, 0)
+    caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.paragraph_format.space_before = Pt(3)
+    caption.paragraph_format.space_after = Pt(6)
     label = styles.add_style("Block Label", 1)
     label.base_style = styles["Normal"]
     label.font.bold = True

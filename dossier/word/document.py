@@ -14,6 +14,7 @@ from lxml import etree
 from dossier.fonts import default_fonts
 from dossier.util.atomic import write_bytes
 from dossier.word.package import CoreProperties, Fonts, finish_docx
+from dossier.word.rows import release_tall_rows
 
 _REFERENCE_TAGS = ("pStyle", "rStyle", "tblStyle", "numStyleLink", "styleLink")
 _STYLE_REFERENCE = re.compile(rb'<w:(?:%s) w:val="([^"]+)"' % "|".join(_REFERENCE_TAGS).encode())
@@ -65,8 +66,10 @@ def docx_bytes(document: DocxDocument, props: CoreProperties | None = None, font
     """Serialise a python-docx Document as a finished package (see `dossier.word.package`).
 
     `lean` drops the styles nothing uses (templates keep theirs for the documents made from them);
-    `fonts` defaults to 宋体/黑体/Times New Roman where the document names no face itself.
+    `fonts` defaults to 宋体/黑体/Times New Roman where the document names no face itself. Table
+    rows not known to fit on a page are allowed to split (`dossier.word.rows`).
     """
+    release_tall_rows(document)
     if lean:
         drop_unused_styles(document)
     buffer = io.BytesIO()

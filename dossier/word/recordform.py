@@ -3,18 +3,22 @@
 Drug GMP (1992) Art. 68 asks for enough space to write in: rows are 0.9 cm high, never split
 across pages, and the header row repeats on every page. Columns are sized by their header
 (a CJK character counts double) so that headers do not wrap; the header font shrinks
-from 9.5 pt down to 7.5 pt when the headers need it. A form with more than 10 columns is set
-in its own landscape section (the template's margins, A4 across) between two section breaks.
+from 9.5 pt down to 7.5 pt when the headers need it. Each header and footer field gets a value
+cell at least `MIN_VALUE_CM` wide, so the labelled fields take as many lines as that needs.
+
+A form with more than 10 columns, or whose headers do not fit a portrait page even at 7.5 pt,
+is wide (`is_wide`): the renderer sets the title, header fields, grid and note together in one
+landscape section (the template's margins, A4 across, the page header widened to match; see
+`dossier.word.sections`), and this module lays the grid out across the landscape body.
 """
 
 from __future__ import annotations
 
-import copy
+import math
 import unicodedata
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 
@@ -26,6 +30,7 @@ HEADER_PT = 9.5
 MIN_HEADER_PT = 7.5
 LABEL_PT = 10.0
 CELL_PADDING_CM = 0.6  # Table Grid's 0.19 cm left + right cell margins, plus slack
+MIN_VALUE_CM = 4.0  # room to write a value beside a label (a room number and name, a date, a signature)
 
 
 def text_units(text: str) -> float:
@@ -59,24 +64,42 @@ def _centred(cell) -> None:
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
+def field_rows(labels: list[str], text_width_cm: float) -> tuple[int, list[float]]:
+    """Label/value pairs per line and the widths of one line's cells for `labels`.
+
+    Every label cell is as wide as the widest label needs; each value cell gets the rest of its
+    pair's share, at least MIN_VALUE_CM (fewer pairs per line when needed).
+    """
+    label_cm = max(needed_cm(label, LABEL_PT) for label in labels)
+    per_line = max(1, min(len(labels), int(text_width_cm // (label_cm + MIN_VALUE_CM))))
+    label_cm = min(label_cm, text_width_cm / per_line * 0.5)
+    pair = text_width_cm / per_line
+    widths = [round(width, 2) for _ in range(per_line) for width in (label_cm, pair - label_cm)]
+    widths[-1] = round(text_width_cm - sum(widths[:-1]), 2)
+    return per_line, widths
+
+
 def _labelled_line(subdoc, labels: list[str], text_width_cm: float) -> None:
-    table = subdoc.add_table(rows=1, cols=len(labels) * 2)
+    per_line, widths = field_rows(labels, text_width_cm)
+    lines = math.ceil(len(labels) / per_line)
+    table = subdoc.add_table(rows=lines, cols=per_line * 2)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    pair = text_width_cm / len(labels)
-    widths: list[float] = []
+    set_column_widths(table, widths)
     for index, label in enumerate(labels):
-        cell = table.cell(0, index * 2)
+        cell = table.cell(index // per_line, (index % per_line) * 2)
         run = cell.paragraphs[0].add_run(label)
         run.bold = True
         run.font.size = Pt(LABEL_PT)
-        label_cm = round(min(needed_cm(label, LABEL_PT), pair * 0.6), 2)
-        widths += [label_cm, round(pair - label_cm, 2)]
-    set_column_widths(table, widths)
-    for cell in table.rows[0].cells:
-        _centred(cell)
-    table.rows[0].height = Cm(ROW_HEIGHT_CM)
-    table.rows[0].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    left = len(labels) % per_line
+    if left:  # the last line's last value cell takes the room of the pairs it lacks
+        table.cell(lines - 1, left * 2 - 1).merge(table.cell(lines - 1, per_line * 2 - 1))
+        set_column_widths(table, widths)
+    for row in table.rows:
+        row.height = Cm(ROW_HEIGHT_CM)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        for cell in row.cells:
+            _centred(cell)
     keep_rows_whole(table)
 
 
@@ -102,37 +125,25 @@ def _grid(subdoc, columns: list[str], rows: int, text_width_cm: float) -> Table:
     return table
 
 
-def _section_break(subdoc, landscape: bool) -> None:
-    """End the current section here with a copy of the document's own section properties
-    (headers, footers, margins), turned to landscape when asked."""
-    sect_pr = copy.deepcopy(subdoc.docx.element.body.sectPr)
-    size = sect_pr.find(qn("w:pgSz"))
-    width, height = sorted((int(size.get(qn("w:w"))), int(size.get(qn("w:h")))))
-    if landscape:
-        width, height = height, width
-        size.set(qn("w:orient"), "landscape")
-    elif size.get(qn("w:orient")) is not None:
-        del size.attrib[qn("w:orient")]
-    size.set(qn("w:w"), str(width))
-    size.set(qn("w:h"), str(height))
-    paragraph = subdoc.add_paragraph()
-    paragraph.paragraph_format.space_after = Pt(0)
-    paragraph._p.get_or_add_pPr().append(sect_pr)
+def is_wide(columns: list[str], portrait_width_cm: float) -> bool:
+    """True when a form's grid needs a landscape page: over 10 columns, or headers that do not fit at 7.5 pt."""
+    return len(columns) > LANDSCAPE_ABOVE_COLUMNS or sum(needed_cm(c, MIN_HEADER_PT) for c in columns) > portrait_width_cm
 
 
-def _text_width_cm(subdoc, landscape: bool) -> float:
+def text_width_cm(subdoc, landscape: bool) -> float:
     """Text width of the template's page, portrait or turned to landscape."""
     section = subdoc.docx.sections[-1]
     page = max(section.page_width, section.page_height) if landscape else min(section.page_width, section.page_height)
     return round((page - section.left_margin - section.right_margin) / Cm(1), 2)
 
 
-def fill_form(subdoc, header_fields: list[str], columns: list[str], rows: int, footer_fields: list[str]) -> None:
-    """Append the form layout to a docxtpl subdoc (landscape section when over 10 columns)."""
-    landscape = len(columns) > LANDSCAPE_ABOVE_COLUMNS
-    text_width = _text_width_cm(subdoc, landscape)
-    if landscape:
-        _section_break(subdoc, landscape=False)
+def fill_form(subdoc, header_fields: list[str], columns: list[str], rows: int, footer_fields: list[str],
+              landscape: bool = False) -> None:
+    """Append the form layout to a docxtpl subdoc, across a landscape body when `landscape`.
+
+    The landscape section itself is made by the caller (it also holds the title and the note).
+    """
+    text_width = text_width_cm(subdoc, landscape)
     if header_fields:
         _labelled_line(subdoc, header_fields, text_width)
         subdoc.add_paragraph()
@@ -140,5 +151,3 @@ def fill_form(subdoc, header_fields: list[str], columns: list[str], rows: int, f
     if footer_fields:
         subdoc.add_paragraph()
         _labelled_line(subdoc, footer_fields, text_width)
-    if landscape:
-        _section_break(subdoc, landscape=True)

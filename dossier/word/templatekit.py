@@ -6,9 +6,10 @@ the approval block (编制/审核/批准), the revision history (修订记录) a
 Users may edit the generated files in Word or replace them per workspace (`templates/`).
 
 Tables use a fixed layout with explicit `w:tblGrid` column widths (LibreOffice ignores cell
-widths alone). The page header's 文件名称 cell is set in 9 pt and its row is exactly two lines
-high, so a long title never pushes the body down: about 22 CJK characters fit on one line,
-titles over ~40 characters wrap to the second line and anything beyond two lines is clipped.
+widths alone). The page header's 文件名称 cell is set in 9 pt in a row two lines high: about
+22 CJK characters fit on a line, 44 on the two. A longer title is never cut: the row grows
+(and the body starts lower on every page), and `check` warns with the limit
+(`dossier.word.headerfit`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ DEFAULT_DIR = PACKAGE_TEMPLATES
 TEXT_WIDTH_CM = 16.5  # A4 portrait, 2.5 cm + 2.0 cm side margins
 HEADER_WIDTHS = [2.2, 7.6, 2.2, 4.5]  # 文件名称 | title | 文件编号 | number
 HEADER_TITLE_PT = 9.0
-HEADER_TITLE_ROW_CM = 1.0  # exactly two lines of 9 pt CJK text
+HEADER_TITLE_ROW_CM = 1.0  # two lines of 9 pt CJK text (grows for a longer title)
 HISTORY_WIDTHS = [1.2, 2.4, 5.4, 4.3, 1.6, 1.6]  # 版本 生效日期 修订内容 修订原因 编制 批准
 
 
@@ -52,8 +53,9 @@ def _header(doc: DocxDocument) -> None:
             paragraph.paragraph_format.line_spacing = 1.0
     for index, row in enumerate(table.rows):
         row.height = Cm(HEADER_TITLE_ROW_CM if index == 1 else 0.6)
-        row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY if index == 1 else WD_ROW_HEIGHT_RULE.AT_LEAST
-    header.paragraphs[0].paragraph_format.space_after = Pt(0)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    leading = header.paragraphs[0]  # python-docx's empty paragraph, above the table: a wasted line on every page
+    leading._p.getparent().remove(leading._p)
 
 
 WATERMARK_VML = (
@@ -76,9 +78,15 @@ WATERMARK_VML = (
 
 
 def _watermark(doc: DocxDocument) -> None:
-    """A Word-style diagonal watermark (草稿/作废) on every page, only when doc.watermark is set."""
+    """A Word-style diagonal watermark (草稿/作废) on every page, only when doc.watermark is set.
+
+    Its paragraph (the header's last block, which Word requires to be a paragraph) is 6 pt high,
+    a gap above the body: the watermark is positioned on the page, not in the line.
+    """
     paragraph = doc.sections[0].header.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.space_before = Pt(0)
+    paragraph.paragraph_format.line_spacing = Pt(6)
     paragraph.add_run("{%r if doc.watermark %}")
     paragraph._p.append(etree.fromstring(WATERMARK_VML))
     paragraph.add_run("{%r endif %}")

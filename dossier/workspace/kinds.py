@@ -62,6 +62,8 @@ KINDS: dict[str, DocumentKind] = {kind.name: kind for kind in (
     DocumentKind("work_instruction", "作业指导书", r"WI-[\d-]+", "document"),
     DocumentKind("record_form", "记录表单", r"QR-[\d-]+", "form", body_required=False, blocks=("form",), fields=("form",)),
     DocumentKind("validation_protocol", "验证方案", r"VP-[\d-]+", "document", fields=("validation",)),
+    DocumentKind("validation_plan", "验证总计划", r"VMP-\d{2}", "document", body_required=False, fields=("plan",)),
+    DocumentKind("validation_report", "验证报告", r"VR-[\d-]+", "document", body_required=False, fields=("report",)),
 )}
 KIND_LABELS = {name: kind.label for name, kind in KINDS.items()}
 DEFAULT_NUMBERING = {name: kind.numbering for name, kind in KINDS.items()}

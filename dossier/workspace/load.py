@@ -7,24 +7,28 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dossier.errors import Problems, UsageError
 from dossier.workspace.external import load_externals
 from dossier.workspace.fields import FieldReader
-from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_RETENTION_YEARS, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
-from dossier.workspace.model import Config, Document, Signoff, Workspace
+from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
+from dossier.workspace.model import DEFAULT_TIMEZONE, DUTIES, NUMBERING_STYLES, REGISTER_NAMES, Config, Document, Signoff, Workspace
+from dossier.workspace.retention import read_retention
 from dossier.workspace.revisions import DEFAULT_SCHEME, SCHEME_NAMES
 from dossier.workspace.yamlsrc import SourceMap, illegal_xml_chars, load_yaml
 
 CONFIG_FILE = "dossier.yaml"
 CONFIG_FIELDS = {
     "company", "revision_scheme", "numbering", "review_interval_months", "retention_years",
-    "paths", "signing", "disinfectant", "converter", "fonts", "coverage",
+    "paths", "signing", "disinfectant", "converter", "fonts", "coverage", "timezone", "require_signed_releases",
+    "approval_authority", "numbering_style", "device_lifetime_years", "product_expiry_months", "registers",
 }
 FONT_ROLES = ("body", "heading", "latin")
 DOCUMENT_FIELDS = {
     "id", "kind", "title", "revision", "effective_date", "department", "prepared_by",
-    "reviewed_by", "approved_by", "change", "body", "body_file", "distribution", "covers", "record_type", *KIND_FIELDS,
+    "reviewed_by", "approved_by", "change", "body", "body_file", "distribution", "numbering_style", "covers", "record_type",
+    *KIND_FIELDS,
 }
 
 
@@ -94,13 +98,20 @@ def load_config(root: Path, problems: Problems) -> Config:
     fonts = top.child("fonts")
     if fonts is not None:
         config.fonts = _font_settings(fonts)
+    config.numbering_style = _numbering_style(top) or config.numbering_style
     config.review_interval_months = _int_table(top.child("review_interval_months"), {"default": DEFAULT_REVIEW_MONTHS})
-    config.retention_years = _int_table(top.child("retention_years"), {"default": DEFAULT_RETENTION_YEARS})
+    config.retention_years = read_retention(top, set(KIND_LABELS))
+    registers = top.child("registers")
+    if registers is not None:  # the form number printed on each register (dossier register)
+        registers.unknown(set(REGISTER_NAMES))
+        numbers = {name: registers.text(name) for name in REGISTER_NAMES}
+        config.register_numbers = {name: number for name, number in numbers.items() if number}
     converter = top.get("converter")
     urls = [converter] if isinstance(converter, str) else converter if isinstance(converter, list) else []
     if converter is not None and not urls:
         top.fail("converter", "expected a server URL or a list of them (unoserver://HOST:PORT, gotenberg+http://HOST:PORT)")
     config.converters = [str(url) for url in urls]  # their form is checked by validate (it knows the converters)
+    _control_settings(top, config)
     paths = top.child("paths")
     if paths is not None:
         paths.unknown({"content", "templates", "build", "releases", "ledger", "external"})
@@ -111,6 +122,32 @@ def load_config(root: Path, problems: Problems) -> Config:
         config.ledger_file = paths.text("ledger", default=config.ledger_file)
         config.external_file = paths.text("external", default=config.external_file)
     return config
+
+
+def _control_settings(top: FieldReader, config: Config) -> None:
+    """`timezone`, `require_signed_releases` and `approval_authority` (see Config)."""
+    config.timezone = top.text("timezone", default=config.timezone)
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        top.fail("timezone", f"unknown time zone {config.timezone!r} (an IANA name such as Asia/Shanghai)")
+        config.timezone = DEFAULT_TIMEZONE
+    required = top.get("require_signed_releases")
+    if required is not None and not isinstance(required, bool):
+        top.fail("require_signed_releases", "must be true or false")
+    config.require_signed_releases = required is True
+    authority = top.child("approval_authority")
+    if authority is None:
+        return
+    for key in authority.mapping:
+        if str(key) != "default" and key not in KIND_LABELS:
+            authority.fail(str(key), f"unknown document kind (expected default or one of: {', '.join(KIND_LABELS)})")
+            continue
+        duties = authority.child(str(key))
+        if duties is None:
+            continue
+        duties.unknown(set(DUTIES))
+        config.approval_authority[str(key)] = {duty: duties.text_list(duty, required=True) for duty in DUTIES if duty in duties.mapping}
 
 
 def _font_settings(reader: FieldReader) -> dict[str, dict[str, str]]:
@@ -130,6 +167,15 @@ def _font_settings(reader: FieldReader) -> dict[str, dict[str, str]]:
                 per_kind.unknown(set(FONT_ROLES))
                 settings[key] = {role: per_kind.text(role, required=True) for role in FONT_ROLES if role in per_kind.mapping}
     return settings
+
+
+def _numbering_style(reader: FieldReader) -> str:
+    """`numbering_style:` (auto, none or chapter); "" when absent or not one of them (reported)."""
+    style = reader.text("numbering_style")
+    if style and style not in NUMBERING_STYLES:
+        reader.fail("numbering_style", f"unknown heading numbering {style!r} (expected one of: {', '.join(NUMBERING_STYLES)})")
+        return ""
+    return style
 
 
 def _signoff(reader: FieldReader, key: str) -> Signoff | None:
@@ -208,6 +254,7 @@ def load_document(path: Path, root: Path, problems: Problems) -> Document | None
         body=body,
         body_source=body_source,
         body_line_offset=offset,
+        numbering_style=_numbering_style(reader),
         raw=data,
     )
     for entry in reader.mappings("distribution"):
@@ -216,7 +263,7 @@ def load_document(path: Path, root: Path, problems: Problems) -> Document | None
             "copy": entry.integer("copy", required=True, minimum=1),
             "holder": entry.text("holder", required=True),
             "department": entry.text("department"),
-            "issued": entry.date("issued", required=True),
+            "issued": entry.date("issued"),  # an issue recorded before the ledger held them (control/copies.py)
             "withdrawn": entry.date("withdrawn"),
             "line": entry.mapping.line,
         })

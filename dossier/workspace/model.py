@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dossier.errors import UsageError
 from dossier.workspace.external import ExternalDocument
@@ -17,6 +18,12 @@ from dossier.workspace.kinds import (  # noqa: F401
     KINDS,
     DocumentKind,
 )
+from dossier.workspace.retention import RetentionRule
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+# the duties `approval_authority:` assigns per kind: who may review (审核) and who may approve (批准)
+DUTIES = ("review", "approve")
+NUMBERING_STYLES = ("auto", "none", "chapter")  # heading numbers: 1 / 1.1, none, 第一章 / 第一节
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,10 @@ class Signoff:
 
     name: str
     date: date | None
+
+
+# the registers `dossier register` writes (dossier/control/forms.yaml), named in dossier.yaml `registers:`
+REGISTER_NAMES = ("master-list", "drafts", "distribution", "destruction", "external")
 
 
 @dataclass
@@ -37,7 +48,8 @@ class Config:
     revision_scheme: str = "letters"
     numbering: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_NUMBERING))
     review_interval_months: dict[str, int] = field(default_factory=lambda: {"default": DEFAULT_REVIEW_MONTHS})
-    retention_years: dict[str, int] = field(default_factory=lambda: {"default": DEFAULT_RETENTION_YEARS})
+    # per kind (and `default`): how long superseded and withdrawn revisions are kept (workspace/retention.py)
+    retention_years: dict[str, RetentionRule] = field(default_factory=lambda: {"default": RetentionRule(DEFAULT_RETENTION_YEARS)})
     content_dir: str = "content"
     templates_dir: str = "templates"
     build_dir: str = "build"
@@ -45,9 +57,41 @@ class Config:
     ledger_file: str = "ledger.jsonl"
     external_file: str = "external.yaml"  # the external-document register (Art. 44)
     converters: list[str] = field(default_factory=list)
+    register_numbers: dict[str, str] = field(default_factory=dict)  # register name -> its form number
     # faces chosen in `fonts:`: {"": workspace-wide, kind: per kind}, each {role: face}
     fonts: dict[str, dict[str, str]] = field(default_factory=dict)
+    # dates and times people read (approval dates, signature appearances, reports) are in this zone
+    timezone: str = DEFAULT_TIMEZONE
+    # every release and withdrawal must be signed (ledger entry and PDF) with the approver's key
+    require_signed_releases: bool = False
+    # {kind or "default": {"review"|"approve": [names]}}: who may review/approve; absent = anyone
+    approval_authority: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    numbering_style: str = "auto"  # heading numbers of every document (NUMBERING_STYLES)
     raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The workspace time zone (`timezone:`, default Asia/Shanghai)."""
+        return ZoneInfo(self.timezone)
+
+    def now(self) -> datetime:
+        """The current time in the workspace time zone."""
+        return datetime.now(timezone.utc).astimezone(self.zone)
+
+    def today(self) -> date:
+        """Today's date in the workspace time zone (what approval and effective dates mean)."""
+        return self.now().date()
+
+    def authorised(self, kind: str, duty: str) -> list[str] | None:
+        """Who may carry out `duty` (review, approve) for documents of `kind`; None when anyone may.
+
+        Device GMP Art. 43(2): documents are reviewed and approved by the persons authorised to.
+        """
+        for key in (kind, "default"):
+            names = self.approval_authority.get(key, {}).get(duty)
+            if names is not None:
+                return names
+        return None
 
     @property
     def build_path(self) -> Path:
@@ -85,12 +129,17 @@ class Document:
     distribution: list[dict[str, Any]] = field(default_factory=list)
     form: dict[str, Any] | None = None
     validation: dict[str, Any] | None = None
+    numbering_style: str = ""  # this document's heading numbers; "" = the workspace's
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
     def number(self) -> str:
         """The document number printed on the document (its id)."""
         return self.id
+
+    def heading_numbers(self, config: Config) -> str:
+        """The heading numbering style in force: the document's own, else the workspace's."""
+        return self.numbering_style or config.numbering_style
 
     @property
     def kind_info(self) -> DocumentKind:
@@ -114,8 +163,6 @@ class Workspace:
     unreadable: set[str] = field(default_factory=set)
     # the external-document register by citation key (laws, regulations, standards; Art. 44)
     externals: dict[str, ExternalDocument] = field(default_factory=dict)
-    # `warning: …` lines of the checks (they do not change the exit status)
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def root(self) -> Path:

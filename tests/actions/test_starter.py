@@ -23,7 +23,7 @@ def other(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("starter") / "starter-ws"
     result = run_cli("init", str(root), "--starter", "device-gmp-2025", "--company", "某某医疗器械有限公司", "--address", "浙江省杭州市某路1号")
     assert result.exit_code == 0, result.output
-    assert "created" in result.output and "113 documents of the device-gmp-2025 starter for 某某医疗器械有限公司" in result.output
+    assert "created" in result.output and "115 documents of the device-gmp-2025 starter for 某某医疗器械有限公司" in result.output
     return root
 
 
@@ -50,6 +50,7 @@ def test_the_starter_is_a_complete_document_set() -> None:
     assert len(kinds) >= 40
     assert kinds.count("quality_manual") == 1 and kinds.count("procedure") == 38 and kinds.count("record_form") == 54
     assert kinds.count("work_instruction") == 15 and kinds.count("validation_protocol") == 5
+    assert kinds.count("validation_plan") == 1 and kinds.count("validation_report") == 1
 
 
 @pytest.mark.parametrize("path", sorted((STARTER / "content").glob("QP-*.md")), ids=lambda p: p.stem)
@@ -66,6 +67,16 @@ def test_every_procedure_has_the_sections_and_lists_its_records(path: Path) -> N
         assert (STARTER / "content" / f"{form}.yaml").is_file(), form
 
 
+def _date_fields(value) -> list[str]:
+    """Every value of a YAML tree that is a date (a field's whole value, not a date within a sentence)."""
+    if isinstance(value, dict):
+        return [d for v in value.values() for d in _date_fields(v)]
+    if isinstance(value, list):
+        return [d for v in value for d in _date_fields(v)]
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return [text] if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else []
+
+
 def test_written_for_another_company_the_people_and_dates_are_its_own(other: Path) -> None:
     config = yaml.safe_load((other / "dossier.yaml").read_text(encoding="utf-8"))
     assert config["company"] == {"name": "某某医疗器械有限公司", "address": "浙江省杭州市某路1号"}
@@ -74,8 +85,8 @@ def test_written_for_another_company_the_people_and_dates_are_its_own(other: Pat
     for name, text in texts.items():
         for person in PEOPLE:
             assert person not in text, (name, person)
-        if name.endswith(".yaml"):
-            assert set(re.findall(r"\d{4}-\d{2}-\d{2}", text)) <= {today}, name
+        if name.endswith(".yaml"):  # every date field (sign-offs, effective, plan and report dates) is today
+            assert set(_date_fields(yaml.safe_load(text))) <= {today}, name
     qp06 = yaml.safe_load(texts["QP-06.yaml"])
     assert (qp06["prepared_by"]["name"], qp06["reviewed_by"]["name"], qp06["approved_by"]["name"]) == ("质量部QA", "质量部经理", "总经理")
     assert "【请根据本企业实际填写：质量部经理姓名】" in texts["QM-01.md"]
@@ -85,7 +96,9 @@ def test_written_for_another_company_the_people_and_dates_are_its_own(other: Pat
 def test_written_for_another_company_it_checks_and_meets_every_article(other: Path) -> None:
     check = run_cli("check", str(other))
     assert check.exit_code == 0, check.output
-    assert check.stdout.startswith("ok: 113 documents valid\nopen: ")
+    # the one warning: the example validation report VR-12-07 is judged against VP-12-01, not released yet
+    assert check.stdout.startswith("ok: 115 documents valid (1 warning)\nopen: ")
+    assert "VR-12-07 is judged against VP-12-01 A, which is not released" in check.stderr
     coverage = run_cli("coverage", str(other), "--no-files")
     assert coverage.exit_code == 0, coverage.output
     assert "0 缺口 (gap)" in coverage.stdout
@@ -95,7 +108,7 @@ def test_a_numbering_prefix_renames_every_document(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     assert run_cli("init", str(root), "--starter", "device-gmp-2025", "--numbering", "SL-").exit_code == 0
     names = sorted(p.stem for p in (root / "content").glob("*.yaml"))
-    assert len(names) == 113 and all(name.startswith("SL-") for name in names)
+    assert len(names) == 115 and all(name.startswith("SL-") for name in names)
     qm = (root / "content" / "SL-QM-01.md").read_text(encoding="utf-8")
     assert "[[SL-QP-04]]" in qm and "[[QP-04]]" not in qm and "| 二级 | 程序文件 | SL-QP-XX |" in qm
     assert run_cli("check", str(root)).exit_code == 0

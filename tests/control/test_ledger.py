@@ -168,7 +168,7 @@ def test_format_timestamp():
 
 
 def test_actions_are_the_words_in_the_file(tmp_path):
-    assert ACTIONS == ("release", "obsolete") and all(type(a) is str for a in ACTIONS)
+    assert ACTIONS == ("release", "obsolete", "issue", "recall", "destroy", "review") and all(type(a) is str for a in ACTIONS)
     assert Action.RELEASE == "release" and Action.OBSOLETE == "obsolete"
     plain, enum = Ledger(tmp_path / "plain.jsonl"), Ledger(tmp_path / "enum.jsonl")
     release(plain, "QP-04", "A")

@@ -18,6 +18,7 @@ from dossier.control.lifecycle import (
     history_rows,
     revision_states,
 )
+from dossier.workspace.retention import RetentionRule
 
 
 def entry(seq: int, doc: str, rev: str, effective: str, action: str = "release", reason: str | None = None,
@@ -53,10 +54,28 @@ def test_add_months_clamps_to_the_end_of_the_month(day, months, expected):
 
 
 def test_policy_per_kind_with_defaults():
-    assert Policy().review_months("procedure") == 24 and Policy().retention("procedure") == 10
+    assert Policy().review_months("procedure") == 24 and Policy().retention("procedure").years == 10
     policy = Policy({"default": 36, "work_instruction": 12}, {"default": 5, "quality_manual": 15})
     assert policy.review_months("work_instruction") == 12 and policy.review_months("procedure") == 36
-    assert policy.retention("quality_manual") == 15 and policy.retention("record_form") == 5
+    assert policy.retention("quality_manual").years == 15 and policy.retention("record_form").years == 5
+
+
+def test_each_superseded_and_withdrawn_revision_gets_its_retention_end():
+    # A stops when B takes effect (2027-06-01), B when the document is withdrawn (2028-01-15)
+    policy = Policy({}, {"default": 10})
+    while_b = document_status([A, B], "QP-04", "B", "procedure", date(2027, 7, 1), policy)
+    assert while_b.retention == {"A": date(2037, 6, 1)}
+    before_b = document_status([A, B], "QP-04", "B", "procedure", date(2027, 5, 1), policy)
+    assert before_b.retention == {}  # B approved, not yet effective: A is still in force
+    withdrawn = document_status([A, B, WITHDRAWN], "QP-04", "B", "procedure", date(2028, 2, 1), policy)
+    assert withdrawn.retention == {"A": date(2037, 6, 1), "B": date(2038, 1, 15)}
+
+
+def test_retention_tied_to_the_device_lifetime_or_the_product_expiry():
+    lifetime = Policy({}, {"default": RetentionRule(2, "device_lifetime", lifetime_years=8)})
+    assert document_status([A, B], "QP-04", "B", "procedure", date(2027, 7, 1), lifetime).retention == {"A": date(2037, 6, 1)}
+    expiry = Policy({}, {"default": RetentionRule(1, "product_expiry", expiry_months=30)})
+    assert document_status([A, B], "QP-04", "B", "procedure", date(2027, 7, 1), expiry).retention == {"A": date(2030, 12, 1)}
 
 
 # --- revision states -------------------------------------------------------------------------
@@ -158,6 +177,7 @@ def test_status_as_json():
         "revisions": {"A": "obsolete", "B": "obsolete"},
         "in_force": None, "in_force_since": None, "next_review": None, "review_overdue": False,
         "withdrawn_on": "2028-01-15", "withdrawal_reason": "并入QM-01，不再单独发布", "retention_until": "2038-01-15",
+        "retention": {"A": "2037-06-01", "B": "2038-01-15"}, "last_review": None,
     }
     live = document_status([A, B], "QP-04", "B", "procedure", date(2027, 7, 1)).as_dict()
     assert live["in_force_since"] == "2027-06-01" and live["next_review"] == "2029-06-01" and live["state"] == "effective"
@@ -186,3 +206,27 @@ def test_released_working_revision_is_not_listed_twice():
 def test_withdrawals_are_not_revision_rows():
     assert [r.revision for r in history_rows([A, B, WITHDRAWN], "QP-04")] == ["A", "B"]
     assert history_rows([A, B], "QP-99") == []
+
+
+# --- periodic review -------------------------------------------------------------------------
+
+def review(seq: int, rev: str, day: str, result: str, note: str | None = None) -> LedgerEntry:
+    return LedgerEntry(seq=seq, action="review", document="QP-04", revision=rev, timestamp=f"{day}T00:00:00Z",
+                       prev=ZERO_HASH, hash=ZERO_HASH, effective_date=day, performed_by="李强", result=result, note=note)
+
+
+def test_a_review_that_keeps_the_document_restarts_the_interval():
+    before = document_status([A], "QP-04", "A", "procedure", date(2028, 11, 1))
+    assert before.next_review == date(2028, 12, 1) and before.last_review is None
+    kept = document_status([A, review(2, "A", "2028-11-20", "continue", "内容仍适用")], "QP-04", "A", "procedure", date(2028, 12, 2))
+    assert kept.next_review == date(2030, 11, 20) and not kept.review_overdue
+    assert kept.as_dict()["last_review"] == {"date": "2028-11-20", "by": "李强", "result": "continue", "note": "内容仍适用"}
+
+
+def test_a_review_that_asks_for_a_revision_leaves_the_due_date():
+    entries = [A, review(2, "A", "2027-06-01", "continue"), review(3, "A", "2029-05-20", "revise", "标准更新")]
+    status = document_status(entries, "QP-04", "A", "procedure", date(2029, 6, 2))
+    assert status.next_review == date(2029, 6, 1) and status.review_overdue and status.last_review.result == "revise"
+    # a review of the revision before the one in force does not count for it
+    after_b = document_status([A, review(2, "A", "2027-05-01", "continue"), B], "QP-04", "B", "procedure", date(2027, 7, 1))
+    assert after_b.next_review == date(2029, 6, 1) and after_b.last_review is None

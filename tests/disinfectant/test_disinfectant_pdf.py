@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject, NameObject
 
 from dossier.errors import UsageError
-from dossier.pdf.bundle import Section, bundle
+from dossier.pdf.bundle import BAND, Section, bundle
 from dossier.pdf.stamp import POINTS_PER_MM, Placement, stamp_cross_page_seal, stamp_seal
 
 A4 = (595.28, 841.89)
@@ -114,3 +116,34 @@ def test_stamping_is_reproducible(seal: Path) -> None:
     first = stamp_cross_page_seal(stamp_seal(source, seal, Placement(10, 10, 30)), seal, 30, 120)
     second = stamp_cross_page_seal(stamp_seal(source, seal, Placement(10, 10, 30)), seal, 30, 120)
     assert first == second
+
+
+def _filled_pdf(width: float, height: float) -> bytes:
+    """One page painted black to its edges (an attachment whose frame reaches the border)."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width, height)
+    content = DecodedStreamObject()
+    content.set_data(f"0 g 0 0 {width} {height} re f".encode())
+    page[NameObject("/Contents")] = writer._add_object(content)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("size", [A4, (612, 792), (A4[1], A4[0])])
+def test_page_numbers_have_a_band_no_attachment_content_enters(size: tuple[float, float], tmp_path: Path) -> None:
+    """Fault: an A4 attachment was bound unscaled and its frame ran through the page number."""
+    data = bundle([Section("标准", (_filled_pdf(*size),))])
+    (tmp_path / "b.pdf").write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "72", "-gray", str(tmp_path / "b.pdf"), str(tmp_path / "p")], check=True)
+    (render,) = tmp_path.glob("p-*.pgm")
+    image = Image.open(render)
+    pixels, (width, height), band = image.load(), image.size, round(BAND)
+    if size[0] < size[1] and abs(size[1] - A4[1]) < 1:  # A4: scaled only as far as the band needs
+        assert max(pixels[x, height - band - 3] for x in range(width // 4, 3 * width // 4)) < 50
+    assert pixels[width // 2, height // 2] < 50  # the attachment is there…
+    # …and nothing but the number is drawn in the band
+    stray = [(x, y) for y in range(height - band + 1, height) for x in range(width)
+             if pixels[x, y] < 200 and not width // 2 - 40 <= x < width // 2 + 40]
+    assert not stray
+    assert any(pixels[x, y] < 200 for y in range(height - band + 1, height) for x in range(width // 2 - 40, width // 2 + 40))

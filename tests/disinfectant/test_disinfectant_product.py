@@ -14,7 +14,7 @@ from dossier.disinfectant.formula import cas_problem
 from dossier.disinfectant.reader import load_product
 from dossier.disinfectant.workspace import load_checked
 from dossier.errors import InputErrors, Problems
-from tests.disinfectant_support import EXAMPLES, copy_example, edit
+from tests.disinfectant_support import EXAMPLES, copy_example, edit, make_imported
 
 
 def line_of(path: Path, fragment: str) -> int:
@@ -230,13 +230,17 @@ def test_cli_check_reports_input_errors_with_exit_2(tmp_path: Path) -> None:
 
 def test_imported_product_fills_english_names_in_annex4(tmp_path: Path) -> None:
     path = copy_example(tmp_path)
-    edit(path, "imported: false", "imported: true\n  name_en: Example 75% Ethanol Skin Disinfectant")
-    edit(path, "  country: 中国\n", "  country: 德国\n  name_en: Example Hygiene GmbH\n")
-    edit(path, "  hygiene_licence: 苏卫消证字（2021）第3205-0088号\n", "")
-    edit(path, "    licence_category_matches: 是\n", "")
-    edit(path, "  hygiene_licence: [materials/licence.png]\n", "  import_documents: [materials/licence.png]\n")
-    edit(path, "evaluation:\n", "import:\n  customs_declaration: '223320240000123456'\n  business_licence: 91320500MA1EXAMPL1\n\nevaluation:\n")
+    make_imported(path)
     (product,) = load_checked([path])
     cells = [cell.text for row in annex4(evaluate(product)).tables[0].rows for cell in row.cells]
     assert "Example 75% Ethanol Skin Disinfectant" in cells
     assert "Example Hygiene GmbH" in cells and "德国" in cells
+    # 第四条: an import's responsible unit is its 在华责任单位
+    assert "示例医疗科技有限公司" in cells and "215000" in cells
+
+
+def test_domestic_product_leaves_the_unit_in_china_empty() -> None:
+    (product,) = load_checked([EXAMPLES / "skin-ethanol" / "product.yaml"])
+    rows = annex4(evaluate(product)).tables[0].rows
+    unit = [[c.text for c in row.cells] for row in rows if row.cells[0].text == "在华责任单位"]
+    assert [r[2] for r in unit] == ["／"] * 3 and [r[4] for r in unit] == ["／"] * 3

@@ -223,8 +223,12 @@ def test_table2_device_notes() -> None:
     factor = "主要杀菌因子强度测定（含变化曲线）"
     micro = "实验室对微生物杀灭效果测定"
     for fact in ("环氧乙烷消毒灭菌柜", "等离子体低温灭菌装置", "低温蒸汽甲醛灭菌柜"):
-        assert _plan("消毒器械", ["医疗器械灭菌与高水平消毒"], [fact])[factor]["requirement"] == "not_required"
-    assert _plan("消毒器械", ["空气"], ["紫外线杀菌灯"])[micro]["requirement"] == "not_required"
+        item = _plan("消毒器械", ["医疗器械灭菌与高水平消毒"], [fact])[factor]
+        # 注①: 可不测定 — may be omitted: the table value and the note's effect shown apart, signed off
+        assert item["requirement"] == "optional" and item["table_value"] == "+"
+        assert item["shown"] == "+（按表2注①可不测定）" and item["sign_off"]
+    uv = _plan("消毒器械", ["空气"], ["紫外线杀菌灯"])[micro]
+    assert uv["requirement"] == "not_required" and uv["shown"] == "+（按表2注④不做杀菌试验）" and uv["sign_off"]
     assert "应做大肠杆菌杀灭效果测定（表2注④）" in _plan("消毒器械", ["餐饮具"], ["一星级食具消毒柜"])[micro]["notes"]
     assert (
         "应做脊髓灰质炎病毒杀灭效果测定（表2注④）"
@@ -321,24 +325,31 @@ def test_bad_selection(args: tuple, message: str) -> None:
 def test_cli_json_shape_and_content() -> None:
     result = CliRunner().invoke(
         cli,
-        ["disinfectant", "tests", "--type", "消毒剂", "--usage", "皮肤", "--usage", "手", "--fact", "乙醇", "--json"],
+        ["disinfectant", "tests", "--type", "消毒剂", "--usage", "皮肤", "--usage", "手", "--fact", "乙醇", "--json",
+         "--date", "2018-05-20"],
     )
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
-    assert set(data) == {"class", "class_reason", "items"}
-    assert data["class"] == 1
-    assert all(set(i) == {"table", "item", "requirement", "notes"} for i in data["items"])
+    data = json.loads(result.stdout)
+    assert set(data) == {"rule_set", "class", "class_reason", "items", "sign_off", "warnings"}
+    assert data["class"] == 1 and data["rule_set"] == "ws2014" and data["warnings"] == [] and data["sign_off"] == []
+    keys = {"table", "item", "table_value", "requirement", "shown", "basis", "sign_off", "notes"}
+    assert all(set(i) == keys for i in data["items"])
     items = {i["item"]: i for i in data["items"]}
-    assert items["pH值测定"] == {"table": "表1", "item": "pH值测定", "requirement": "required", "notes": []}
+    assert items["pH值测定"] == {
+        "table": "表1", "item": "pH值测定", "table_value": "+", "requirement": "required", "shown": "+",
+        "basis": None, "sign_off": False, "notes": [],
+    }
     assert items["毒理学安全性检测"]["notes"] == ["应做多次皮肤刺激性试验（表1注⑦）"]
     assert items["总体性能试验"]["requirement"] == "not_required"
 
 
 def test_cli_table_output() -> None:
-    result = CliRunner().invoke(cli, ["disinfectant", "tests", "--type", "生物指示物"])
+    result = CliRunner().invoke(cli, ["disinfectant", "tests", "--type", "生物指示物", "--date", "2016-01-04"])
     assert result.exit_code == 0
-    assert result.output.splitlines()[0] == "class 1: 第二条：生物指示物、灭菌效果化学指示物属于第一类"
-    assert any(line.startswith("表3  D值") and line.endswith("+ required") for line in result.output.splitlines())
+    lines = result.stdout.splitlines()
+    assert lines[0] == "rule set ws2014; class 1: 第二条：生物指示物、灭菌效果化学指示物属于第一类"
+    assert any(line.startswith("表3  D值") and line.endswith("+  required") for line in lines)
+    assert "warning" not in result.output  # 2016: the 2014 rules were in force
 
 
 @pytest.mark.parametrize(

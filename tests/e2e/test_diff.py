@@ -20,7 +20,7 @@ from dossier.actions.init import init_workspace
 from dossier.actions.release import release, revise
 from dossier.cli import DossierGroup
 from dossier.cli.diff import diff_command
-from tests.conftest import pdf_text
+from tests.conftest import pdf_text, set_signoffs
 from tests.redline.test_redline import W, resolved, texts
 
 DOC = "VP-01-01"
@@ -99,9 +99,8 @@ def make_revisions(root: Path) -> Path:
     _edit(body_path, "- GB/T 19973.1 医疗器械的灭菌 微生物学方法\n", "")  # a list item
     _edit(body_path, "| 第 2 周 | 每日取样检测 | 何娟 |\n", "| 第 2 周 | 每日取样检测 | 何娟 |\n| 第 3 周 | 每日取样检测 | 张敏 |\n")
     _edit(yaml_path, "不超过 100 CFU/mL", "不超过 50 CFU/mL")  # an acceptance criterion
-    _edit(yaml_path, 'prepared_by: {name: 陈静, date: "2026-11-02"}', 'prepared_by: {name: 张敏, date: "2026-12-10"}')
-    _edit(yaml_path, 'reviewed_by: {name: 李强, date: "2026-11-05"}', 'reviewed_by: {name: 李强, date: "2026-12-11"}')
-    _edit(yaml_path, 'approved_by: {name: 王建国, date: "2026-11-10"}', 'approved_by: {name: 王建国, date: "2026-12-12"}')
+    set_signoffs(yaml_path, prepared_by=("张敏", "2026-12-10"), reviewed_by=("李强", "2026-12-11"),
+                 approved_by=("王建国", "2026-12-12"))  # revise cleared A's sign-off dates and approver
     _edit(yaml_path, 'effective_date: ""', 'effective_date: "2026-12-20"')  # revise cleared A's date
     release(root, DOC, "王建国", "年度再确认", now=RELEASE_B)
     return root
@@ -144,7 +143,7 @@ def test_outputs_are_named_from_to(revisions: Path, diffed: dict) -> None:
 def test_redline_holds_exactly_the_four_changes_as_ins_and_del(revisions: Path, diffed: dict) -> None:
     root = _document_xml(revisions / diffed["outputs"]["docx"])
     assert _run_changes(root) == [
-        ("del", "100"), ("ins", "50"),  # the acceptance criterion, rendered as a list item
+        ("del", "100"), ("ins", "50"),  # the acceptance criterion, a cell of the 接收准则 table
         ("del", "检"), ("ins", "核"),  # one character in a paragraph
         ("del", "GB/T 19973.1 医疗器械的灭菌 微生物学方法"),  # the list item
         ("ins", "第 3 周"), ("ins", "每日取样检测"), ("ins", "张敏"),  # the new table row, cell by cell
@@ -191,14 +190,16 @@ def test_json_summary_lists_the_four_changes(diffed: dict) -> None:
     assert diffed["change"] == "细化微生物限度，增加第 3 周检测"
     paragraphs = diffed["paragraphs"]
     assert [(p["section"], p["diff"]) for p in paragraphs["changed"]] == [
-        ("6 接收准则", "…生物限度不超过 [-100-]{+50+} CFU/mL"),
         ("7 实施安排", "…，质量部负责监督[-检-]{+核+}查和结果评价，设…"),
     ]
     assert paragraphs["removed"] == [{"section": "8 参考文件", "text": "GB/T 19973.1 医疗器械的灭菌 微生物学方法"}]
     assert paragraphs["added"] == paragraphs["moved"] == paragraphs["formatted"] == []
     assert diffed["table_rows"] == {
         "added": [{"section": "9 实施计划", "table": "日期 | 工作内容 | 责任人", "cells": ["第 3 周", "每日取样检测", "张敏"]}],
-        "removed": [], "changed": [],
+        "removed": [],
+        "changed": [{"section": "6 接收准则", "table": "编号 | 接收准则 | 测量项目和样品 | 判定方式",  # a free-text criterion row
+                     "old": ["3", "微生物限度不超过 100 CFU/mL", "—", "由审核人判定"],
+                     "new": ["3", "微生物限度不超过 50 CFU/mL", "—", "由审核人判定"]}],
     }
     fields = {f["field"]: (f["old"], f["new"]) for f in diffed["fields"]["changed"]}
     assert fields.pop("validation.acceptance_criteria[2]") == ("微生物限度不超过 100 CFU/mL", "微生物限度不超过 50 CFU/mL")
@@ -251,8 +252,8 @@ def test_summary_is_printed_for_people(revisions: Path, diffed: dict, tmp_path: 
 
 def test_change_summary_text_for_the_revision_history(revisions: Path) -> None:
     assert change_summary_text(revisions, DOC) == (
-        "与A版相比：涉及“6 接收准则”、“7 实施安排”、“8 参考文件”、“9 实施计划”；段落删除1处、修改2处；"
-        "表格新增1行；字段变更：生效日期、接收准则第3条。"
+        "与A版相比：涉及“6 接收准则”、“7 实施安排”、“8 参考文件”、“9 实施计划”；段落删除1处、修改1处；"
+        "表格新增1行、修改1行；字段变更：生效日期、接收准则第3条。"
     )
     assert change_summary_text(revisions, "QP-01") == "首次发布"
 

@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 
 from dossier.control.ledger import verify_workspace
-from tests.conftest import pdf_text, run_cli
+from tests.conftest import pdf_text, run_cli, set_signoffs, workspace_today
 
 
 def _flat(text: str) -> str:
@@ -33,6 +33,9 @@ def walked(tmp_path_factory) -> dict:
     evidence["release_again"] = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "再次", "-w", str(root))
     revised = run_cli("revise", "QP-01", "--change", "术语“编制”改为“编写”", "-w", str(root))
     assert revised.exit_code == 0, revised.output
+    evidence["release_unsigned_off"] = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "r", "-w", str(root))
+    today = workspace_today(root)
+    set_signoffs(root / "content/QP-01.yaml", prepared_by=("编制人", today), reviewed_by=("审核人", today))
     second = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "与GB/T 19001术语一致", "-w", str(root))
     assert second.exit_code == 0, second.output
     evidence["status"] = json.loads(run_cli("status", "--json", "-w", str(root)).output)
@@ -43,7 +46,15 @@ def walked(tmp_path_factory) -> dict:
 def test_editing_a_released_revision_fails_check(walked: dict) -> None:
     result = walked["check_after_edit"]
     assert result.exit_code == 2
-    assert "error: content/QP-01.yaml:4: revision: QP-01 changed since release A; start revision B (dossier revise QP-01)" in result.output
+    assert ("error: content/QP-01.yaml:4: revision: QP-01 changed since release A (body content/QP-01.md); "
+            "start revision B (dossier revise QP-01)") in result.output
+
+
+def test_release_refused_until_the_new_revision_is_prepared_and_reviewed(walked: dict) -> None:
+    result = walked["release_unsigned_off"]
+    assert result.exit_code == 2
+    assert "error: content/QP-01.yaml:7: prepared_by.date: required before release" in result.output
+    assert "error: content/QP-01.yaml:8: reviewed_by.date: required before release" in result.output
 
 
 def test_release_refused_while_check_fails(walked: dict) -> None:
@@ -109,18 +120,20 @@ def test_superseded_revision_renders_void(walked: dict, tmp_path: Path) -> None:
     assert controls.state is State.SUPERSEDED and controls.watermark == "作废" and controls.mark == "作废"
 
 
-def test_register_lists_every_document_with_current_revision(walked: dict) -> None:
+def test_register_lists_the_controlled_documents_and_the_drafts_apart(walked: dict) -> None:
     root = walked["root"]
-    result = run_cli("register", str(root))
+    result = run_cli("register", str(root), "--drafts")
     assert result.exit_code == 0, result.output
     with open(root / "build/register/master-list.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert {(r["文件编号"], r["现行版本"]) for r in rows} == {("QP-01", "B"), ("QR-01-01", "A")}
+    assert {(r["文件编号"], r["现行版本"], r["状态"]) for r in rows} == {("QP-01", "B", "现行有效")}
     text = _flat(pdf_text(root / "build/register/master-list.pdf"))
-    assert "受控文件清单" in text and "QP-01" in text and "第1页共1页" in text
+    assert "受控文件清单" in text and "QP-01" in text and "第1页共1页" in text and "编号：DC-ML" in text
+    with open(root / "build/register/drafts.csv", encoding="utf-8-sig", newline="") as handle:
+        drafts = list(csv.DictReader(handle))
+    assert [(r["文件编号"], r["草稿版本"], r["现行版本"]) for r in drafts] == [("QR-01-01", "A", "—")]
     with open(root / "build/register/distribution.csv", encoding="utf-8-sig", newline="") as handle:
-        issued = list(csv.DictReader(handle))
-    assert issued[0]["发放号"] == "01" and issued[0]["领用人"] == "编制人"
+        assert list(csv.DictReader(handle)) == []  # nothing issued yet
 
 
 def test_editing_one_character_of_old_ledger_entry_fails_verify(walked: dict, tmp_path: Path) -> None:
@@ -142,19 +155,24 @@ def test_obsolete_shows_retention_end(walked: dict, tmp_path: Path) -> None:
 
     copy = tmp_path / "ws"
     shutil.copytree(walked["root"], copy)
-    result = run_cli("obsolete", "QP-01", "--reason", "合并至QP-02", "-w", str(copy))
+    assert run_cli("issue", "QP-01", "--copy", "1", "-w", str(copy)).exit_code == 0
+    yaml_file = copy / "content/QP-01.yaml"  # and a copy recorded the way earlier versions did, in the YAML
+    with yaml_file.open("a", encoding="utf-8") as handle:
+        handle.write('  - {copy: 2, holder: 赵磊, department: 生产部, issued: "2026-01-05"}\n')
+    result = run_cli("obsolete", "QP-01", "--reason", "合并至QP-02", "--approved-by", "王建国", "-w", str(copy))
     assert result.exit_code == 0, result.output
     row = json.loads(run_cli("status", "QP-01", "--json", "-w", str(copy)).output)
     assert row["state"] == "obsolete" and row["withdrawal_reason"] == "合并至QP-02"
-    assert row["retention_until"] is not None
-    # the issued copy must come back (Art. 43): named on withdrawal, flagged until its return is recorded
-    assert "recall copy 1 from 编制人 (质量部" in result.output and "content/QP-01.yaml" in result.output
-    assert [c["copy"] for c in row["copies_to_recall"]] == [1]
-    assert "RECALL-1" in run_cli("status", "-w", str(copy)).output
-    yaml_file = copy / "content/QP-01.yaml"
+    assert row["retention_until"] is not None and set(row["retention"]) == {"A", "B"}
+    # the issued copies must come back (Art. 43): named on withdrawal, flagged until their return is recorded
+    assert "recall copy 1 (revision B) from 编制人（质量部）" in result.output and "then dossier recall QP-01 --copy 1" in result.output
+    assert "recall copy 2 (revision A) from 赵磊（生产部）, issued 2026-01-05; then record its withdrawn: date in content/QP-01.yaml" \
+        in result.output
+    assert [c["copy"] for c in row["copies_to_recall"]] == [2, 1]
+    assert "RECALL-2" in run_cli("status", "-w", str(copy)).output
+    assert run_cli("recall", "QP-01", "--copy", "1", "-w", str(copy)).exit_code == 0
     text = yaml_file.read_text(encoding="utf-8")
-    issued = re.search(r'issued: "([0-9-]+)"', text).group(1)
-    yaml_file.write_text(text.replace(f'issued: "{issued}"}}', f'issued: "{issued}", withdrawn: "{issued}"}}'), encoding="utf-8")
+    yaml_file.write_text(text.replace('issued: "2026-01-05"}', 'issued: "2026-01-05", withdrawn: "2026-01-06"}'), encoding="utf-8")
     assert json.loads(run_cli("status", "QP-01", "--json", "-w", str(copy)).output)["copies_to_recall"] == []
 
 
@@ -167,9 +185,9 @@ def test_release_order_and_distribution_records(tmp_path: Path) -> None:
     assert skipped.exit_code == 2 and "the first release of QP-01 is revision A, not C" in skipped.output
     yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("revision: C", "revision: A"), encoding="utf-8")
     assert run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "r", "-w", str(root)).exit_code == 0
-    # issuing another controlled copy is a control record, not a change of the released text
+    # planning another controlled copy is a control record, not a change of the released text
     with yaml_file.open("a", encoding="utf-8") as handle:
-        handle.write('  - {copy: 2, holder: 赵磊, department: 生产部, issued: "2026-12-02"}\n')
+        handle.write('  - {copy: 2, holder: 赵磊, department: 生产部}\n')
     assert run_cli("check", str(root)).exit_code == 0
     assert run_cli("revise", "QP-01", "-w", str(root)).exit_code == 0
     unchanged = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "r2", "-w", str(root))
@@ -195,6 +213,8 @@ def test_release_attaches_the_diff_summary_to_the_history(tmp_path: Path) -> Non
     body = root / "content/QP-01.md"
     body.write_text(body.read_text(encoding="utf-8").replace("编制、审核", "编写、审核"), encoding="utf-8")
     assert run_cli("revise", "QP-01", "--change", "术语统一", "-w", str(root)).exit_code == 0
+    today = workspace_today(root)
+    set_signoffs(root / "content/QP-01.yaml", prepared_by=("编制人", today), reviewed_by=("审核人", today))
     result = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "r2", "--diff-summary", "-w", str(root))
     assert result.exit_code == 0, result.output
     entry = json.loads((root / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
@@ -205,13 +225,14 @@ def test_release_attaches_the_diff_summary_to_the_history(tmp_path: Path) -> Non
 
 
 def test_revise_clears_the_date_and_release_writes_the_new_one(tmp_path: Path) -> None:
-    from datetime import date
 
     root = tmp_path / "ws"
     assert run_cli("init", str(root)).exit_code == 0
     yaml_file = root / "content/QP-01.yaml"
     assert run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "首次发布", "-w", str(root)).exit_code == 0
     assert run_cli("revise", "QP-01", "--change", "增加电子发放", "-w", str(root)).exit_code == 0
+    today = workspace_today(root)
+    set_signoffs(yaml_file, prepared_by=("编制人", today), reviewed_by=("审核人", today))
     text = yaml_file.read_text(encoding="utf-8")
     assert 'effective_date: ""' in text and 'revision: "B"' in text and 'change: "增加电子发放"' in text
     assert run_cli("build", str(root), "--only", "QP-01", "--format", "docx").exit_code == 0
@@ -222,7 +243,6 @@ def test_revise_clears_the_date_and_release_writes_the_new_one(tmp_path: Path) -
     assert failed.exit_code == 2 and yaml_file.read_text(encoding="utf-8") == text
     released = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "CAPA-01", "-w", str(root))
     assert released.exit_code == 0, released.output  # dated today without --effective
-    today = date.today().isoformat()
     assert f'effective_date: "{today}"' in yaml_file.read_text(encoding="utf-8")
     assert f'effective_date: "{today}"' in (root / "releases/QP-01/B/QP-01.yaml").read_text(encoding="utf-8")
     entry = json.loads((root / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])

@@ -82,9 +82,9 @@ def test_the_installed_starter_checks_and_meets_every_article(installed: Path, t
     init = subprocess.run([dossier, "init", "ws", "--starter", "device-gmp-2025", "--company", "某某医疗器械有限公司"], cwd=tmp_path,
                           env=env, capture_output=True, text=True)
     assert init.returncode == 0, init.stderr
-    assert len(list((tmp_path / "ws" / "content").glob("*.yaml"))) == 113
+    assert len(list((tmp_path / "ws" / "content").glob("*.yaml"))) == 115
     check = subprocess.run([dossier, "check"], cwd=tmp_path / "ws", env=env, capture_output=True, text=True)
-    assert check.returncode == 0 and check.stdout.startswith("ok: 113 documents valid"), check.stderr
+    assert check.returncode == 0 and check.stdout.startswith("ok: 115 documents valid"), check.stderr
     coverage = subprocess.run([dossier, "coverage", "--json", "--no-files"], cwd=tmp_path / "ws", env=env, capture_output=True, text=True)
     assert coverage.returncode == 0, coverage.stderr
     assert '"failing": []' in coverage.stdout

@@ -58,15 +58,18 @@ def test_sign_with_two_profiles_then_verify(setup):
     first = run("sign", pdf, "--profile", "author", "--workspace", workspace)
     assert first.exit_code == 0, first.output
     unsigned_sha = hashlib.sha256(approval_pdf()).hexdigest()
-    assert first.output == (f"signed {pdf} as 编制 (张三): SHA-256 unsigned {unsigned_sha}, "
+    assert first.stdout == (f"signed {pdf} as 编制 (张三): SHA-256 unsigned {unsigned_sha}, "
                             f"signed {hashlib.sha256(pdf.read_bytes()).hexdigest()}\n")
+    # the workspace has no document QP-04: nobody named to check the signer against, and it says so
+    assert first.stderr == (f"warning: {pdf}: no document of this workspace is named QP-04: "
+                            "the 编制 signer is not checked against a named person\n")
     second = run("sign", pdf, "--profile", "approver", "--workspace", workspace)
     assert second.exit_code == 0, second.output
     assert "as 批准 (王五)" in second.output
 
     verified = run("verify", pdf, "--trust", keys.ca_cert)
     assert verified.exit_code == 0, verified.output
-    lines = verified.output.splitlines()
+    lines = verified.stdout.splitlines()
     assert len(lines) == 2
     assert lines[0].startswith(f"{pdf}: signature author (编制, 张三): ok, signed ")
     assert lines[1].endswith(": signature approver (批准, 王五): ok, signed "

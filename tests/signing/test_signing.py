@@ -86,11 +86,11 @@ def test_two_signatures_each_valid_with_signer_role_time_and_coverage(tmp_path, 
     assert (approver.field, approver.role, approver.signer) == ("approver", "批准", "王五")
     for sig in check.signatures:
         assert (sig.intact, sig.valid, sig.trusted, sig.timestamped) == (True, True, True, False)
-        assert sig.signing_time == FIXED_TIME.isoformat()
+        assert datetime.fromisoformat(sig.signing_time) == FIXED_TIME
     assert author.coverage == "its revision; later revisions only add signatures"
     assert approver.coverage == "the entire file"
     assert check.summary_lines()[0] == (
-        "QP-04.pdf: signature author (编制, 张三): ok, signed 2025-03-01T08:30:00+00:00, "
+        "QP-04.pdf: signature author (编制, 张三): ok, signed 2025-03-01T16:30:00+08:00, "
         "covers its revision; later revisions only add signatures")
     # PAdES: ETSI.CAdES.detached sub-filter, role as /Reason, each an incremental update
     data = signed_twice()

@@ -13,15 +13,20 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.section import WD_ORIENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Emu
 from docxtpl import DocxTemplate
+from lxml import etree
+from PIL import Image as PILImage
 
 from dossier.errors import Problems
 from dossier.markdown import citations
 from dossier.word.body import render_markdown
 from dossier.word.body.numbering import INDENT
 from dossier.word.body.runs import CODE_FONT
+from dossier.word.templating import Template
 
 CITED = {"QP-04": "《文件控制程序》QP-04 B版", "QP-05": "《记录控制程序》QP-05 A版"}
 
@@ -99,7 +104,7 @@ def test_headings_get_styles_and_hierarchical_numbers(image_dir):
 
 
 def test_heading_offset_shifts_styles_and_numbers_can_be_left_out(image_dir):
-    document, _ = render("# 目的\n\n## 范围\n", image_dir, heading_offset=1, number_headings=False)
+    document, _ = render("# 目的\n\n## 范围\n", image_dir, heading_offset=1, numbering="none")
     assert [(p.style.name, p.text) for p in document.paragraphs] == [("Heading 2", "目的"), ("Heading 3", "范围")]
 
 
@@ -258,8 +263,10 @@ def test_images_are_scaled_to_the_text_width_and_captioned(image_dir):
     assert shapes[1].width == Emu(2 * 914400)  # 144 px at 72 dpi: natural size
     picture, caption, small, small_caption = document.paragraphs
     assert picture._p.xpath(".//w:drawing") and picture.alignment == 1
-    assert caption.style.name == "Caption" and caption.text == "工艺流程 《记录控制程序》QP-05 A版"
-    assert small_caption.text == "流程图" and small_caption.alignment == 1
+    assert caption.style.name == "Caption" and caption.text == "图1 工艺流程 《记录控制程序》QP-05 A版"
+    assert small_caption.text == "图2 流程图" and small_caption.alignment == 1
+    instructions = [t.text.strip() for t in document.element.body.iter(qn("w:instrText"))]
+    assert instructions == ["SEQ 图 \\* ARABIC"] * 2  # Word and LibreOffice count the figures themselves
 
 
 def test_images_in_list_items_and_table_cells_fit_the_room_they_have(image_dir):
@@ -397,32 +404,62 @@ FOOTNOTES = """# 目的
 """
 
 
-def test_footnote_references_are_superscript_numbers_and_notes_a_numbered_list_at_the_end(image_dir):
+def _footnotes(document) -> etree._Element:
+    part = document.part.part_related_by(RT.FOOTNOTES)
+    return etree.fromstring(part.blob)
+
+
+def test_footnotes_are_word_footnotes_referenced_from_the_text(image_dir):
     document, problems = render(FOOTNOTES, image_dir)
     assert not problems
     paragraphs = document.paragraphs
-    assert paragraphs[1].text == "记录保存1，电子记录2另行规定，见前1。"
-    assert [run.text for run in paragraphs[1].runs if run.font.superscript] == ["1", "2", "1"]
+    assert [p.text for p in paragraphs] == ["1 目的", "记录保存，电子记录另行规定，见前1。"]
+    references = paragraphs[1]._p.xpath(".//w:footnoteReference/@w:id")
+    assert len(references) == 2 and len(set(references)) == 2
+    again = [run for run in paragraphs[1].runs if run.text == "1"]
+    assert again and again[0].font.superscript  # the second reference to a note shows its number
     cell = document.tables[0].rows[1].cells[1].paragraphs[0]
-    assert cell.text == "五年2" and cell.runs[-1].font.superscript
+    assert cell.text == "五年2" and cell.runs[-1].font.superscript  # the note of 电子记录, referenced again
     blocks = [child.tag.split("}")[1] for child in document.element.body]
-    assert blocks == ["p", "p", "tbl", "p", "p", "p", "sectPr"]  # the notes follow everything else
-    notes = paragraphs[2:]
-    assert [(p.style.name, p.text) for p in notes] == [
-        ("List Number", "保存期限不少于产品寿命期。"), ("List Number", "电子记录按 《记录控制程序》QP-05 A版 备份。"),
-        ("Normal", "第二段说明。")]
-    (num_id, level), second = num_pr(notes[0]), num_pr(notes[1])
-    assert second == (num_id, 0) and level == 0 and num_pr(notes[2]) is None
-    start = abstract_level(document, num_id, 0)
-    assert (level_attr(start, "w:numFmt"), level_attr(start, "w:lvlText"), level_attr(start, "w:start")) == (
-        "decimal", "%1.", "1")
-    assert "未被引用" not in document.element.xml and "^" not in document.element.xml
+    assert blocks == ["p", "p", "tbl", "sectPr"]  # no list of notes at the end
+    notes = _footnotes(document)
+    kinds = [(note.get(qn("w:type")), note.get(qn("w:id"))) for note in notes]
+    assert kinds[:2] == [("separator", "-1"), ("continuationSeparator", "0")]
+    texts = {note.get(qn("w:id")): ["".join(p.itertext()) for p in note.iter(qn("w:p"))] for note in notes[2:]}
+    assert texts == {references[0]: [" 保存期限不少于产品寿命期。"],
+                     references[1]: [" 电子记录按 《记录控制程序》QP-05 A版 备份。", "第二段说明。"]}
+    first = notes[2].find(qn("w:p"))
+    assert first.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) == "FootnoteText"
+    assert first.find(f"{qn('w:r')}/{qn('w:footnoteRef')}") is not None
+    settings = document.settings.element
+    assert settings.xpath("./w:footnotePr/w:footnote/@w:id") == ["-1", "0"]
+    assert "未被引用" not in document.element.xml + etree.tostring(notes, encoding="unicode")
+    style_ids = {s.style_id: s.type for s in document.styles}
+    assert "FootnoteText" in style_ids and "FootnoteReference" in style_ids
+
+
+def test_footnotes_continue_across_bodies_and_keep_template_syntax_literal(image_dir, tmp_path):
+    template = docx.Document()
+    template.add_paragraph("{{ title }}")
+    template.add_paragraph("{{p body }}")
+    template.save(tmp_path / "t.docx")
+    tpl = Template(str(tmp_path / "t.docx"))
+    body = tpl.new_subdoc()
+    for md in ("甲[^a]\n\n[^a]: 第一条注 {{ x }}\n", "乙[^b]\n\n[^b]: 第二条注 {% if y %}\n"):
+        render_markdown(md, body, resolve_citation=resolve, image_dir=image_dir, source="x.md", problems=Problems())
+    tpl.render_autoescaped({"title": "标题", "body": body, "x": "EVALUATED"})
+    tpl.save(tmp_path / "out.docx")
+    document = docx.Document(str(tmp_path / "out.docx"))
+    notes = _footnotes(document)
+    assert ["".join(note.itertext()) for note in notes[2:]] == [" 第一条注 {{ x }}", " 第二条注 {% if y %}"]
+    ids = document.element.body.xpath(".//w:footnoteReference/@w:id")
+    assert ids == [note.get(qn("w:id")) for note in notes[2:]]
 
 
 def test_footnotes_render_the_same_every_time_and_undefined_ones_stay_literal(image_dir):
     def xml() -> bytes:
         document, _ = render(FOOTNOTES, image_dir)
-        return document.element.xml.encode() + document.part.numbering_part.element.xml.encode()
+        return document.element.xml.encode() + etree.tostring(_footnotes(document))
     assert xml() == xml()
     document, problems = render("正文[^无]。\n", image_dir)
     assert not problems and [p.text for p in document.paragraphs] == ["正文[^无]。"]
@@ -576,9 +613,12 @@ def test_pdf_shows_section_and_list_numbers(pdf_text):
 
 
 @pytest.mark.libreoffice
-def test_pdf_numbers_the_notes_at_the_end(pdf_text):
-    assert re.search(r"段落1", pdf_text[0].replace(" ", ""))
-    assert re.search(r"1\.\s+脚注内容", pdf_text[-2] + pdf_text[-1])
+def test_pdf_prints_the_notes_at_the_foot_of_their_page(pdf_text):
+    page = next(text for text in pdf_text if "段落" in text)
+    assert re.search(r"段落1", page.replace(" ", ""))
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    assert lines[-1] == "脚注内容" and lines[-2] == "1", lines[-3:]  # the last line of the page; its number (raised)
+    assert not re.search(r"1\.\s+脚注内容", "".join(pdf_text))  # no longer a list item at the end
 
 
 @pytest.mark.libreoffice
@@ -586,3 +626,80 @@ def test_pdf_repeats_the_table_header_on_every_page(pdf_text):
     pages = [page.replace(" ", "") for page in pdf_text if "行记录" in page]
     assert len(pages) >= 2 and "第80行记录" in pages[-1]
     assert all("重复表头" in page for page in pages)
+
+
+# -- issue 13: pictures that fit, upright photos, numbered captions, wide tables, numbering styles --
+
+
+def test_a_tall_picture_fits_the_body_height_with_room_for_its_heading_and_caption(tmp_path):
+    from tests.layout_support import png as plain_png
+    (tmp_path / "screenshot.png").write_bytes(plain_png(1080, 2400))
+    document, problems = render("# 操作界面\n\n![设备操作界面截图](screenshot.png)\n", tmp_path)
+    assert not problems
+    (shape,) = document.inline_shapes
+    section = document.sections[-1]
+    body_height = section.page_height - section.top_margin - section.bottom_margin
+    assert shape.height < body_height - Emu(914400 // 2)  # the caption's line and the heading still fit
+    assert shape.width / shape.height == pytest.approx(1080 / 2400, rel=0.005)
+    picture, caption = document.paragraphs[1:]
+    assert picture.paragraph_format.keep_with_next and picture.paragraph_format.line_spacing == 1.0
+    assert caption.text == "图1 设备操作界面截图"
+
+
+def test_a_sideways_photo_is_embedded_upright(tmp_path):
+    from tests.layout_support import sideways_jpeg
+    (tmp_path / "photo.jpg").write_bytes(sideways_jpeg(400, 200, 6))
+    document, _ = render("![现场](photo.jpg)\n", tmp_path)
+    (shape,) = document.inline_shapes
+    assert shape.height == 2 * shape.width
+    embed = shape._inline.xpath(".//a:blip/@r:embed")[0]
+    image = PILImage.open(io.BytesIO(document.part.related_parts[embed].blob))
+    assert image.size == (200, 400) and image.getexif().get(0x0112, 1) == 1
+
+
+def test_a_table_caption_is_numbered_above_its_table(image_dir):
+    document, problems = render("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\nTable: 参数表\n\n: 第二张\n\n| 丙 |\n|---|\n| 3 |\n",
+                                image_dir)
+    assert not problems
+    blocks = [(child.tag.split("}")[1], "".join(t.text for t in child.iter(qn("w:t")))) for child in document.element.body]
+    assert blocks[:4] == [("p", "表1 参数表"), ("tbl", "甲乙12"), ("p", "表2 第二张"), ("tbl", "丙3")]
+    assert all(p.style.name == "Caption" and p.paragraph_format.keep_with_next for p in document.paragraphs[:2])
+
+
+def test_a_wide_table_gets_a_landscape_section_and_narrow_ones_stay(image_dir):
+    wide = "| " + " | ".join(f"参数{n}" for n in range(12)) + " |\n|" + "---|" * 12 + "\n| " + " | ".join(
+        "较长的内容说明" for _ in range(12)) + " |\n"
+    document, _ = render(f"前文\n\n{wide}\n后文\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n", image_dir)
+    orientations = [s.orientation for s in document.sections]
+    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    landscape = document.sections[1]
+    wide_table, narrow_table = document.tables
+    grid = [int(col.get(qn("w:w"))) for col in wide_table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert sum(grid) == (landscape.page_width - landscape.left_margin - landscape.right_margin) // 635
+    narrow = sum(int(col.get(qn("w:w"))) for col in narrow_table._tbl.tblGrid.findall(qn("w:gridCol")))
+    assert narrow == text_width(document) // 635
+    for table in document.tables:
+        assert table._tbl.tblPr.find(qn("w:jc")).get(qn("w:val")) == "center"  # borders on the text margins
+
+
+def test_rows_known_to_fit_stay_whole_and_taller_ones_may_split(image_dir):
+    from tests.layout_support import sentences
+    document, _ = render(f"| 序号 | 内容 |\n|---|---|\n| 1 | 短 |\n| 2 | {sentences(450)} |\n| 3 | 短 |\n", image_dir)
+    kept = [tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in document.tables[0]._tbl.tr_lst]
+    assert kept == [True, True, False, True]
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("auto", ["1 总则", "1.1 范围", "1.1.1 细则", "1.1.1.1 条目", "2 附则"]),
+    ("none", ["总则", "范围", "细则", "条目", "附则"]),
+    ("chapter", ["第一章\u3000总则", "第一节\u3000范围", "一、细则", "（一）条目", "第二章\u3000附则"]),
+])
+def test_heading_numbering_styles(image_dir, style, expected):
+    document, _ = render("# 总则\n\n## 范围\n\n### 细则\n\n#### 条目\n\n# 附则\n", image_dir, numbering=style)
+    assert [p.text for p in document.paragraphs] == expected
+
+
+def test_chinese_numerals_of_section_numbers():
+    from dossier.word.body.headings import chinese_numeral
+    assert [chinese_numeral(n) for n in (1, 9, 10, 11, 20, 21, 99, 100, 105, 110, 999)] == [
+        "一", "九", "十", "十一", "二十", "二十一", "九十九", "一百", "一百零五", "一百一十", "九百九十九"]

@@ -10,7 +10,10 @@ committed history of the file does otherwise.
 
 Modules, each importing only those above it:
 
-- `entry`: `LedgerEntry`, `Action`, the field checks, canonical JSON and hashing;
+- `entry`: the registry of actions and fields (`ACTION_SPECS`, `FIELDS`), `LedgerEntry`, `Action`,
+  the field checks, canonical JSON and hashing;
+- `head`: the head file (`ledger.head`) and `--expect-head`: the last entry, to detect a removed tail;
+- `copies`: issued copies (issue, return, destruction) and reviews replayed, and their rules;
 - `queries`: releases and withdrawals of a list of entries;
 - `chain`: reading the file line by line and the chain analysis behind `Ledger.verify`;
 - `store`: the `Ledger` file, appending under a lock;
@@ -18,12 +21,20 @@ Modules, each importing only those above it:
 """
 
 from dossier.control.ledger.archive_check import verify_workspace
-from dossier.control.ledger.entry import ACTIONS, ZERO_HASH, Action, LedgerEntry, format_timestamp
+from dossier.control.ledger.entry import ACTION_SPECS, ACTIONS, FIELDS, ZERO_HASH, Action, ActionSpec, FieldRule, LedgerEntry, format_timestamp
+from dossier.control.ledger.head import Head, expected_head, parse_head
 from dossier.control.ledger.queries import document_entries, last_release, release_of, releases, withdrawals
 from dossier.control.ledger.store import DEFAULT_NAME, Ledger
 
 __all__ = [
+    "ACTION_SPECS",
     "ACTIONS",
+    "FIELDS",
+    "ActionSpec",
+    "FieldRule",
+    "Head",
+    "expected_head",
+    "parse_head",
     "DEFAULT_NAME",
     "ZERO_HASH",
     "Action",

@@ -11,7 +11,6 @@ from pathlib import Path, PurePosixPath
 
 from dossier.control.archive import RELEASES_DIR, sha256_file
 from dossier.control.ledger.chain import analyse, read_lines
-from dossier.control.ledger.entry import Action
 from dossier.control.ledger.store import DEFAULT_NAME
 from dossier.errors import UsageError
 
@@ -34,8 +33,8 @@ def verify_workspace(root: Path, ledger_name: str = DEFAULT_NAME, releases: str 
     recorded: set[str] = set()
     for line in lines:
         entry = line.entry
-        if entry is None or entry.action != Action.RELEASE:
-            continue
+        if entry is None:
+            continue  # every entry's outputs: a release's archive, a withdrawal's record
         for rel, digest in entry.outputs.items():
             path = PurePosixPath(rel)
             if path.is_absolute() or ".." in path.parts or path.parts[:len(archive.parts)] != archive.parts:
@@ -72,5 +71,12 @@ def _unrecorded(archive: Path, root: Path, recorded: set[str], ledger_name: str)
         if not any(r.startswith(folder + "/") for r in recorded):
             found.append(f"{folder}: archived, but no entry in {ledger_name} records it (entry removed?)")
             continue
-        found.extend(f"{f}: archived, but not recorded in {ledger_name}" for f in files if f not in recorded)
+        for f in files:
+            if f in recorded:
+                continue
+            if PurePosixPath(f).name.startswith("withdrawn-"):
+                found.append(f"{f}: a withdrawal record, but {ledger_name} records no withdrawal with it "
+                             "(the obsolete entry was removed?): the document must not be in force")
+            else:
+                found.append(f"{f}: archived, but not recorded in {ledger_name}")
     return found

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dossier.control.ledger.entry import ACTION_WORDS, ACTIONS, ZERO_HASH, Action, LedgerEntry, field_problems
+from dossier.control.ledger.copies import COPY_ACTIONS, copy_rule_problem
+from dossier.control.ledger.entry import ACTION_SPECS, ZERO_HASH, Action, LedgerEntry, action_words, field_problems
 from dossier.control.ledger.queries import document_entries, release_of, releases
 
 
@@ -23,9 +24,9 @@ def rule_problem(history: list[LedgerEntry], entry: LedgerEntry) -> str | None:
 
     `history` is the entries before it, in seq order. A revision is released once; only a
     document that was released and is not already obsolete can be withdrawn (device GMP
-    Art. 43(1)). None when the entry may follow.
+    Art. 43(1)); issued copies and reviews keep the rules of `copies`. None when the entry may follow.
     """
-    mine = document_entries(history, entry.document)
+    mine = [e for e in document_entries(history, entry.document) if e.action in (Action.RELEASE, Action.OBSOLETE)]
     if entry.action == Action.RELEASE:
         earlier = release_of(mine, entry.document, entry.revision)
         if earlier is not None:
@@ -34,6 +35,10 @@ def rule_problem(history: list[LedgerEntry], entry: LedgerEntry) -> str | None:
                 f"(ledger entry {earlier.seq})"
             )
         return None
+    if entry.action in (*COPY_ACTIONS, Action.REVIEW):
+        return copy_rule_problem(history, entry)
+    if entry.action != Action.OBSOLETE:
+        return None  # other actions bring their own rules
     if not releases(mine):
         return f"{entry.document} cannot be withdrawn: it was never released"
     if mine[-1].action == Action.OBSOLETE:
@@ -89,7 +94,7 @@ def _parse_line(number: int, raw: bytes) -> Line:
     problems = field_problems(data)
     if problems:
         return Line(number, None, "; ".join(problems), data)
-    return Line(number, LedgerEntry(**data, line=number), None, data)
+    return Line(number, LedgerEntry.from_record(data, line=number), None, data)
 
 
 def read_lines(path: Path) -> list[Line]:
@@ -118,7 +123,7 @@ def read_lines(path: Path) -> list[Line]:
 def loose_describe(line: Line) -> str:
     """Describe a line that could not be read, with whatever identification it still has."""
     raw = line.raw or {}
-    parts = [ACTION_WORDS[raw["action"]]] if raw.get("action") in ACTIONS else []
+    parts = [action_words(raw["action"])] if raw.get("action") in ACTION_SPECS else []
     if isinstance(raw.get("document"), str):
         parts.append(raw["document"])
     if isinstance(raw.get("revision"), str):
@@ -281,7 +286,8 @@ class _ChainCheck:
         for line in sorted(trusted, key=lambda ln: ln.entry.seq):
             problem = rule_problem(history, line.entry)
             if problem:
-                self._add(line, f"breaks a release rule: {problem}")
+                kind = "copy" if line.entry.action in COPY_ACTIONS else "review" if line.entry.action == Action.REVIEW else "release"
+                self._add(line, f"breaks a {kind} rule: {problem}")
             history.append(line.entry)
 
 

@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from dossier.control.archive import fsync_dir, sha256_bytes
 from dossier.control.ledger.chain import analyse, loose_describe, read_lines, rule_problem
 from dossier.control.ledger.entry import (
-    ACTION_WORDS,
+    V1_FIELDS,
     ZERO_HASH,
     Action,
     LedgerEntry,
+    action_words,
     canonical_json,
     field_problems,
     required_problems,
 )
+from dossier.control.ledger.head import write_head
 from dossier.control.ledger.queries import document_entries, release_of
 from dossier.errors import CheckFailed, UsageError
+from dossier.util.actor import TOOL, current_actor
 
 DEFAULT_NAME = "ledger.jsonl"
 
@@ -73,6 +77,11 @@ class Ledger:
         """
         return [f"{self.display} line {n}: {message}" for n, message in analyse(read_lines(self.path))]
 
+    @property
+    def head_path(self) -> Path:
+        """The head file beside the ledger (`ledger.head`): the last entry's seq and hash, to commit."""
+        return self.path.with_suffix(".head")
+
     def append(
         self,
         *,
@@ -80,35 +89,39 @@ class Ledger:
         document: str,
         revision: str,
         timestamp: str,
-        effective_date: str,
-        inputs_sha256: str | None = None,
-        outputs: dict[str, str] | None = None,
-        prepared_by: str | None = None,
-        reviewed_by: str | None = None,
-        approved_by: str | None = None,
-        reason: str | None = None,
-        change_summary: str | None = None,
+        sign: Callable[[str], str] | None = None,
+        **values: Any,
     ) -> LedgerEntry:
-        """Record one release or withdrawal at the end of the file and return it.
+        """Record one entry at the end of the file and return it.
 
-        A release needs `inputs_sha256`, `outputs` and `approved_by`; a withdrawal (`obsolete`)
-        needs a `reason`. Refuses (UsageError) to release a revision twice, to withdraw a
-        document that is not in force, and (CheckFailed) to extend a ledger that fails `verify`.
-        The line is written with O_APPEND under an exclusive lock and fsynced (device GMP
+        `values` are the action's fields (see ACTION_SPECS: a release needs `inputs_sha256`,
+        `outputs`, `approved_by` and `effective_date`; a withdrawal (`obsolete`) a `reason` and
+        `effective_date`); `actor` and `tool` default to who runs the command and this version.
+        `sign`, when given, turns the entry's hash into its `signature` (base64 detached CMS;
+        pass the certificate's fingerprint as `signer`). Refuses (UsageError) bad or missing
+        fields, a revision released twice, a withdrawal of a document not in force, and
+        (CheckFailed) to extend a ledger that fails `verify`. The line is written with O_APPEND
+        under an exclusive lock and fsynced, then the head file is updated (device GMP
         Art. 43(1) records, Art. 46(2) traceability).
         """
         if isinstance(action, Action):
             action = action.value
-        fields: dict[str, Any] = {
-            "action": action, "document": document, "revision": revision,
-            "inputs_sha256": inputs_sha256, "outputs": dict(sorted((outputs or {}).items())),
-            "prepared_by": prepared_by, "reviewed_by": reviewed_by, "approved_by": approved_by,
-            "reason": reason, "change_summary": change_summary,
-            "effective_date": effective_date, "timestamp": timestamp,
-        }
-        what = f"cannot record {ACTION_WORDS.get(action, action)} {document} revision {revision}"
+        fields: dict[str, Any] = {"action": action, "document": document, "revision": revision}
+        if action in (Action.RELEASE, Action.OBSOLETE):
+            fields.update({name: None for name in V1_FIELDS})  # release and withdrawal keep every field of version 0.1
+            fields["outputs"] = {}
+        fields.update(values)
+        if isinstance(fields.get("outputs"), dict):
+            fields["outputs"] = dict(sorted(fields["outputs"].items()))
+        fields.setdefault("actor", current_actor(self.path.parent))
+        fields.setdefault("tool", TOOL)
+        fields = {k: v for k, v in fields.items() if v is not None or k in V1_FIELDS}
+        fields["timestamp"] = timestamp
+        what = f"cannot record {action_words(action)} {document} revision {revision}"
         problems = (field_problems({**fields, "seq": 1, "prev": ZERO_HASH, "hash": ZERO_HASH})
                     + required_problems(fields))
+        if sign is not None and not fields.get("signer"):
+            problems.append("signer (the certificate's fingerprint) is required for a signed entry")
         if problems:
             raise UsageError(f"{what}: {'; '.join(problems)}")
         created = not self.path.exists()
@@ -126,13 +139,16 @@ class Ledger:
             problem = rule_problem(history, LedgerEntry(**unsigned, hash=ZERO_HASH))
             if problem:
                 raise UsageError(problem)
-            entry = LedgerEntry(**unsigned, hash=sha256_bytes(canonical_json(unsigned)), line=len(lines) + 1)
+            digest = sha256_bytes(canonical_json(unsigned))
+            signature = {"signature": sign(digest)} if sign is not None else {}
+            entry = LedgerEntry(**unsigned, **signature, hash=digest, line=len(lines) + 1)
             _write_all(fd, canonical_json(entry.record()) + b"\n")
             os.fsync(fd)
         finally:
             os.close(fd)
         if created:
             fsync_dir(self.path.parent)
+        write_head(self.head_path, entry)
         return entry
 
 

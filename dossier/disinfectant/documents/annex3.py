@@ -1,4 +1,8 @@
-"""Annex 3: 消毒产品卫生安全评价报告, with the answers ticked ☑/☐."""
+"""Annex 3: 消毒产品卫生安全评价报告 — the form of the rule set, its answers marked 是(√)否( ).
+
+Only the form's text and the product's answers are printed: a question that does not apply to
+the product is left unmarked, and findings go to `dossier disinfectant check`.
+"""
 
 from __future__ import annotations
 
@@ -6,105 +10,79 @@ from docx.document import Document as DocxDocument
 from docx.shared import Pt
 
 from dossier.disinfectant import docbuild as d
-from dossier.disinfectant.documents.common import NONE, cn_date, or_none
 from dossier.disinfectant.evaluation import Evaluation
-from dossier.disinfectant.forms import (
-    ANNEX3_BASIC,
-    ANNEX3_COVER,
-    ANNEX3_PART1,
-    ANNEX3_PART2,
-    ANNEX3_PLEDGE,
-    ANNEX3_REMARKS,
-    ANNEX3_REMARKS_TITLE,
-    ANNEX3_TITLE,
-    CLASS_CHOICES,
-    MATERIALS,
-    NO,
-    QUESTIONS,
-    YES,
-)
-from dossier.disinfectant.model import Product
+from dossier.disinfectant.fields import field_text, field_values
+from dossier.disinfectant.formdata import Annex3Form, Forms, Question
 
 
-def _cover(document: DocxDocument, product: Product) -> None:
+def _cover(document: DocxDocument, form: Annex3Form, values: dict[str, str], forms: Forms) -> None:
     for _ in range(6):
         d.para(document)
-    d.title(document, ANNEX3_TITLE, size=26)
+    d.title(document, form.title, size=26)
     for _ in range(6):
         d.para(document)
-    values = (product.name, product.form_model, product.responsible.name, cn_date(product.evaluation_date))
-    for label, value in zip(ANNEX3_COVER, values):
+    for field in form.cover:
         paragraph = d.para(document)
         paragraph.paragraph_format.left_indent = Pt(60)
-        d.add_run(paragraph, label, size=Pt(14))
-        d.add_run(paragraph, value, size=Pt(14))
+        d.add_run(paragraph, field.label, size=Pt(14))
+        d.add_run(paragraph, field_text(field, values, forms), size=Pt(14))
     d.page_break(document)
 
 
-def _basic(document: DocxDocument, product: Product) -> None:
-    r, m = product.responsible, product.manufacturer
-    customs = product.import_info.customs_declaration if product.import_info else NONE
-    values = (
-        (r.name, r.address),
-        (r.legal_representative, f"{r.phone} / {r.postcode}"),
-        (m.name, m.address),
-        (or_none(m.hygiene_licence), m.legal_representative),
-        (customs, None),
-    )
-    table = d.grid(document, len(ANNEX3_BASIC), [30, 50, 30, 50])
-    for row, (labels, texts) in zip(table.rows, zip(ANNEX3_BASIC, values)):
+def _basic(document: DocxDocument, form: Annex3Form, values: dict[str, str], forms: Forms) -> None:
+    """The 基本情况 table: label and value cells in pairs; a shorter row spans its last value."""
+    widths = list(form.basic_columns_mm)
+    table = d.grid(document, len(form.basic), widths)
+    for row, fields in zip(table.rows, form.basic):
         cells = row.cells
-        d.fill(cells[0], labels[0], bold=True, size=9)
-        if labels[1] is None:
-            merged = cells[1].merge(cells[3])
-            d.fill(merged, texts[0], size=9)
-        else:
-            d.fill(cells[1], texts[0], size=9)
-            d.fill(cells[2], labels[1], bold=True, size=9)
-            d.fill(cells[3], texts[1], size=9)
+        for index, field in enumerate(fields):
+            d.fill(cells[2 * index], field.label, bold=True, size=9)
+            value = cells[2 * index + 1]
+            if index == len(fields) - 1 and 2 * index + 1 < len(widths) - 1:
+                value = value.merge(cells[len(widths) - 1])
+            d.fill(value, field_text(field, values, forms), size=9)
 
 
-def _questions(document: DocxDocument, evaluation: Evaluation) -> None:
-    table = d.grid(document, len(QUESTIONS), [10, 112, 38])
-    for row, question in zip(table.rows, QUESTIONS):
-        d.fill(row.cells[0], str(question.number), center=True)
+def answer_of(question: Question, evaluation: Evaluation) -> str | None:
+    """The option the evaluation marks for `question`; None where it does not apply."""
+    value = evaluation.answers[question.number]
+    if question.decided_by == "class":
+        return question.choices[evaluation.plan.klass - 1]
+    if value is None:
+        return None
+    return question.choices[0] if value else question.choices[1]
+
+
+def _questions(document: DocxDocument, evaluation: Evaluation, forms: Forms) -> None:
+    questions = forms.annex3.questions
+    table = d.grid(document, len(questions), [12, 104, 44])
+    for row, question in zip(table.rows, questions):
+        d.fill(row.cells[0], f"{question.number}.", center=True)
         d.fill(row.cells[1], question.label)
-        answer = row.cells[2].paragraphs[0]
-        value = evaluation.answers[question.number]
-        if question.number == 1:
-            d.choice(answer, CLASS_CHOICES, CLASS_CHOICES[evaluation.plan.klass - 1])
-        else:
-            d.choice(answer, (YES, NO), None if value is None else (YES if value else NO))
-            if value is None:
-                d.add_run(answer, "（不适用）")
-        if question.number == 4 and evaluation.missing:
-            d.add_run(row.cells[1].add_paragraph(), "缺少：" + "、".join(evaluation.missing), size=Pt(9))
-        if question.number == 5 and not evaluation.answers[5]:
-            problems = list(evaluation.nonconforming)
-            if not evaluation.one_batch:
-                problems.append("检验项目未使用同一个批次产品完成：" + "、".join(sorted(evaluation.batches)))
-            d.add_run(row.cells[1].add_paragraph(), "；".join(problems), size=Pt(9))
+        d.fill(row.cells[2], forms.ticked(question.choices, answer_of(question, evaluation)))
 
 
 def annex3(evaluation: Evaluation) -> DocxDocument:
     """The evaluation report of the product (cover, 一、基本情况, 二、评价资料, 备注)."""
     product = evaluation.product
+    forms = product.rules.forms
+    form = forms.annex3
+    values = field_values(product, evaluation.plan.klass)
     document = d.new_document()
-    _cover(document, product)
-    d.title(document, ANNEX3_TITLE)
-    d.para(document, ANNEX3_PART1, bold=True, heading=True)
-    _basic(document, product)
+    _cover(document, form, values, forms)
+    d.title(document, form.title)
+    d.para(document, form.part1, bold=True, heading=True)
+    _basic(document, form, values, forms)
     d.para(document)
-    _questions(document, evaluation)
+    _questions(document, evaluation, forms)
     d.para(document)
-    d.para(document, ANNEX3_PLEDGE)
+    d.para(document, form.pledge)
     d.para(document)
-    d.para(document, ANNEX3_PART2, bold=True, heading=True)
-    for section in MATERIALS:
-        suffix = "" if product.applies(section.scope) else "（本产品不适用）"
-        d.para(document, f"{section.number}{section.title}{suffix}")
+    d.para(document, form.part2, bold=True, heading=True)
+    for section in form.materials:
+        d.para(document, f"{section.number}{section.title}")
     d.para(document)
-    d.para(document, ANNEX3_REMARKS_TITLE, bold=True)
-    for remark in ANNEX3_REMARKS:
+    d.para(document, form.remarks_title, bold=True)
+    for remark in form.remarks:
         d.para(document, remark, size=9)
     return document

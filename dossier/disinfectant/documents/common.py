@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dossier.disinfectant.fields import NONE, cn_date
 
-NONE = "／"
-
-
-def cn_date(when: date) -> str:
-    """2024年5月20日."""
-    return f"{when.year}年{when.month}月{when.day}日"
+__all__ = ["NONE", "cn_date", "or_none", "percent"]
 
 
 def or_none(text: str) -> str:

@@ -1,9 +1,12 @@
-"""The Markdown syntax tree walked into python-docx content (blocks, lists, tables, inline runs, pictures)."""
+"""The Markdown syntax tree walked into python-docx content (blocks, lists, inline runs, pictures, notes).
+
+Tables are written by `TableWriter` (tables.py), footnotes into the footnotes part
+(footnotes.py), pictures and captions sized and numbered by pictures.py.
+"""
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -11,25 +14,33 @@ from urllib.parse import unquote
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.image.exceptions import UnrecognizedImageError
-from docx.image.image import Image
-from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Emu, Twips
-from docx.table import Table, _Cell
+from docx.shared import Pt, Twips
 from docx.text.paragraph import Paragraph
 from markdown_it.tree import SyntaxTreeNode
 
 from dossier.errors import Problems
-from dossier.markdown import SCHEME, footnote_number, is_relative_name, normalised, plain, syntax_tree, wide
+from dossier.images import ImageProblem, upright
+from dossier.markdown import SCHEME, is_relative_name, normalised, plain, syntax_tree, wide
+from dossier.word.body.footnotes import Footnotes, note_styles, reference_run
+from dossier.word.body.headings import HEADING_STYLE, HeadingCounters, existing_heading_levels
 from dossier.word.body.numbering import INDENT, Numbering
+from dossier.word.body.pictures import (
+    CAPTION_ROOM,
+    FIGURE,
+    HEADING_ROOM,
+    caption_label,
+    existing_captions,
+    fitted_size,
+    picture_paragraph,
+    place_picture,
+)
 from dossier.word.body.runs import Format, add_runs, paragraph_property, set_indent, set_numbering, set_style
-from dossier.word.body.tables import CELL_MARGINS, column_widths, table_xml
+from dossier.word.body.tables import TABLE_CAPTION, TableWriter
+from dossier.word.rows import FIT_SHARE
+from dossier.word.sections import Page, page_of
 
 PLAIN = Format()
-A4_TEXT_WIDTH = Cm(16)  # used only when the template's section has no page size
-_HEADING_STYLE = re.compile(r"Heading ([1-9])")
-_HEADING_NUMBER = re.compile(r"(\d+(?:\.\d+)*) ")
 
 
 def _shown_address(link: SyntaxTreeNode) -> str:
@@ -60,40 +71,19 @@ class _InlineState:
 
     line: int  # 0-based Markdown line of the content being written
     max_width: int  # EMU available to a picture
+    max_height: int  # EMU available to a picture
     pending_space: bool = False  # a soft line break waits for the next text
     last: str = ""  # last character written
     pictures: int = 0
     captions: list[tuple[SyntaxTreeNode, int]] = field(default_factory=list)
 
 
-def _text_width(document) -> int:
-    """Width between the margins of the document's last section, in EMU."""
-    section = document.sections[-1]
-    sizes = (section.page_width, section.left_margin, section.right_margin)
-    if None in sizes:
-        return A4_TEXT_WIDTH
-    width, left, right = sizes
-    return width - left - right
-
-
-def _heading_counters(target) -> list[int]:
-    """Section numbers of the last numbered heading already in `target` (empty if none)."""
-    for paragraph in reversed(target.paragraphs):
-        style = paragraph.style
-        if style is None or not _HEADING_STYLE.fullmatch(style.name or "") or not paragraph.runs:
-            continue
-        match = _HEADING_NUMBER.fullmatch(paragraph.runs[0].text)
-        if match:
-            return [int(part) for part in match.group(1).split(".")]
-    return []
-
-
-class Renderer:
+class Renderer(TableWriter):
     """Walks the Markdown syntax tree and writes python-docx content to the target."""
 
     def __init__(self, target, *, resolve_citation: Callable[[str], str], image_dir: Path, source: str,
-                 problems: Problems, heading_offset: int, number_headings: bool, line_offset: int,
-                 top_level: int, directives: dict[str, Callable[[str], str]] | None = None) -> None:
+                 problems: Problems, heading_offset: int, numbering: str, line_offset: int,
+                 landscape: bool = False, directives: dict[str, Callable[[str], str]] | None = None) -> None:
         self.target = target
         self.document = target.part.document  # owner of styles, numbering and sections
         self.resolve_citation = resolve_citation
@@ -101,14 +91,23 @@ class Renderer:
         self.source = source
         self.problems = problems
         self.heading_offset = heading_offset
-        self.number_headings = number_headings
         self.line_offset = line_offset
-        self.directives = directives or {}
-        self.counters = _heading_counters(target)
-        self.levels = list(range(top_level, top_level + len(self.counters)))  # Markdown level of each counter
-        self.text_width = _text_width(self.document)
+        self.directives = directives or {}  # fenced-block info string -> the Markdown the build generates for it
+        self.headings = HeadingCounters(numbering, existing_heading_levels(target, heading_offset)
+                                        if numbering != "none" else [])
+        self.page: Page = page_of(self.document).turned(landscape) if landscape else page_of(self.document)
+        self.in_landscape = landscape  # the whole target sits in a landscape section already
+        self.figures = existing_captions(target, FIGURE)
+        self.tables = existing_captions(target, TABLE_CAPTION)
         self.numbering: Numbering | None = None
+        self.notes: Footnotes | None = None
+        self.in_note = False
         self.style_ids: dict[str, str | None] = {}  # paragraph style name -> id (None: the default style)
+
+    @property
+    def text_width(self) -> int:
+        """Width of the body area of the section being written, in EMU."""
+        return self.page.body_width
 
     # -- shared helpers -------------------------------------------------------------------------
 
@@ -127,11 +126,13 @@ class Renderer:
             style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             if "Normal" in styles:
                 style.base_style = styles["Normal"]
-            heading = _HEADING_STYLE.fullmatch(name)
+            heading = HEADING_STYLE.fullmatch(name)
             if heading:
                 style.font.bold = True
                 style.paragraph_format.keep_with_next = True
                 style.element.get_or_add_pPr().get_or_add_outlineLvl().val = int(heading.group(1)) - 1
+            if name == "Caption":
+                style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         style_id = self.style_ids[name] = self.target.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
         return style_id
 
@@ -142,6 +143,10 @@ class Renderer:
         if "Table Grid" not in styles:
             return None
         return self.target.part.get_style_id(styles["Table Grid"], WD_STYLE_TYPE.TABLE)
+
+    @functools.cached_property
+    def _note_styles(self) -> tuple[str | None, str | None]:
+        return note_styles(self.document)
 
     def _paragraph(self, ctx: Context, style: str | None = None) -> Paragraph:
         """A new body paragraph in paragraph style `style` (else Quote inside a quote), indented for its context."""
@@ -154,12 +159,39 @@ class Renderer:
             set_indent(paragraph, ctx.indent)
         return paragraph
 
+    @property
+    def picture_height(self) -> int:
+        """The tallest a picture in the body may be: the body area less its caption's room, and
+        less a heading's room right after a heading (which stays with what follows it).
+
+        Asked when the picture's paragraph is the last block written.
+        """
+        blocks = [child for child in self.target.element.body if child.tag != qn("w:sectPr")]
+        after_heading = len(blocks) > 1 and blocks[-2].tag == qn("w:p") and self._is_heading(blocks[-2])
+        return self.page.body_height - CAPTION_ROOM - (HEADING_ROOM if after_heading else 0)
+
+    def _is_heading(self, p) -> bool:
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        heading_ids = {self.style_ids.get(f"Heading {level}") for level in range(1, 10)} - {None}
+        return style is not None and style.get(qn("w:val")) in heading_ids
+
+    def finish(self) -> None:
+        """Write what is kept outside the body (the footnotes part)."""
+        if self.notes is not None:
+            self.notes.save()
+
     # -- blocks ---------------------------------------------------------------------------------
 
     def blocks(self, nodes: list[SyntaxTreeNode], ctx: Context) -> None:
-        """Render block-level nodes in order."""
+        """Render block-level nodes in order; a table's caption paragraph goes with its table."""
+        captions = self.table_captions(nodes)
         for node in nodes:
-            self.block(node, ctx)
+            if node in captions.values():
+                continue
+            if node.type == "table":
+                self.table(node, captions.get(node))
+            else:
+                self.block(node, ctx)
 
     def block(self, node: SyntaxTreeNode, ctx: Context) -> None:
         """Render one block-level node."""
@@ -181,7 +213,7 @@ class Renderer:
                 paragraph_property(paragraph, f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="F2F2F2"/>')
                 add_runs(paragraph, node.content.rstrip("\n"), Format(code=True))
             case "table":
-                self.table(node)
+                self.table(node, None)
             case "footnote_block":
                 self.footnotes(node)
             case "hr":
@@ -192,21 +224,14 @@ class Renderer:
                 raise AssertionError(f"Markdown block {node.type!r} has no Word rendering")
 
     def heading(self, node: SyntaxTreeNode) -> None:
-        """A heading in the shifted "Heading N" style, its section number written first.
-
-        The number goes one level below the nearest shallower heading, so a skipped level
-        (`####` after `#`) is numbered as the next sub-level (1.1), never with a 0 part.
-        """
+        """A heading in the shifted "Heading N" style, its section number (numbering style) written first."""
         level = int(node.tag[1:])
-        depth = sum(1 for outer in self.levels if outer < level)
-        self.levels = self.levels[:depth] + [level]
-        self.counters = (self.counters + [0])[: depth + 1]
-        self.counters[depth] += 1
+        number = self.headings.next(level)
         style_id = self._style_id(f"Heading {min(max(level + self.heading_offset, 1), 9)}")
         paragraph = self.target.add_paragraph()
         set_style(paragraph, style_id)
-        if self.number_headings:
-            paragraph.add_run(".".join(str(count) for count in self.counters) + " ")
+        if number:
+            paragraph.add_run(number)
         self.inline(node.children[0], paragraph, self.target.add_paragraph, self.text_width)
 
     def list(self, node: SyntaxTreeNode, ctx: Context) -> None:
@@ -236,54 +261,39 @@ class Renderer:
         self.blocks(children, inner)
 
     def footnotes(self, node: SyntaxTreeNode) -> None:
-        """The notes of the referenced footnotes, numbered like their references, in one list."""
-        if self.numbering is None:
-            self.numbering = Numbering(self.target.part)
-        notes = node.children
-        num_id = self.numbering.new_list(True, 0, notes[0].meta["id"] + 1)
-        for note in notes:
-            blocks = [child for child in note.children if child.type != "footnote_anchor"]
-            self.item(blocks, self._style_id("List Number"), num_id, Context())
-
-    def table(self, node: SyntaxTreeNode) -> None:
-        """A full-width bordered table; no row splits across pages; the header row is bold and repeats."""
-        rows = [(row, section.type == "thead") for section in node.children for row in section.children]
-        columns = max(len(row.children) for row, _ in rows)
-        blocks = [child for child in self.target.element.body if child.tag != qn("w:sectPr")]
-        if blocks and blocks[-1].tag == qn("w:tbl"):
-            self.target.add_paragraph()  # Word joins adjacent tables into one
-        total = Emu(self.text_width).twips
-        widths = column_widths([row for row, _ in rows], columns, total)
-        alignments = [([cell.attrs.get("style", "") for cell in row.children], header) for row, header in rows]
-        body = self.target._body
-        tbl = parse_xml(table_xml(self._table_style_id, widths, alignments))
-        body._element._insert_tbl(tbl)
-        table = Table(tbl, body)
-        for (row, header), tr in zip(rows, tbl.tr_lst):
-            for column, (cell_node, tc) in enumerate(zip(row.children, tr.tc_lst)):
-                if cell_node.children:
-                    cell = _Cell(tc, table)
-                    self.inline(cell_node.children[0], Paragraph(tc.p_lst[0], cell), cell.add_paragraph,
-                                Twips(widths[column] - CELL_MARGINS), Format(bold=header))
+        """Each referenced note, written as the body is and moved into the footnotes part."""
+        if self.notes is None:
+            return
+        body = self.target.element.body
+        text_style, _ = self._note_styles
+        self.in_note = True
+        for note in node.children:
+            before = set(body)
+            self.blocks([child for child in note.children if child.type != "footnote_anchor"], Context())
+            written = [child for child in body if child not in before and child.tag != qn("w:sectPr")]
+            for child in written:
+                body.remove(child)
+            self.notes.add(note.meta["id"], written, text_style, self._note_styles[1])
+        self.in_note = False
 
     # -- inline content -------------------------------------------------------------------------
 
     def inline(self, node: SyntaxTreeNode, paragraph: Paragraph, add_paragraph: Callable[..., Paragraph],
-               max_width: int, fmt: Format = PLAIN) -> None:
-        """Fill `paragraph` with an inline node's runs; image captions follow as new paragraphs."""
-        state = _InlineState(line=node.map[0], max_width=max_width)
+               max_width: int, fmt: Format = PLAIN, max_height: int | None = None) -> None:
+        """Fill `paragraph` with an inline node's runs; image captions (图N) follow as new paragraphs."""
+        state = _InlineState(line=node.map[0], max_width=max_width,
+                             max_height=self.picture_height if max_height is None else max_height)
         self.runs(node.children, paragraph, fmt, state)
         if state.pictures and not plain(node.children).strip():
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            paragraph.paragraph_format.first_line_indent = 0
-            paragraph.paragraph_format.keep_with_next = bool(state.captions)
+            picture_paragraph(paragraph, captioned=bool(state.captions))
+        caption_style = self._style_id("Caption") if state.captions else None
         for caption, line in state.captions:
-            caption_style = self._style_id("Caption")
+            self.figures += 1
             caption_paragraph = add_paragraph()
             set_style(caption_paragraph, caption_style)
-            caption_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            caption_paragraph.paragraph_format.first_line_indent = 0
-            self.runs(caption.children, caption_paragraph, Format(), _InlineState(line=line, max_width=max_width))
+            caption_label(caption_paragraph, FIGURE, self.figures)
+            self.runs(caption.children, caption_paragraph, Format(),
+                      _InlineState(line=line, max_width=max_width, max_height=state.max_height))
 
     def runs(self, nodes: list[SyntaxTreeNode], paragraph: Paragraph, fmt: Format, state: _InlineState) -> None:
         """Write inline nodes as runs of `paragraph`."""
@@ -315,7 +325,7 @@ class Renderer:
                 case "citation":
                     self.text(paragraph, self.cite(node.content, state.line), fmt, state)
                 case "footnote_ref":
-                    self.text(paragraph, footnote_number(node), replace(fmt, superscript=True), state)
+                    self.footnote_reference(node, paragraph, fmt, state)
                 case "footnote_anchor":
                     pass  # the back-link from a note to its reference has no place on paper
                 case _:
@@ -332,6 +342,18 @@ class Renderer:
         add_runs(paragraph, text, fmt)
         state.last = text[-1]
 
+    def footnote_reference(self, node: SyntaxTreeNode, paragraph: Paragraph, fmt: Format, state: _InlineState) -> None:
+        """A Word footnote reference; a note referenced again (or from inside a note) shows its number."""
+        if self.notes is None:
+            self.notes = Footnotes(self.target.part)
+        index = node.meta["id"]
+        if node.meta.get("subId", 0) or self.in_note:
+            self.text(paragraph, self.notes.number(index), replace(fmt, superscript=True), state)
+            return
+        state.pending_space = False
+        paragraph._p.append(reference_run(self.notes.note_id(index), self._note_styles[1]))
+        state.last = self.notes.number(index)[-1]
+
     def cite(self, doc_id: str, line: int) -> str:
         """How a citation reads; an unknown document is a problem and stays as written."""
         try:
@@ -341,20 +363,22 @@ class Renderer:
             return f"[[{doc_id}]]"
 
     def picture(self, node: SyntaxTreeNode, paragraph: Paragraph, state: _InlineState) -> None:
-        """An inline picture no wider than the space available; its alt text becomes a caption."""
+        """An upright inline picture that fits the room it has; its alt text becomes a caption."""
         path = self.image_path(str(node.attrs.get("src", "")), state.line)
         if path is not None:
             try:
-                natural = Image.from_file(str(path)).width
-            except (UnrecognizedImageError, OSError, ValueError):
+                picture = upright(path)
+            except ImageProblem:
                 self._problem(state.line, f"image {path.name} is not a PNG, JPEG, GIF, BMP or TIFF file")
             else:
-                shape = paragraph.add_run().add_picture(str(path), width=Emu(min(natural, state.max_width)))
-                for side in ("distT", "distB", "distL", "distR"):  # LibreOffice's default is 0.125 in
-                    shape._inline.set(side, "0")
+                place_picture(paragraph, picture, *fitted_size(picture, state.max_width, state.max_height))
                 state.pictures += 1
         if plain(node.children).strip():
             state.captions.append((node, state.line))
+
+    def cell_picture_height(self) -> int:
+        """The tallest a picture in a table cell may be: a row holding it still fits on a page."""
+        return int(self.page.body_height * FIT_SHARE) - Pt(30)
 
     def image_path(self, src: str, line: int) -> Path | None:
         """The image file a Markdown image refers to, or None after recording why it cannot be used."""
@@ -367,3 +391,4 @@ class Renderer:
             self._problem(line, f"image not found: {name} (looked in {self.image_dir})")
             return None
         return path
+

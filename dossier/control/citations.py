@@ -1,0 +1,83 @@
+"""Citations kept current: which controlled documents cite drafts or withdrawn documents.
+
+Device GMP 2025 Art. 43(3): documents in use are the right texts and withdrawn ones are marked
+so they are not used by mistake. A released revision cites what its archived sources cite; a
+citation is stale when the cited document was never released (a draft: the citing text names
+no controlled revision of it) or is withdrawn (作废).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from dossier.control.archive import release_dir
+from dossier.control.ledger import LedgerEntry
+from dossier.control.ledger import queries as ledger_queries
+from dossier.control.lifecycle import State, entry_date, revision_states
+from dossier.errors import Problems
+from dossier.markdown.queries import cited_ids
+from dossier.workspace.load import load_document
+from dossier.workspace.model import Document, Workspace
+
+LIVE = (State.EFFECTIVE, State.APPROVED)
+
+
+def where_used(ws: Workspace, doc_id: str) -> list[str]:
+    """Ids of the documents whose working sources cite `doc_id`, sorted."""
+    return sorted(d.id for d in ws.documents.values() if doc_id in cited_ids(d) and d.id != doc_id)
+
+
+def released_citations(ws: Workspace, doc: Document, revision: str) -> set[str]:
+    """The ids `doc` revision `revision` cites as released: from its archived sources, else the working ones."""
+    folder = release_dir(ws.root, doc.id, revision, ws.config.releases_dir)
+    archived = folder / f"{doc.id}.yaml"
+    if doc.revision == revision or not archived.is_file():
+        return cited_ids(doc)
+    loaded = load_document(archived, Path(folder), Problems())
+    return cited_ids(loaded) if loaded is not None else cited_ids(doc)
+
+
+def live_revision(entries: list[LedgerEntry], doc_id: str, today: date) -> tuple[str, State] | None:
+    """The revision of `doc_id` in force (else the approved one awaiting its date) and its state."""
+    states = revision_states(entries, doc_id, today)
+    live = [(rev, state) for rev, state in states.items() if state in LIVE]
+    return next((item for item in live if item[1] is State.EFFECTIVE), live[-1] if live else None)
+
+
+def citing_live(ws: Workspace, entries: list[LedgerEntry], doc_id: str, today: date) -> list[tuple[str, str, State]]:
+    """(id, revision, state) of every effective or approved document whose released text cites `doc_id`."""
+    found = []
+    for doc in ws.documents.values():
+        live = live_revision(entries, doc.id, today) if doc.id != doc_id else None
+        if live and doc_id in released_citations(ws, doc, live[0]):
+            found.append((doc.id, *live))
+    return found
+
+
+def stale_citations(ws: Workspace, entries: list[LedgerEntry], today: date) -> list[str]:
+    """One warning per citation of a draft or a withdrawn document by an effective or approved one.
+
+    The message names the citing document, its revision and state, the cited document and why
+    the citation is stale, and what to do.
+    """
+    withdrawn = {e.document: e for e in ledger_queries.withdrawals(entries)}
+    released = {e.document for e in ledger_queries.releases(entries)}
+    for later in ledger_queries.releases(entries):  # released again after a withdrawal: current again
+        if later.document in withdrawn and later.seq > withdrawn[later.document].seq:
+            del withdrawn[later.document]
+    warnings = []
+    for doc in ws.documents.values():
+        live = live_revision(entries, doc.id, today)
+        if live is None:
+            continue
+        revision, state = live
+        for cited in sorted(released_citations(ws, doc, revision) - {doc.id}):
+            who = f"{doc.id} revision {revision} ({state})"
+            if cited in withdrawn and entry_date(withdrawn[cited]) <= today:
+                warnings.append(f"{who} cites {cited}, which was withdrawn (作废) on {entry_date(withdrawn[cited])}: "
+                                f"revise {doc.id} to remove or replace the citation")
+            elif cited in ws.documents and cited not in released:
+                warnings.append(f"{who} cites {cited}, which is a draft (never released): release {cited} "
+                                f"or revise {doc.id}")
+    return warnings

@@ -1,0 +1,69 @@
+"""Warnings about how a document will look: text the renderer prints literally, numbers typed
+twice, a title longer than the page header shows.
+
+These do not stop a build (`Problems.warn`; `check` and `build` print them as
+`warning: FILE:LINE: FIELD: message`):
+
+- a `**` or `*` left in the text after Markdown parsing (an emphasis that did not close) prints
+  as an asterisk;
+- a heading that starts with a section number (`## 1.1 条款1`) is numbered again by the
+  automatic numbering ("1.1 1.1 条款1" in the body and the table of contents) unless the
+  workspace or document sets `numbering_style: none`;
+- a title longer than the page header's title cell shows on its two lines makes the header
+  taller on every page (`dossier.word.headerfit`).
+"""
+
+from __future__ import annotations
+
+from dossier.errors import Problems
+from dossier.markdown import display_width
+from dossier.markdown.lint import headings, leftover_emphasis, typed_number
+from dossier.word.headerfit import header_room
+from dossier.word.templates import template_path
+from dossier.workspace.model import Document, Workspace
+from dossier.workspace.yamlsrc import SourceMap
+
+
+def _leftovers(doc: Document, problems: Problems) -> None:
+    texts: list[tuple[str, int, str, str]] = [(doc.body, doc.body_line_offset, doc.body_source, "body")]
+    if isinstance(doc.validation, SourceMap):
+        for key, value in doc.validation.items():
+            if isinstance(value, str):
+                texts.append((value, doc.validation.line_of(key), doc.source_display, f"validation.{key}"))
+    for text, offset, source, field in texts:
+        for line, snippet in leftover_emphasis(text):
+            problems.warn(source, offset + line + 1, field,
+                          f"“{snippet.strip()}”: this * is printed as an asterisk (an emphasis that does not close); "
+                          "close it, or write \\* for a literal asterisk")
+
+
+def _typed_numbers(ws: Workspace, doc: Document, problems: Problems) -> None:
+    style = doc.heading_numbers(ws.config)
+    if style == "none":
+        return
+    for line, _level, text in headings(doc.body):
+        number = typed_number(text)
+        if number:
+            problems.warn(doc.body_source, doc.body_line_offset + line + 1, "body",
+                          f"heading “{text}” starts with a section number ({number}) and headings are numbered "
+                          f"automatically (numbering_style: {style}), so it would show two numbers; remove the typed "
+                          "number or set numbering_style: none")
+
+
+def _title_length(ws: Workspace, doc: Document, problems: Problems) -> None:
+    if not doc.title or not doc.kind:
+        return
+    room = header_room(template_path(ws, doc.kind))
+    length = (display_width(doc.title) + 1) // 2
+    if room is not None and length > room.characters:
+        line = doc.raw.line_of("title") if isinstance(doc.raw, SourceMap) else None
+        problems.warn(doc.source_display, line, "title",
+                      f"{length} characters; the page header shows at most {room.characters} "
+                      f"({room.lines} lines of {room.per_line}) and grows taller on every page for a longer title")
+
+
+def check_layout(ws: Workspace, doc: Document, problems: Problems) -> None:
+    """The layout warnings of one document (see the module docstring)."""
+    _leftovers(doc, problems)
+    _typed_numbers(ws, doc, problems)
+    _title_length(ws, doc, problems)
