@@ -4,7 +4,7 @@ The starter's files are the example company's documents (`dossier/starters/NAME/
 for another company tailors them: the company name and address go into dossier.yaml; every date
 of the YAML (sign-offs, effective date, planned validation dates) becomes today; the example staff
 (`people.yaml`) become role titles in sign-offs and planned distribution (编制 质量部QA) and spots to
-fill in elsewhere (【请根据本企业实际填写：质量部经理姓名】); with a numbering prefix, every document
+fill in elsewhere (【请根据本企业实际填写：质量部经理姓名】), in dossier.yaml role titles; with a numbering prefix, every document
 number (file names, ids, [[ID]] citations, numbers in the text, the numbering patterns, the
 register form numbers) gets it. A validation report's results files (.csv) are copied as they are.
 """
@@ -46,8 +46,10 @@ def _tailor(text: str, is_yaml: bool, people: dict[str, str], today: str | None,
     return text
 
 
-def _config(template: str, company: str, address: str, prefix: str) -> str:
+def _config(template: str, company: str, address: str, prefix: str, people: dict[str, str]) -> str:
     text = template.replace("__COMPANY__", json.dumps(company, ensure_ascii=False))
+    for name, role in people.items():  # the example's approval_authority names people; another company gets the roles
+        text = text.replace(name, role)
     text = text.replace("__ADDRESS__", json.dumps(address, ensure_ascii=False))
     if prefix:
         text = _PATTERN.sub(lambda m: m.group(1) + re.escape(prefix).replace("\\", "\\\\") + m.group(2), text)
@@ -64,7 +66,8 @@ def starter_files(name: str, company: str, address: str, today: str, prefix: str
     folder = starters_root() / name
     example_company, people = _people(folder)
     other = company != example_company  # another company: its own people and dates
-    files = {"dossier.yaml": _config((folder / "dossier.yaml").read_text(encoding="utf-8"), company, address, prefix)}
+    template = (folder / "dossier.yaml").read_text(encoding="utf-8")
+    files = {"dossier.yaml": _config(template, company, address, prefix, people if other else {})}
     if (folder / "external.yaml").is_file():
         files["external.yaml"] = (folder / "external.yaml").read_text(encoding="utf-8")
     for path in sorted((folder / "content").iterdir()):

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from dossier.starters import available_starters, starters_root
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_cli, workspace_today
 
 STARTER = starters_root() / "device-gmp-2025"
 PEOPLE = yaml.safe_load((STARTER / "people.yaml").read_text(encoding="utf-8"))["people"]
@@ -78,9 +78,12 @@ def _date_fields(value) -> list[str]:
 
 
 def test_written_for_another_company_the_people_and_dates_are_its_own(other: Path) -> None:
-    config = yaml.safe_load((other / "dossier.yaml").read_text(encoding="utf-8"))
+    config_text = (other / "dossier.yaml").read_text(encoding="utf-8")
+    config = yaml.safe_load(config_text)
     assert config["company"] == {"name": "某某医疗器械有限公司", "address": "浙江省杭州市某路1号"}
-    today = date.today().isoformat()
+    assert not [person for person in PEOPLE if person in config_text]  # the commented approval_authority names roles
+    assert "#   default: {review: [质量部经理, 质量部QA], approve: [总经理]}" in config_text
+    today = workspace_today(other)  # init dates in the new workspace's time zone
     texts = {p.name: p.read_text(encoding="utf-8") for p in (other / "content").iterdir()}
     for name, text in texts.items():
         for person in PEOPLE:

@@ -59,7 +59,7 @@ def test_the_matrix_csv_and_docx_hold_one_row_per_article(written: Path) -> None
 
 def test_the_external_register_lists_each_document_and_who_cites_it(written: Path) -> None:
     assert sorted(p.name for p in (written / "build" / "register").iterdir()) == sorted(
-        f"{name}.{suffix}" for name in ("master-list", "distribution", "external") for suffix in ("csv", "docx", "pdf"))
+        f"{name}.{suffix}" for name in ("master-list", "distribution", "destruction", "external") for suffix in ("csv", "docx", "pdf"))
     rows = _rows(written / "build" / "register" / "external.csv")
     assert rows[0] == ["序号", "文件编号", "文件名称", "类别", "发布部门", "年份/版本", "实施日期", "状态", "引用文件"]
     by_number = {row[1]: row for row in rows[1:]}
