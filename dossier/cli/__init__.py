@@ -167,8 +167,16 @@ def _printing(warnings: Warnings):
 @click.option("--address", default="", metavar="TEXT", help="Company address (with --starter).")
 @click.option("--numbering", "prefix", default="", metavar="PREFIX", help="Prefix every document number (with --starter; SL- gives SL-QP-04).")
 def init_command(directory: Path, company: str, starter: str | None, address: str, prefix: str) -> None:
-    """Create a new workspace that builds: one procedure and one record form, or a whole starter set (--starter)."""
-    today = date.today().isoformat()
+    """Create a new workspace that builds: one procedure and one record form, or a whole starter set (--starter).
+
+    Its dates are today in the new workspace's time zone (the default, Asia/Shanghai), as release dates approvals.
+    """
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dossier.workspace.model import DEFAULT_TIMEZONE
+
+    today = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date().isoformat()
     if starter is None:
         if address or prefix:
             raise UsageError("error: --address and --numbering go with --starter")
