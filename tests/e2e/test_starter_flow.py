@@ -26,9 +26,11 @@ def starter(tmp_path_factory) -> Path:
 def test_init_check_build_coverage_all_succeed(starter: Path) -> None:
     check = run_cli("check", str(starter))
     assert check.exit_code == 0, check.output  # every [[ID]] resolves: check reports any that does not
-    build = run_cli("build", str(starter))
+    # .docx only: the PDFs of these same 115 documents come from example_build (the example is this starter),
+    # and converting them all a second time would add about two minutes of LibreOffice to the suite
+    build = run_cli("build", str(starter), "--format", "docx")
     assert build.exit_code == 0, build.output
-    built = sorted(p.stem for p in (starter / "build").glob("*.pdf"))
+    built = sorted(p.stem for p in (starter / "build").glob("*.docx"))
     assert len(built) >= 40 and len(built) == len(list((starter / "content").glob("*.yaml")))
     coverage = run_cli("coverage", str(starter))
     assert coverage.exit_code == 0, coverage.output
