@@ -2,7 +2,9 @@
 
 The master list of controlled documents (受控文件清单), the distribution and withdrawal record
 (文件发放回收记录), the destruction record (文件销毁记录) and, when asked, the list of drafts
-(未发布文件清单); rows from `dossier.control.registers`, wording from `control/forms.yaml`.
+(未发布文件清单), and, when the workspace keeps an external-document register, the list of
+external documents (外来文件清单, Art. 44) with the documents citing each; rows from
+`dossier.control.registers`, wording from `control/forms.yaml`.
 Each register carries its own form number and ends with a blank approval line (device GMP 2025
 Art. 43(1) records).
 """

@@ -25,8 +25,8 @@ from dossier.control.ledger import queries as ledger_queries
 from dossier.control.lifecycle import entry_date
 from dossier.control.signoffs import authority_problem, named_people
 from dossier.control.validation_status import report_release_problems
-from dossier.errors import UsageError
-from dossier.markdown.queries import cited_ids
+from dossier.errors import Problems, UsageError
+from dossier.markdown.queries import cited_ids, unknown_numbers
 from dossier.pipeline.cache import BuildCache
 from dossier.pipeline.documents import produce
 from dossier.pipeline.load import load_checked
@@ -54,6 +54,15 @@ def _document(ws: Workspace, doc_id: str) -> Document:
     return ws.documents[doc_id]
 
 
+def check_numbers_exist(ws: Workspace, doc: Document) -> None:
+    """Refuse to release a body naming, as plain text, a document number no document has (check only warns)."""
+    problems = Problems()
+    for line, number in unknown_numbers(ws, doc):
+        problems.add(doc.body_source, line, "body", f"{number} is written as a document number but no document {number} "
+                                                    "exists: correct it, or cite an existing document as [[ID]], before release")
+    problems.raise_if_any()
+
+
 def release(
     root: Path,
     doc_id: str,
@@ -70,8 +79,9 @@ def release(
     `approved_by` may be empty when the YAML names the approver; when both are given they must
     agree. Refused (UsageError, exit 2) while `check` fails; while the author or reviewer (name
     and date) is missing; when the revision was already released; when the effective date lies
-    before the approval date or before the revision it replaces takes effect; when the approver
-    is outside the `approval_authority`; when a signing profile's key is not the named person's;
+    before the approval date or before the revision it replaces takes effect; when the body names
+    as plain text a document number that names no document; when the approver is outside the
+    `approval_authority`; when a signing profile's key is not the named person's;
     and, with `require_signed_releases`, without a 批准 profile. `minor` first starts the next
     minor revision. `sign` names signing profiles: the archive then also holds `ID.signed.pdf`
     (the issued file) beside the unsigned `ID.pdf`, and the 批准 profile signs the ledger entry.
@@ -101,6 +111,7 @@ def _release(root: Path, doc_id: str, approved_by: str, reason: str, effective: 
         raise UsageError(f"error: {doc.id} revision {doc.revision} was already released ({previous.timestamp[:10]}); "
                          f"start revision {nxt} with `dossier revise {doc.id}`")
     check_release_order(ws, doc, entries)
+    check_numbers_exist(ws, doc)
     not_ready = report_release_problems(ws, doc, entries)
     if not_ready:
         raise UsageError("\n".join(not_ready))

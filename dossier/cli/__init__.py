@@ -15,11 +15,13 @@ from dossier import __version__
 from dossier.actions.init import init_workspace
 from dossier.actions.register import write_register
 from dossier.actions.release import obsolete, release, revise
+from dossier.actions.starter import init_starter
 from dossier.cli.params import DATE
 from dossier.cli.report import Interrupted, debugging, ending_on_signals, quiet_libraries, unexpected, usage_lines
 from dossier.control.controls import ledger_of
 from dossier.control.validation_status import validation_warnings
-from dossier.errors import EXIT_TOOL, DossierError, Warnings
+from dossier.errors import EXIT_TOOL, DossierError, UsageError, Warnings
+from dossier.markdown.queries import open_spots
 from dossier.pipeline.build import FORMATS, build
 from dossier.pipeline.load import load_checked, load_valid
 from dossier.util.dates import parse_date as strict_date
@@ -39,6 +41,7 @@ LAZY_COMMANDS = {
     "review": "dossier.cli.copies:review_command",
     "schema": "dossier.cli.schema:schema_command",
     "site": "dossier.cli.site:site_command",
+    "coverage": "dossier.cli.coverage:coverage_command",
 }
 
 
@@ -168,6 +171,10 @@ def check_command(workspace: Path) -> None:
         click.echo(f"warning: {warning}", err=True)
     count = len(warnings.items) + len(extra)
     click.echo(f"ok: {len(ws.documents)} documents valid" + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
+    spots = {doc.id: len(open_spots(doc)) for doc in ws.documents.values()}
+    if any(spots.values()):
+        click.echo(f"open: {sum(spots.values())} spots to fill in or confirm (【请根据本企业实际填写：…】, 【请确认：…】) in "
+                   f"{sum(1 for n in spots.values() if n)} documents; `dossier status --open` lists them")
 
 
 @contextlib.contextmanager
@@ -183,10 +190,32 @@ def _printing(warnings: Warnings):
 @cli.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--company", default="示例医疗科技有限公司", show_default=True, help="Company name for the header.")
-def init_command(directory: Path, company: str) -> None:
-    """Create a new workspace (config, one procedure, one record form) that builds."""
-    for path in init_workspace(directory, company, date.today().isoformat()):
-        click.echo(f"created {path}")
+@click.option("--starter", metavar="NAME", help="Write a complete quality system instead (device-gmp-2025: the device GMP 2025 document set).")
+@click.option("--address", default="", metavar="TEXT", help="Company address (with --starter).")
+@click.option("--numbering", "prefix", default="", metavar="PREFIX", help="Prefix every document number (with --starter; SL- gives SL-QP-04).")
+def init_command(directory: Path, company: str, starter: str | None, address: str, prefix: str) -> None:
+    """Create a new workspace that builds: one procedure and one record form, or a whole starter set (--starter).
+
+    Its dates are today in the new workspace's time zone (the default, Asia/Shanghai), as release dates approvals.
+    """
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dossier.workspace.model import DEFAULT_TIMEZONE
+
+    today = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date().isoformat()
+    if starter is None:
+        if address or prefix:
+            raise UsageError("error: --address and --numbering go with --starter")
+        for path in init_workspace(directory, company, today):
+            click.echo(f"created {path}")
+        return
+    written = init_starter(directory, starter, company, address, today, prefix)
+    documents = sum(1 for path in written if path.parent.name == "content" and path.suffix == ".yaml")
+    click.echo(f"created {directory}: {documents} documents of the {starter} starter for {company} "
+               f"(dossier.yaml, external.yaml, content/)")
+    click.echo("next: dossier check (counts the spots to fill in), dossier status --open (lists them), "
+               "dossier coverage (articles and documents)")
 
 
 def parse_date(value: str | date | None) -> date | None:

@@ -38,12 +38,28 @@ def table_lines(rows: list[dict[str, Any]]) -> list[str]:
         if r["copies_to_recall"]:
             word = "RECALL" if r["recall_because"] == "withdrawn" else "EXCHANGE"
             flags.append(f"{word}-{len(r['copies_to_recall'])}")
+        if r["outdated_references"]:
+            flags.append("OUTDATED-REF")
+        if r["open"]:
+            flags.append(f"OPEN-{len(r['open'])}")
         if r["retention_until"]:
             flags.append(f"retain-until {r['retention_until']}")
         lines.append(
             f"{r['id']:<10} {r['revision']:<5} {r['state']:<10} {r['in_force'] or '-':<8} {r['effective_date'] or '-':<10} "
             f"{r['next_review'] or '-':<11} {' '.join(flags) or '-':<6} {r['title']}"
         )
+    return lines
+
+
+def open_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """The spots each document leaves to fill in or confirm, one line each under a line per document."""
+    lines = []
+    for r in rows:
+        if r["open"]:
+            lines.append(f"{r['id']}: {len(r['open'])} open ({r['title']})")
+            lines.extend(f"  {spot['file']}:{spot['line']}: {spot['text']}" for spot in r["open"])
+    total = sum(len(r["open"]) for r in rows)
+    lines.append(f"{total} open spot{'s' if total != 1 else ''} in {sum(1 for r in rows if r['open'])} documents")
     return lines
 
 
@@ -77,6 +93,8 @@ def document_lines(row: dict[str, Any]) -> list[str]:
         (recall_word, [_copy(c) for c in row["copies_to_recall"]] or ["-"]),
         ("awaiting destruction", [f"{_copy(c)}, returned {c['returned']}" for c in row["awaiting_destruction"]] or ["-"]),
         ("cited by", [", ".join(row["cited_by"]) or "-"]),
+        ("outdated refs", row["outdated_references"] or ["-"]),
+        ("open spots", [f"{spot['file']}:{spot['line']}: {spot['text']}" for spot in row["open"]] or ["-"]),
     ]
     if row.get("predates"):
         facts.insert(1, ("predates", [f"a change of {', '.join(row['predates'])} (applies at the next revision)"]))
@@ -104,10 +122,12 @@ def due_lines(due: list[dict[str, Any]], today: date) -> list[str]:
 @WORKSPACE_OPTION
 @click.option("--due", is_flag=True, help="List the revisions and returned copies whose retention has ended.")
 @click.option("--today", metavar="YYYY-MM-DD", help="Report as of this day (default: today).")
+@click.option("--open", "open_only", is_flag=True,
+              help="List the spots left to fill in or confirm (【请根据本企业实际填写：…】, 【请确认：…】) per document.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def status_command(doc_id: str | None, workspace: Path, due: bool, today: str | None, as_json: bool) -> None:
+def status_command(doc_id: str | None, workspace: Path, due: bool, today: str | None, open_only: bool, as_json: bool) -> None:
     """Every document's revision, state, next review and flags, and each validation plan object's state and
-    next due date; one document in full; or what is due."""
+    next due date; one document in full; what is due; or the spots left open (--open)."""
     ws = load_workspace_or_fail(workspace)
     when = parse_date(today) or ws.config.today()
     if doc_id and doc_id not in ws.documents:
@@ -115,6 +135,9 @@ def status_command(doc_id: str | None, workspace: Path, due: bool, today: str | 
     rows = workspace_status(ws, when)
     if doc_id:
         rows = [r for r in rows if r["id"] == doc_id]
+    if open_only:
+        click.echo("\n".join(open_lines(rows)))
+        return
     if due:
         found = due_rows(rows, when)
         click.echo(json.dumps({"due": found}, ensure_ascii=False, indent=2, sort_keys=True) if as_json
@@ -130,6 +153,7 @@ def status_command(doc_id: str | None, workspace: Path, due: bool, today: str | 
     entries = ledger_of(ws).entries()
     objects = plan_status(ws, entries, when)
     warnings = workspace_validity_warnings(ws.root, when) + validation_warnings(ws, entries)
+    warnings += [message for row in rows for message in row["outdated_references"]]
     if as_json:
         click.echo(json.dumps({"documents": rows, "validation": [o.as_dict() for o in objects], "warnings": warnings},
                               ensure_ascii=False, indent=2, sort_keys=True))

@@ -91,7 +91,8 @@ def archived_title(ws: Workspace, doc_id: str, revision: str) -> str | None:
 
 
 def citation_texts(ws: Workspace, doc: Document, entries: list[LedgerEntry], controlled: bool = False) -> dict[str, str]:
-    """How each [[ID]] in `doc` reads: 《title》ID revision版 of the cited revision in force.
+    """How each [[ID]] in `doc` reads: 《title》ID revision版 of the cited revision in force; an
+    external document's key reads as its number and title (ExternalDocument.citation).
 
     "In force" is judged from `entries` (for a released revision: the ledger up to its own
     release), so a rebuilt release cites exactly what it cited when released. A cited document
@@ -103,6 +104,9 @@ def citation_texts(ws: Workspace, doc: Document, entries: list[LedgerEntry], con
     for cited in sorted(cited_ids(doc)):
         target = ws.documents.get(cited)
         if target is None:
+            external = ws.externals.get(cited)
+            if external is not None:  # an external document reads as its number and title
+                texts[cited] = external.citation
             continue
         releases = ledger_queries.releases(entries, cited)
         if releases:

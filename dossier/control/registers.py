@@ -5,7 +5,9 @@ Device GMP 2025 Art. 43(1): the distribution, replacement, withdrawal and destru
 the master list (受控文件清单) lists documents with a revision in force or approved and awaiting
 its date, never drafts or withdrawn documents; drafts go to their own list when asked for. The
 distribution record (文件发放回收记录) has one row per issue, with the revision issued; the
-destruction record (文件销毁记录) one row per destroyed copy. Wording and columns: forms.yaml.
+destruction record (文件销毁记录) one row per destroyed copy. Art. 44: the list of external
+documents (外来文件清单) of the workspace's external-document register, with the documents citing
+each, when the workspace keeps one. Wording and columns: forms.yaml.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from dossier.control.controls import archived_title, ledger_of
 from dossier.control.forms import RegisterForm, register_form
 from dossier.control.ledger import queries as ledger_queries
 from dossier.control.status import workspace_status
+from dossier.markdown.queries import cited_externals
+from dossier.workspace.external import STATUS_LABELS as EXTERNAL_STATUS
 from dossier.workspace.model import Workspace
 
 STATE_LABELS = {"draft": "草稿", "approved": "已批准待生效", "effective": "现行有效", "superseded": "已替代", "obsolete": "已作废"}
@@ -43,8 +47,22 @@ def _table(ws: Workspace, name: str, rows: list[dict[str, Any]]) -> Register:
     return Register(form, number, [form.cells(i, row) for i, row in enumerate(rows, start=1)])
 
 
+def external_rows(ws: Workspace) -> list[dict[str, Any]]:
+    """One row per entry of the external-document register (Art. 44), with the documents citing it."""
+    citing: dict[str, list[str]] = {}
+    for doc in ws.documents.values():
+        for key in cited_externals(ws, doc):
+            citing.setdefault(key, []).append(doc.id)
+    return [{"number": entry.number, "title": entry.title, "type": entry.type, "issuer": entry.issuer, "year": entry.year,
+             "effective": entry.effective.isoformat() if entry.effective else None,
+             "status": EXTERNAL_STATUS[entry.status] + (f"（由 {entry.replaced_by} 替代）" if entry.replaced_by else ""),
+             "cited_by": "、".join(citing.get(entry.key, []))}
+            for entry in ws.externals.values()]
+
+
 def build_registers(ws: Workspace, today: date, drafts: bool = False) -> list[Register]:
-    """The master list, the distribution and destruction records, and (with `drafts`) the drafts list."""
+    """The master list, the distribution and destruction records, (with `drafts`) the drafts list, and the
+    list of external documents when the workspace keeps a register of them."""
     entries = ledger_of(ws).entries()
     status = workspace_status(ws, today)
     master, unreleased, issued, destroyed = [], [], [], []
@@ -75,4 +93,6 @@ def build_registers(ws: Workspace, today: date, drafts: bool = False) -> list[Re
     tables = [_table(ws, "master-list", master), _table(ws, "distribution", issued), _table(ws, "destruction", destroyed)]
     if drafts:
         tables.append(_table(ws, "drafts", unreleased))
+    if ws.externals:
+        tables.append(_table(ws, "external", external_rows(ws)))
     return tables

@@ -1,8 +1,9 @@
-"""`dossier status`: which revision of each document is in force, reviews, copies out, retention, where-used.
+"""`dossier status`: which revision of each document is in force, reviews, copies out, retention, where-used,
+open spots, citations of superseded or withdrawn external documents.
 
 Device GMP 2025 Art. 43: the revision in force and the state of every revision (43(2)), the
 issued copies to exchange or recall (43(1), (3)), the periodic review, and the retention of
-revisions no longer in force (43(4)).
+revisions no longer in force (43(4)); Art. 44: documents citing outdated external documents.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dossier.control.integrity import configuration_drift, drift
 from dossier.control.ledger import LedgerEntry
 from dossier.control.ledger import queries as ledger_queries
 from dossier.control.lifecycle import document_status
+from dossier.markdown.queries import open_spots, outdated_references
 from dossier.workspace.model import Document, Workspace
 
 __all__ = ["document_row", "due_rows", "predates_lines", "workspace_status", "where_used"]
@@ -50,6 +52,8 @@ def document_row(ws: Workspace, doc: Document, entries: list[LedgerEntry], today
         "copies_to_recall": [issue_row(i) for i in due_back(issues, last.revision if last else None, withdrawn)],
         "recall_because": "withdrawn" if withdrawn else ("superseded" if last else None),
         "awaiting_destruction": [issue_row(i) for i in issues if i.awaiting_destruction],
+        "open": [{"file": spot.path, "line": spot.line, "text": spot.text} for spot in open_spots(doc)],
+        "outdated_references": outdated_references(ws, doc),
     })
     return row
 

@@ -6,8 +6,10 @@ blocks is text. The common cases take a plain regex scan first (a no-op build di
 body), and fall back to the parser where the text could hold code or unusual forms.
 
 Grammar added to CommonMark + GFM tables, strikethrough and footnotes: `[[DOC-ID]]` cites a
-document of the workspace (a `citation` token whose content is the id). Emphasis beside Chinese
-punctuation works as Chinese writers expect (`**注意：**操作`, see `cjk`).
+document of the workspace, `[[GB/T 42061-2022]]` an entry of the external-document register
+(a `citation` token whose content is the id or key); a fenced block with the info string
+`{coverage}` is a directive the render step replaces by a generated table. Emphasis beside
+Chinese punctuation works as Chinese writers expect (`**注意：**操作`, see `cjk`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from dossier.markdown.cjk import CjkParserInline, cjk
 
-CITATION = re.compile(r"\[\[[ \t]*([A-Za-z0-9][A-Za-z0-9_.\-/]*)[ \t]*\]\]")
+# a document id (QP-04) or an external document's key (GB/T 42061-2022, 公告2025年第107号)
+CITATION = re.compile(r"\[\[[ \t]*([^\s\[\]](?:[^\[\]\n]*[^\s\[\]])?)[ \t]*\]\]")
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _MAY_HOLD_CODE = re.compile(r"`|~~~|^(?: {4}|\t)", re.M)
 # an image in its plain form: no brackets in the alt text, no title, no escapes, entities or parentheses in the name
@@ -106,6 +109,24 @@ def citations(md: str) -> list[tuple[int, str]]:
     if _MAY_HOLD_CODE.search(md):
         return _inline_targets(md, lambda token: token.content if token.type == "citation" else None)
     return [(number, match.group(1)) for number, line in enumerate(md.splitlines()) for match in CITATION.finditer(line)]
+
+
+def fenced_blocks(md: str, info: str) -> list[tuple[int, str]]:
+    """(0-based line of the opening fence, content) of every fenced block whose info string is `info`."""
+    if info not in md:
+        return []
+    return [(token.map[0], token.content) for token in parser().parse(normalised(md))
+            if token.type == "fence" and token.info.strip() == info and token.map is not None]
+
+
+def prose_lines(md: str) -> list[tuple[int, str]]:
+    """(0-based line, text) of the prose a reader sees: no code spans or blocks, no citations, no link targets.
+
+    Text without anything that could be code takes a plain scan (citations removed).
+    """
+    if not _MAY_HOLD_CODE.search(md):
+        return [(number, CITATION.sub(" ", line)) for number, line in enumerate(normalised(md).splitlines())]
+    return _inline_targets(md, lambda token: token.content if token.type == "text" else None)
 
 
 def images(md: str) -> list[tuple[int, str]]:

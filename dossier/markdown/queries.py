@@ -1,11 +1,19 @@
-"""Queries on a document's Markdown texts (its body and the text fields of its validation elements)
-and on the documents its validation blocks name (a report's protocol, a plan's protocols and
-the documents its objects depend on)."""
+"""Queries on a document's texts: what it cites (in its body, the text fields of its validation elements
+and the documents its validation blocks name: a report's protocol, a plan's protocols and the
+documents its objects depend on), the document numbers its prose names, the spots left to fill in."""
 
 from __future__ import annotations
 
-from dossier.markdown import citations
-from dossier.workspace.model import Document
+import functools
+import re
+from dataclasses import dataclass
+
+from dossier.markdown import citations, prose_lines
+from dossier.workspace.external import outdated_message
+from dossier.workspace.model import Document, Workspace
+
+# spots a starter document leaves to the company: 【请根据本企业实际填写：…】 and 【请确认：…】
+OPEN_SPOT = re.compile(r"【请(?:根据本企业实际填写|确认)[：:][^】\n]*】")
 
 
 def named_ids(doc: Document) -> set[str]:
@@ -27,9 +35,75 @@ def named_ids(doc: Document) -> set[str]:
     return {name for name in names if name}
 
 
-def cited_ids(doc: Document) -> set[str]:
-    """Every document id `doc` cites with [[ID]] (body and validation fields) or names in its validation blocks."""
+def _texts(doc: Document) -> list[str]:
     texts = [doc.body]
     if isinstance(doc.validation, dict):
         texts.extend(v for v in doc.validation.values() if isinstance(v, str))
-    return {cited for text in texts for _, cited in citations(text)} | named_ids(doc)
+    return texts
+
+
+def cited_ids(doc: Document) -> set[str]:
+    """Every document id or external key `doc` cites with [[…]] (body and validation fields), and the
+    documents it names in its validation blocks."""
+    return {cited for text in _texts(doc) for _, cited in citations(text)} | named_ids(doc)
+
+
+def cited_externals(ws: Workspace, doc: Document) -> list[str]:
+    """Keys of the external documents `doc` cites, sorted (a document id wins over an external key)."""
+    return sorted(key for key in cited_ids(doc) if key in ws.externals and key not in ws.documents)
+
+
+@dataclass(frozen=True)
+class OpenSpot:
+    """A spot the company must fill in or decide: where it is and what it asks."""
+
+    path: str
+    line: int
+    text: str
+
+
+def open_spots(doc: Document) -> list[OpenSpot]:
+    """Every 【请根据本企业实际填写：…】 / 【请确认：…】 in the document's YAML and Markdown body, in file order."""
+    found = []
+    files = [(doc.source_display, doc.source)]
+    if doc.body_source and doc.body_source != doc.source_display:
+        files.append((doc.body_source, None))
+    for shown, path in files:
+        try:
+            text = path.read_text(encoding="utf-8") if path is not None else doc.body
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            found.extend(OpenSpot(shown, number, match.group()[1:-1]) for match in OPEN_SPOT.finditer(line))
+    return found
+
+
+@functools.lru_cache(maxsize=16)
+def number_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex finding document numbers of any of the numbering `patterns` inside prose."""
+    alternatives = "|".join(f"(?:{p})" for p in sorted(set(patterns), key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9_/\-])(?:{alternatives})(?![A-Za-z0-9_]|-[A-Za-z0-9])")
+
+
+def plain_numbers(doc: Document, pattern: re.Pattern[str]) -> list[tuple[int, str]]:
+    """(line as shown in messages, number) of every document number the body's prose names as plain text.
+
+    Citations ([[ID]]), code spans and code blocks are not prose.
+    """
+    return [(doc.body_line_offset + line + 1, match.group())
+            for line, text in prose_lines(doc.body) for match in pattern.finditer(text)]
+
+
+def unknown_numbers(ws: Workspace, doc: Document) -> list[tuple[int, str]]:
+    """(line, number) of plain-text document numbers in `doc` that name no document of the workspace."""
+    patterns = tuple(sorted(p for p in ws.config.numbering.values() if p))
+    if not patterns:
+        return []
+    known = ws.documents.keys() | ws.unreadable
+    return [(line, number) for line, number in plain_numbers(doc, number_pattern(patterns)) if number not in known]
+
+
+def outdated_references(ws: Workspace, doc: Document) -> list[str]:
+    """One review message per external document `doc` cites that is superseded or withdrawn."""
+    return [outdated_message(doc.id, ws.externals[key], ws.externals)
+            for key in cited_externals(ws, doc) if ws.externals[key].status != "current"]

@@ -4,7 +4,8 @@ A document's build key hashes everything its outputs are made from: the tool (it
 content of its package files, so a changed rule or renderer counts even within a version, and
 the versions of the libraries and LibreOffice that write the outputs), its
 YAML, Markdown body, template and embedded images (digest.py), the workspace settings it shows
-(company, heading numbering), the title/number/revision of every document it cites, its document-control data from
+(company, heading numbering), the title/number/revision of every document it cites, the tables
+generated for its `{coverage}` blocks (the articles every document declares), its document-control data from
 the ledger (mark, watermark, sign-offs, history rows) and SOURCE_DATE_EPOCH. The cache file
 (`build/.cache/state.json`) maps each document to its key and the SHA-256 of each output; an
 output is reused only when the key matches and the file on disk still has that hash. A cache
@@ -26,6 +27,7 @@ from typing import Any
 from dossier import __version__
 from dossier.control.controls import Controls
 from dossier.control.digest import inputs_digest
+from dossier.pipeline.directives import expansions
 from dossier.util.atomic import write_text
 from dossier.workspace.model import Document, Workspace
 
@@ -65,6 +67,7 @@ def build_key(ws: Workspace, doc: Document, controls: Controls, sign: tuple[str,
         "tool": tool_fingerprint(),
         "format": FORMAT_VERSION,
         "inputs": inputs_digest(ws, doc),
+        "generated": expansions(ws, doc),
         "company": [ws.config.company_name, ws.config.company_address],
         "fonts": ws.config.font_choices(doc.kind),
         "numbering": doc.heading_numbers(ws.config),

@@ -3,7 +3,9 @@
 `load_checked` reads dossier.yaml and every document, runs every rule of `dossier.validate`,
 checks the signing profiles and the disinfectant products, the sign-offs of every unreleased
 revision (`control.signoffs`) and (unless told not to) that no released revision's own sources
-were edited; all problems of all files are raised together (InputErrors).
+were edited; all problems of all files are raised together (InputErrors). Warnings (among them
+plain-text numbers of no document and citations of outdated external documents) go to the
+`warnings` collector.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from dossier.control.controls import Controls
 from dossier.control.lifecycle import HistoryRow
 from dossier.errors import Problems
 from dossier.fonts import default_fonts, word_name
+from dossier.pipeline.directives import directive_hooks, expansions
 from dossier.pipeline.sections import SECTIONS
 from dossier.word.body import render_markdown
 from dossier.word.document import docx_bytes
@@ -81,7 +82,8 @@ def _landscape(tpl: Template, doc: Document) -> bool:
 
 def _body(tpl: Template, ws: Workspace, doc: Document, controls: Controls, problems: Problems, landscape: bool):
     """The body subdoc: the sections the kind's blocks generate (a protocol's Art. 76 elements, a report's
-    evaluation, a plan's objects) first, numbered on into the body, then the Markdown.
+    evaluation, a plan's objects) first, numbered on into the body, then the Markdown (its `{coverage}`
+    blocks replaced by the generated article table).
 
     With `landscape` the body ends the landscape section that began with the document.
     """
@@ -95,7 +97,8 @@ def _body(tpl: Template, ws: Workspace, doc: Document, controls: Controls, probl
                             source=doc.source_display, problems=problems, line_offset=generated[1],
                             numbering=numbering, landscape=landscape)
     render_markdown(doc.body, body, resolve_citation=cite, image_dir=doc.source.parent, source=doc.body_source,
-                    problems=problems, line_offset=doc.body_line_offset, numbering=numbering, landscape=landscape)
+                    problems=problems, line_offset=doc.body_line_offset, numbering=numbering, landscape=landscape,
+                    directives=directive_hooks(expansions(ws, doc)))
     if landscape:
         section_break(body, landscape=True)
     return body

@@ -223,12 +223,14 @@ def oq_signatures(ctx: Context) -> str:
         ctx.evidence.require(run.code == 0, f"dossier sign failed (exit {run.code})")
     finally:
         config.write_text(original, encoding="utf-8")
-    run = dossier(ctx, "verify", signed, "--trust", ca)
+    # run in the scratch workspace: verify checks the signer against the person its QP-01 names (编制人),
+    # not against a QP-01 of whatever workspace dossier qualify was started in
+    run = dossier(ctx, "verify", signed, "--trust", ca, cwd=root)
     ctx.evidence.require(run.code == 0, f"the signed PDF does not verify (exit {run.code})", f"signed PDF {sha256(signed)} verifies")
     tampered = signed.with_name("QP-01-tampered.pdf")
     tampered.write_bytes(_tamper(signed.read_bytes()))
     ctx.evidence.add("changed one digit of the creation date of the signed PDF: $SCRATCH/signed/QP-01-tampered.pdf")
-    run = dossier(ctx, "verify", tampered, "--trust", ca)
+    run = dossier(ctx, "verify", tampered, "--trust", ca, cwd=root)
     ctx.evidence.require(run.code == 1, f"verify did not find the changed byte (exit {run.code})")
     return "签名验证通过；改动一个字节后验证失败（退出码 1）"
 

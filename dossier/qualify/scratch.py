@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import yaml
@@ -46,12 +45,14 @@ def shown(ctx: Context, text: str) -> str:
     return text.replace(str(ctx.scratch), "$SCRATCH")
 
 
-def dossier(ctx: Context, *args: str | Path, env: dict[str, str] | None = None) -> Run:
-    """Run `dossier ARGS` in a new process; the command, exit status and output go to the evidence."""
+def dossier(ctx: Context, *args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    """Run `dossier ARGS` in a new process (in folder `cwd`, default the current one); the command, exit
+    status and output go to the evidence."""
     command = [sys.executable, "-m", "dossier", *map(str, args)]
     environment = {**os.environ, "DOSSIER_ACTOR": ACTOR, **(env or {})}
     try:
-        done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=COMMAND_TIMEOUT, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=COMMAND_TIMEOUT, check=False,
+                              cwd=cwd)
         run = Run(done.returncode, done.stdout, done.stderr)
     except subprocess.TimeoutExpired:
         run = Run(-1, "", f"timed out after {COMMAND_TIMEOUT:.0f} s")
@@ -80,13 +81,21 @@ def make_workspace(ctx: Context, name: str = "ws") -> Path:
     root = ctx.scratch / name
     run = dossier(ctx, "init", root, "--company", ctx.company or "示例医疗科技有限公司")
     ctx.evidence.require(run.code == 0, f"dossier init failed (exit {run.code})")
-    today = date.today().isoformat()
+    today = _workspace_today(root)
     for relative, text in fixtures().items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text.format(today=today), encoding="utf-8")
         ctx.evidence.add(f"wrote $SCRATCH/{name}/{relative}")
     return root
+
+
+def _workspace_today(root: Path) -> str:
+    """Today in the workspace's time zone (what release dates an approval with), YYYY-MM-DD."""
+    from dossier.errors import Problems
+    from dossier.workspace.load import load_config
+
+    return load_config(root.resolve(), Problems()).today().isoformat()
 
 
 def throwaway_signer(folder: Path, holder: str, passphrase: str) -> tuple[Path, Path]:

@@ -20,17 +20,25 @@ from dossier.workspace.revisions import scheme
 from dossier.workspace.yamlsrc import SourceMap
 
 
+def unknown_citation(ws: Workspace, cited: str) -> str:
+    """The message for a citation that names neither a document nor an external document."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-/]*", cited):
+        return f"cites unknown document {cited}"
+    return f"cites {cited}, which is neither a document nor a key of the external-document register ({ws.config.external_file})"
+
+
 def _check_citations(ws: Workspace, doc: Document, problems: Problems) -> None:
-    known = ws.documents.keys() | ws.unreadable
+    known = ws.documents.keys() | ws.unreadable | ws.externals.keys()
     for line, cited in citations(doc.body):
         if cited not in known:
-            problems.add(doc.body_source, doc.body_line_offset + line + 1, "body", f"cites unknown document {cited}")
+            problems.add(doc.body_source, doc.body_line_offset + line + 1, "body", unknown_citation(ws, cited))
     if isinstance(doc.validation, SourceMap):
         for key, value in doc.validation.items():
             if isinstance(value, str):
                 for line, cited in citations(value):
                     if cited not in known:
-                        problems.add(doc.source_display, doc.validation.line_of(key) + line + 1, f"validation.{key}", f"cites unknown document {cited}")
+                        problems.add(doc.source_display, doc.validation.line_of(key) + line + 1, f"validation.{key}",
+                                     unknown_citation(ws, cited))
 
 
 def _check_signoffs(doc: Document, problems: Problems) -> None:

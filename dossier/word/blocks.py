@@ -16,7 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TA
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from dossier.word.fields import add_field
@@ -192,11 +192,10 @@ def grid_table(doc: DocxDocument, header: list[str], rows: list[list[str]], widt
     """A bordered table with a bold header row repeated on every page."""
     table = doc.add_table(len(rows) + 1, len(header))
     bordered(table, widths_cm)
-    for col, text in enumerate(header):
-        cell_text(table.cell(0, col), text, bold=True, size=10)
+    # cells straight from each row's w:tc elements: table.cell() rebuilds the whole grid on every call
+    for r, (tr, values) in enumerate(zip(table._tbl.tr_lst, [header, *rows])):
+        for tc, text in zip(tr.tc_lst, values):
+            cell_text(_Cell(tc, table), text, bold=r == 0, size=10)
     repeat_header_row(table)
-    for r, values in enumerate(rows, start=1):
-        for col, text in enumerate(values):
-            cell_text(table.cell(r, col), text, size=10)
     keep_rows_whole(table)
     return table

@@ -16,6 +16,7 @@ from dossier.workspace.spec import (
     DATE,
     FLAG,
     INTEGER,
+    LIST,
     MAPPING,
     MAPPINGS,
     MARKDOWN,
@@ -68,7 +69,7 @@ NUMBERING_STYLE = Field("numbering_style", TEXT, choices=NUMBERING_STYLES, label
                         doc="heading numbers: auto (1, 1.1), chapter (第一章, 第一节) or none")
 # the registers `dossier register` writes (titles as in dossier/control/forms.yaml)
 _REGISTER_TITLES = {"master-list": "受控文件清单", "drafts": "未发布文件清单", "distribution": "文件发放回收记录",
-                    "destruction": "文件销毁记录"}
+                    "destruction": "文件销毁记录", "external": "外来文件清单"}
 REGISTERS = mapping(
     "registers", *(Field(name, TEXT, label=_REGISTER_TITLES[name], doc="its form number") for name in REGISTER_NAMES),
     label="记录表编号", doc="the form number printed on each register `dossier register` writes",
@@ -82,6 +83,7 @@ PATHS = mapping(
     Field("build", TEXT, doc="output folder (default build)"),
     Field("releases", TEXT, doc="release archive folder (default releases)"),
     Field("ledger", TEXT, doc="release ledger file (default ledger.jsonl)"),
+    Field("external", TEXT, doc="external-document register, Art. 44 (default external.yaml)"),
     label="路径", doc="where the workspace keeps its files, relative to dossier.yaml",
 )
 _FONT_FACES = tuple(Field(role, TEXT, filled=True, label={"body": "正文字体", "heading": "标题字体", "latin": "西文字体"}[role])
@@ -97,6 +99,33 @@ APPROVAL_AUTHORITY = Field(
     value=mapping("", *(Field(duty, TEXTS, filled=True, min_items=1, label={"review": "审核人", "approve": "批准人"}.get(duty, duty))
                         for duty in DUTIES), required=True),
 )
+# --- coverage (dossier.coverage.declarations: the grammar) ---------------------------------
+
+_ARTICLE = Field("article", ONE_OF, required=True, label="条款", alternatives=(
+    Field("", INTEGER, minimum=1), Field("", TEXT, scalars=("string",))), doc="article number of the rule set (43, or its key)")
+_EXCLUSIONS = Field("", MAPPINGS, label="不适用条款", doc="articles not applicable (Art. 130), each with the reason", fields=(
+    _ARTICLE,
+    Field("reason", TEXT, required=True, label="不适用理由"),
+    Field("review", FLAG, label="待确认", doc="the company must still confirm it"),
+))
+COVERAGE = mapping(
+    "coverage",
+    Field("rules", TEXT_OR_TEXTS, label="法规条款集", doc="the rule set(s) checked (default device-gmp-2025)"),
+    Field("drafts_cover", FLAG, label="草稿计入", doc="drafts count as covering an article while the system is set up"),
+    Field("not_applicable", ONE_OF, label="不适用条款", alternatives=(_EXCLUSIONS, Field("", TABLE, value=_EXCLUSIONS)),
+          doc="a list for the first rule set, or {RULES: [...]} per rule set"),
+    label="法规符合性", doc="which rule sets `dossier coverage` checks and the articles declared not applicable",
+)
+_CLAIM = Field("", ONE_OF, alternatives=(
+    Field("", INTEGER, minimum=1), Field("", TEXT, scalars=("string",)),
+    mapping("", _ARTICLE, Field("section", TEXT, label="章节", doc="the section of this document that meets it")),
+))
+_CLAIMS = Field("", LIST, value=_CLAIM)
+COVERS = Field("covers", ONE_OF, label="符合条款", alternatives=(_CLAIMS, Field("", TABLE, value=_CLAIMS)),
+               doc="the articles this document meets: [10, 56, {article: 74, section: \"4.5\"}], or {RULES: [...]} per rule set")
+RECORD_TYPE = Field("record_type", TEXT, label="记录类型",
+                    doc="the record an article prescribes (e.g. batch_production): the form must show its prescribed fields")
+
 CONFIG = mapping(
     CONFIG_FILE,
     COMPANY,
@@ -117,6 +146,7 @@ CONFIG = mapping(
     DEVICE_LIFETIME,
     PRODUCT_EXPIRY,
     REGISTERS,
+    COVERAGE,
     label="dossier 工作区配置",
 )
 
@@ -156,5 +186,7 @@ DOCUMENT = mapping(
     Field("body_file", TEXT, label="正文文件", doc="the Markdown body's file, relative to the YAML (default <ID>.md)"),
     DISTRIBUTION,
     NUMBERING_STYLE,
+    COVERS,
+    RECORD_TYPE,
     label="受控文件",
 )

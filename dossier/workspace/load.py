@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dossier.errors import Problems, UsageError
 from dossier.workspace import definitions as defs
 from dossier.workspace.definitions import CONFIG, CONFIG_FILE, DOCUMENT, FONT_ROLES
+from dossier.workspace.external import load_externals
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.inputs import outside_message, resolve_inside
 from dossier.workspace.kinds import DEFAULT_NUMBERING, DEFAULT_REVIEW_MONTHS, KIND_FIELDS, KIND_LABELS
@@ -111,8 +112,9 @@ def load_config(root: Path, problems: Problems) -> Config:
         config.build_dir = paths.read(defs.PATHS["build"], default=config.build_dir)
         config.releases_dir = paths.read(defs.PATHS["releases"], default=config.releases_dir)
         config.ledger_file = paths.read(defs.PATHS["ledger"], default=config.ledger_file)
+        config.external_file = paths.read(defs.PATHS["external"], default=config.external_file)
         chosen = {"content": config.content_dir, "templates": config.templates_dir, "build": config.build_dir,
-                  "releases": config.releases_dir, "ledger": config.ledger_file}
+                  "releases": config.releases_dir, "ledger": config.ledger_file, "external": config.external_file}
         for key, value in chosen.items():
             if key in paths.mapping and (Path(value).is_absolute() or resolve_inside(root, value, root) in (None, root)):
                 paths.fail(key, f"{value}: expected a path inside the workspace (relative to {CONFIG_FILE}, not the workspace itself)")
@@ -335,4 +337,5 @@ def load_workspace(start: Path, problems: Problems) -> Workspace:
             problems.add(doc.source_display, doc.raw.line_of("id"), "id", f"document id {doc.id} is already used by {first}")
             continue
         documents[doc.id] = doc
-    return Workspace(config, dict(sorted(documents.items())), unreadable)
+    externals = load_externals(root, config.external_file, problems)
+    return Workspace(config, dict(sorted(documents.items())), unreadable, externals)

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dossier.errors import UsageError
+from dossier.workspace.external import ExternalDocument
 from dossier.workspace.kinds import (  # noqa: F401
     DEFAULT_NUMBERING,
     DEFAULT_RETENTION_YEARS,
@@ -34,7 +35,7 @@ class Signoff:
 
 
 # the registers `dossier register` writes (dossier/control/forms.yaml), named in dossier.yaml `registers:`
-REGISTER_NAMES = ("master-list", "drafts", "distribution", "destruction")
+REGISTER_NAMES = ("master-list", "drafts", "distribution", "destruction", "external")
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Config:
     build_dir: str = "build"
     releases_dir: str = "releases"
     ledger_file: str = "ledger.jsonl"
+    external_file: str = "external.yaml"  # the external-document register (Art. 44)
     converters: list[str] = field(default_factory=list)
     converter_timeout: float | None = None  # seconds per document (`converter: {timeout: …}`); None: the default
     register_numbers: dict[str, str] = field(default_factory=dict)  # register name -> its form number
@@ -161,6 +163,8 @@ class Workspace:
     # ids (file names) of document files that could not be loaded: their problems are reported
     # already, so citing them is not reported again as "unknown document"
     unreadable: set[str] = field(default_factory=set)
+    # the external-document register by citation key (laws, regulations, standards; Art. 44)
+    externals: dict[str, ExternalDocument] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:

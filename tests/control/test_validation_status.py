@@ -35,13 +35,14 @@ def statuses(root: Path, entries: list[LedgerEntry], today: date):
 
 def test_objects_without_ledger(example: Path) -> None:
     found, _ = statuses(example, [], date(2026, 11, 30))
-    assert list(found) == ["CR-01", "PW-01", "EO-01", "SL-01", "CL-01", "EQ-031", "TM-01", "SW-01"]
+    assert list(found) == ["CR-01", "PW-01", "EO-01", "SL-01", "CL-01", "EQ-031", "TM-01", "SW-01", "SW-02"]
     eo = found["EO-01"]
     assert (eo.state, eo.report, eo.report_revision, eo.conclusion) == ("executed", "VR-12-07", "A", "合格")
     assert eo.last_validated == date(2025, 12, 20) and eo.next_due == date(2026, 12, 20) and not eo.overdue
     pw = found["PW-01"]
     assert pw.state == "planned" and pw.next_due == date(2026, 11, 10) and pw.overdue and pw.flags == ["OVERDUE"]
     assert found["EQ-031"].next_due is None and found["SW-01"].next_due is None  # trigger-only revalidation
+    assert found["CR-01"].state == "planned" and found["SW-02"].state == "planned"  # their protocols (VP-12-02, VP-12-04) not released
 
 
 def test_report_release_moves_the_object_on(example: Path) -> None:

@@ -107,8 +107,6 @@ def test_draft_is_watermarked_and_marked(walked: dict) -> None:
 
 def test_superseded_revision_renders_void(walked: dict, tmp_path: Path) -> None:
     """Rendering revision A again (from its archived sources) marks it 作废."""
-    from datetime import date
-
     from dossier.control.controls import document_controls, ledger_of
     from dossier.control.lifecycle import State
     from dossier.pipeline.load import load_checked
@@ -116,7 +114,7 @@ def test_superseded_revision_renders_void(walked: dict, tmp_path: Path) -> None:
     ws = load_checked(walked["root"])
     doc = ws.documents["QP-01"]
     doc.revision = "A"
-    controls = document_controls(ws, doc, ledger_of(ws).entries(), date.today())
+    controls = document_controls(ws, doc, ledger_of(ws).entries(), ws.config.today())  # B took effect today, workspace time
     assert controls.state is State.SUPERSEDED and controls.watermark == "作废" and controls.mark == "作废"
 
 

@@ -164,7 +164,7 @@ def test_a_broken_document_is_not_reported_again_as_unknown_where_cited(tmp_path
 
 def test_image_syntax_in_code_is_text_and_escaped_names_resolve(tmp_path: Path) -> None:
     root = _workspace(tmp_path)
-    (root / "content" / "流程 图.png").write_bytes((REPO / "content" / "images" / "org-chart.png").read_bytes())
+    (root / "content" / "流程 图.png").write_bytes((REPO / "tests" / "data" / "org-chart.png").read_bytes())
     body = root / "content" / "QP-01.md"
     body.write_text(body.read_text(encoding="utf-8") + "\n写法示例：`![图](不存在.png)`\n\n"
                     "    ![图](也不存在.png)\n\n![流程](<流程 图.png>)\n\n![缺失](缺失.png)\n\n![绝对](/tmp/x.png)\n", encoding="utf-8")

@@ -3,7 +3,8 @@
 The wheel is built from this repository and installed into a fresh virtual environment; its
 dependencies come from the test environment (a `.pth` line), so the test checks what the wheel
 carries (templates, rule data, fonts catalogue) without downloading anything. It then runs
-`dossier init` and `dossier build` in a directory outside the repository.
+`dossier init` and `dossier build` in a directory outside the repository, and initialises the
+device-gmp-2025 starter there and checks it (the starter's documents and rule set are package data).
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ PACKAGE_DATA = (
     "dossier/site/static/site.js",
     "dossier/site/static/favicon.svg",
     "dossier/pdf/void_glyphs.json",
+    "dossier/coverage/rules/device-gmp-2025/articles.yaml",
+    "dossier/coverage/rules/device-gmp-2025/ruleset.yaml",
+    "dossier/starters/device-gmp-2025/dossier.yaml",
+    "dossier/starters/device-gmp-2025/external.yaml",
+    "dossier/starters/device-gmp-2025/people.yaml",
+    "dossier/starters/device-gmp-2025/content/QM-01.md",
+    "dossier/starters/device-gmp-2025/content/QR-13-01.yaml",
 )
 
 
@@ -76,3 +84,17 @@ def test_init_and_build_outside_the_repository(installed: Path, tmp_path: Path) 
     assert "受控文件清单" in (workspace / "build" / "site" / "index.html").read_text(encoding="utf-8")
     assert (workspace / "build" / "site" / "assets" / "site.js").is_file()
     assert (workspace / "schemas" / "dossier.schema.json").is_file() and (workspace / ".vscode" / "settings.json").is_file()
+
+
+def test_the_installed_starter_checks_and_meets_every_article(installed: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": ""}
+    dossier = str(installed / "dossier")
+    init = subprocess.run([dossier, "init", "ws", "--starter", "device-gmp-2025", "--company", "某某医疗器械有限公司"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True)
+    assert init.returncode == 0, init.stderr
+    assert len(list((tmp_path / "ws" / "content").glob("*.yaml"))) == 115
+    check = subprocess.run([dossier, "check"], cwd=tmp_path / "ws", env=env, capture_output=True, text=True)
+    assert check.returncode == 0 and check.stdout.startswith("ok: 115 documents valid"), check.stderr
+    coverage = subprocess.run([dossier, "coverage", "--json", "--no-files"], cwd=tmp_path / "ws", env=env, capture_output=True, text=True)
+    assert coverage.returncode == 0, coverage.stderr
+    assert '"failing": []' in coverage.stdout

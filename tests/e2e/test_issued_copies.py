@@ -59,10 +59,8 @@ def walked(tmp_path_factory) -> dict:
     """The whole walk once (two LibreOffice renderings of QP-04 and the registers); tests read the evidence."""
     root = copy_workspace(tmp_path_factory.mktemp("copies"))
     qp04 = root / "content/QP-04.yaml"
-    text = qp04.read_text(encoding="utf-8").replace('effective_date: "2026-12-01"\n', "")
-    for old, new in (("2026-11-02", "2024-12-02"), ("2026-11-05", "2024-12-05"), ("2026-11-10", "2024-12-10")):
-        text = text.replace(old, new)
-    qp04.write_text(text, encoding="utf-8")
+    qp04.write_text(re.sub(r"^effective_date: .*\n", "", qp04.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    set_signoffs(qp04, prepared_by=("张敏", "2024-12-02"), reviewed_by=("李强", "2024-12-05"), approved_by=("王建国", "2024-12-10"))
     evidence: dict = {"root": root}
     _release_on(root, A_DAY, "首次发布")
     evidence["issue"] = _cli(root, "issue", "QP-04", "--copy", "1", "--copy", "2", "--date", "2025-01-08", "--by", "王芳")
@@ -143,7 +141,7 @@ def test_distribution_and_destruction_records_show_every_issue_with_its_revision
     table = Document(str(register / "distribution.docx")).tables[0]
     assert [c.text for c in table.rows[0].cells][9:12] == ["签收", "回收日期", "回收"]
     assert [c.text for c in table.rows[3].cells][3:5] == ["B", "01"]
-    for name, number, title in (("distribution", "QR-04-02", "文件发放回收记录"), ("destruction", "QR-04-03", "文件销毁记录")):
+    for name, number, title in (("distribution", "QR-04-02", "文件发放回收记录"), ("destruction", "QR-04-05", "文件销毁记录")):
         text = _flat(pdf_text(register / f"{name}.pdf"))
         assert title in text and f"编号：{number}" in text and "批准：" in text and "2025-06-04" in text, name
     master = _flat(pdf_text(register / "master-list.pdf"))

@@ -71,7 +71,7 @@ def test_force_rebuilds_everything(workspace: Path) -> None:
 def test_a_changed_image_rebuilds_the_document_that_shows_it(workspace: Path) -> None:
     from tests.conftest import REPO
 
-    picture = REPO / "content/images/org-chart.png"
+    picture = REPO / "tests/data/org-chart.png"
     (workspace / "content/流程 图.png").write_bytes(picture.read_bytes())
     body = workspace / "content/QP-01.md"
     body.write_text(body.read_text(encoding="utf-8") + "\n![流程](<流程 图.png>)\n", encoding="utf-8")
@@ -84,7 +84,7 @@ def test_a_changed_image_rebuilds_the_document_that_shows_it(workspace: Path) ->
 def test_images_in_every_markdown_form_are_part_of_the_key(workspace: Path, markdown: str) -> None:
     from tests.conftest import REPO
 
-    picture = REPO / "content/images/org-chart.png"
+    picture = REPO / "tests/data/org-chart.png"
     (workspace / "content/fig(1).png").write_bytes(picture.read_bytes())
     body = workspace / "content/QP-01.md"
     body.write_text(body.read_text(encoding="utf-8") + f"\n{markdown}\n", encoding="utf-8")

@@ -33,15 +33,14 @@ STOCK_PARTS = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customX
 @pytest.fixture(scope="module")
 def every_docx(example_build: Path, tmp_path_factory) -> list[Path]:
     """Every .docx of the example build, plus the register and a redline (release, edit, revise, diff)."""
-    root = copy_workspace(tmp_path_factory.mktemp("word-package"))
-    assert run_cli("build", str(root), "--format", "docx").exit_code == 0
+    root = copy_workspace(tmp_path_factory.mktemp("word-package"))  # the documents themselves come from example_build
     released = run_cli("release", "WI-12-01", "--approved-by", "李强", "--reason", "首次发布", "-w", str(root))
     assert released.exit_code == 0, released.output
     for command in (["issue", "WI-12-01", "--copy", "1", "--copy", "2"], ["recall", "WI-12-01", "--copy", "2"],
                     ["destroy", "WI-12-01", "--copy", "2", "--by", "王芳", "--witness", "李强"]):
         result = run_cli(*command, "-w", str(root))
         assert result.exit_code == 0, result.output
-    assert run_cli("register", str(root), "--drafts").exit_code == 0  # master list, drafts, distribution, destruction
+    assert run_cli("register", str(root), "--drafts").exit_code == 0  # master list, drafts, distribution, destruction, external
     revised = run_cli("revise", "WI-12-01", "--change", "增加消毒剂轮换要求", "-w", str(root))
     assert revised.exit_code == 0, revised.output
     body = root / "content" / "WI-12-01.md"
@@ -52,7 +51,8 @@ def every_docx(example_build: Path, tmp_path_factory) -> list[Path]:
     files += sorted((root / "build" / "diff").glob("*.docx")) + sorted((root / "releases").rglob("*.docx"))
     kinds = {p.parent.name for p in files}
     assert {"build", "register", "diff", "skin-ethanol", "plasma-air-device", "A"} <= kinds
-    assert {p.stem for p in files if p.parent.name == "register"} == {"master-list", "drafts", "distribution", "destruction"}
+    assert {p.stem for p in files if p.parent.name == "register"} == {"master-list", "drafts", "distribution", "destruction",
+                                                                             "external"}
     return files
 
 

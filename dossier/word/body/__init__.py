@@ -26,14 +26,16 @@ from dossier.workspace.yamlsrc import illegal_xml_chars, strip_illegal_xml
 
 def render_markdown(md: str, target, *, resolve_citation: Callable[[str], str], image_dir: Path, source: str,
                     problems: Problems, heading_offset: int = 0, numbering: str = "auto",
-                    line_offset: int = 0, landscape: bool = False) -> None:
+                    line_offset: int = 0, landscape: bool = False,
+                    directives: dict[str, Callable[[str], str]] | None = None) -> None:
     """Append the Markdown body as Word paragraphs/tables/images to `target`.
 
     `target` is a python-docx Document or a docxtpl Subdoc (styles, numbering and images go to the
     template it belongs to). Heading levels are shifted by `heading_offset`; section numbers
     (`numbering`: auto, chapter or none) continue after headings already in `target`, and so do
     figure and table numbers. `landscape` says the target sits in a landscape section (its wide
-    tables need no section of their own). Problems (unknown citation, missing
+    tables need no section of their own). `directives` maps a fenced block's info string to the
+    Markdown the build generates in its place (`{coverage}`). Problems (unknown citation, missing
     image, characters XML cannot hold) are recorded against `source` at line
     `line_offset` + the Markdown line, so pass the number of source lines before the body.
     """
@@ -41,7 +43,7 @@ def render_markdown(md: str, target, *, resolve_citation: Callable[[str], str], 
     tree = syntax_tree(text)
     renderer = Renderer(target, resolve_citation=resolve_citation, image_dir=image_dir, source=source,
                          problems=problems, heading_offset=heading_offset, numbering=numbering,
-                         line_offset=line_offset, landscape=landscape)
+                         line_offset=line_offset, landscape=landscape, directives=directives or {})
     renderer.blocks(tree.children, Context())
     renderer.finish()
 

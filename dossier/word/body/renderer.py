@@ -21,7 +21,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from dossier.errors import Problems
 from dossier.images import ImageProblem, upright
-from dossier.markdown import SCHEME, is_relative_name, plain, wide
+from dossier.markdown import SCHEME, is_relative_name, normalised, plain, syntax_tree, wide
 from dossier.word.body.footnotes import Footnotes, note_styles, reference_run
 from dossier.word.body.headings import HEADING_STYLE, HeadingCounters, existing_heading_levels
 from dossier.word.body.numbering import INDENT, Numbering
@@ -83,7 +83,7 @@ class Renderer(TableWriter):
 
     def __init__(self, target, *, resolve_citation: Callable[[str], str], image_dir: Path, source: str,
                  problems: Problems, heading_offset: int, numbering: str, line_offset: int,
-                 landscape: bool = False) -> None:
+                 landscape: bool = False, directives: dict[str, Callable[[str], str]] | None = None) -> None:
         self.target = target
         self.document = target.part.document  # owner of styles, numbering and sections
         self.resolve_citation = resolve_citation
@@ -92,6 +92,7 @@ class Renderer(TableWriter):
         self.problems = problems
         self.heading_offset = heading_offset
         self.line_offset = line_offset
+        self.directives = directives or {}  # fenced-block info string -> the Markdown the build generates for it
         self.headings = HeadingCounters(numbering, existing_heading_levels(target, heading_offset)
                                         if numbering != "none" else [])
         self.page: Page = page_of(self.document).turned(landscape) if landscape else page_of(self.document)
@@ -204,6 +205,9 @@ class Renderer(TableWriter):
                 self.list(node, ctx)
             case "blockquote":
                 self.blocks(node.children, replace(ctx, quote=ctx.quote + 1))
+            case "fence" if node.info.strip() in self.directives:
+                generated = self.directives[node.info.strip()](node.content)
+                self.blocks(syntax_tree(normalised(generated)).children, ctx)
             case "fence" | "code_block":
                 paragraph = self._paragraph(ctx, style="Normal")
                 paragraph_property(paragraph, f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="F2F2F2"/>')

@@ -1,0 +1,84 @@
+"""What bodies refer to: citations of documents and external documents, numbers in the prose, spots to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dossier.markdown import citations, fenced_blocks, prose_lines
+from dossier.markdown.queries import number_pattern, open_spots, plain_numbers
+from dossier.workspace.model import Document
+from tests.conftest import run_cli
+
+
+def test_citations_take_document_ids_and_external_keys() -> None:
+    md = "按[[QP-04]]、[[GB/T 42061-2022]]、[[ 公告2025年第107号 ]]和[[中国药典2025年版]]。\n\n`[[QP-09]]` [[]] [[ ]] [[a\nb]]\n"
+    assert citations(md) == [(0, "QP-04"), (0, "GB/T 42061-2022"), (0, "公告2025年第107号"), (0, "中国药典2025年版")]
+
+
+def test_fenced_blocks_by_info_string() -> None:
+    md = "正文\n\n```{coverage}\nshow: not_applicable\n```\n\n```python\nx = 1\n```\n"
+    assert fenced_blocks(md, "{coverage}") == [(2, "show: not_applicable\n")]
+    assert fenced_blocks(md, "{other}") == []
+
+
+def test_prose_leaves_out_code_and_citations() -> None:
+    assert prose_lines("见QP-09和[[QP-10]]。\n") == [(0, "见QP-09和 。")]
+    assert prose_lines("见 QP-09 和 `QP-10`\n\n```\nQP-11\n```\n") == [(0, "见 QP-09 和 ")]
+
+
+def _doc(body: str) -> Document:
+    return Document("QP-01", "procedure", "标题", "A", Path("content/QP-01.yaml"), "content/QP-01.yaml", body=body,
+                    body_source="content/QP-01.md")
+
+
+def test_plain_document_numbers_in_the_prose() -> None:
+    pattern = number_pattern((r"QP-\d{2}", r"QR-\d{2}-\d{2}", r"WI-\d{2}-\d{2}"))
+    body = "按QP-09执行，填写QR-09-01；QP-041 与 XQP-09、QP-09-3 不是编号。\n\n`QP-10` [[QP-11]]\n\n见 WI-13-01。\n"
+    assert plain_numbers(_doc(body), pattern) == [(1, "QP-09"), (1, "QR-09-01"), (5, "WI-13-01")]
+
+
+def test_open_spots_are_found_in_the_yaml_and_the_body(tmp_path: Path) -> None:
+    (tmp_path / "QP-01.yaml").write_text("id: QP-01\nvalidation:\n  object: 【请根据本企业实际填写：设备编号】\n", encoding="utf-8")
+    doc = Document("QP-01", "procedure", "标题", "A", tmp_path / "QP-01.yaml", "content/QP-01.yaml",
+                   body="第一行\n【请确认：默认每年一次】和【请根据本企业实际填写：面积】\n【注意】不是待填项\n", body_source="content/QP-01.md")
+    assert [(s.path, s.line, s.text) for s in open_spots(doc)] == [
+        ("content/QP-01.yaml", 3, "请根据本企业实际填写：设备编号"),
+        ("content/QP-01.md", 2, "请确认：默认每年一次"),
+        ("content/QP-01.md", 2, "请根据本企业实际填写：面积"),
+    ]
+
+
+def test_a_number_of_no_document_is_a_warning_in_check_and_refused_at_release(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert run_cli("init", str(root)).exit_code == 0
+    body = root / "content" / "QP-01.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\n记录按 QP-05 保存，表格见 QR-01-01。\n", encoding="utf-8")
+    line = len(body.read_text(encoding="utf-8").splitlines())
+    check = run_cli("check", str(root))
+    assert check.exit_code == 0
+    assert check.stderr == (f"warning: content/QP-01.md:{line}: body: QP-05 is written as a document number but no document QP-05 "
+                            "exists (cite documents as [[ID]]; release refuses this)\n")
+    release = run_cli("release", "QP-01", "--approved-by", "王建国", "--reason", "首次发布", "-w", str(root))
+    assert release.exit_code == 2
+    assert f"error: content/QP-01.md:{line}: body: QP-05 is written as a document number but no document QP-05 exists" in release.output
+    assert not (root / "ledger.jsonl").exists() and not (root / "releases").exists()
+
+
+def test_check_counts_the_open_spots_and_status_lists_them(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert run_cli("init", str(root)).exit_code == 0
+    body = root / "content" / "QP-01.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\n文件保存【请确认：默认 10 年】，地点【请根据本企业实际填写：档案室】。\n",
+                    encoding="utf-8")
+    line = len(body.read_text(encoding="utf-8").splitlines())
+    check = run_cli("check", str(root))
+    assert check.stdout.splitlines()[1] == ("open: 2 spots to fill in or confirm (【请根据本企业实际填写：…】, 【请确认：…】) in 1 documents; "
+                                            "`dossier status --open` lists them")
+    assert run_cli("status", "-w", str(root), "--open").stdout.splitlines() == [
+        "QP-01: 2 open (文件控制程序)",
+        f"  content/QP-01.md:{line}: 请确认：默认 10 年",
+        f"  content/QP-01.md:{line}: 请根据本企业实际填写：档案室",
+        "2 open spots in 1 documents",
+    ]
+    table = run_cli("status", "-w", str(root)).stdout
+    assert "OPEN-2" in next(row for row in table.splitlines() if row.startswith("QP-01"))
