@@ -70,8 +70,8 @@ def test_informative_duplicate_and_malformed_declarations(tmp_path: Path) -> Non
         f"coverage.not_applicable[3].article: article 120 is already declared not applicable (line {line_of(config, '无需安装')})",
         "coverage.not_applicable[4].review: expected true or false, got 'maybe'",
         f"dossier.yaml:{line_of(config, '- 116')}: coverage.not_applicable[5]: expected {{article: N, reason: why it does not apply (Art. 130)}}",
-        "content/QP-01.yaml:13: covers[2]: article 43 is listed twice",
-        "content/QP-01.yaml:13: covers[3]: unknown article x of device-gmp-2025",
+        f"content/QP-01.yaml:{line_of(root / 'content/QP-01.yaml', 'covers:')}: covers[2]: article 43 is listed twice",
+        f"content/QP-01.yaml:{line_of(root / 'content/QP-01.yaml', 'covers:')}: covers[3]: unknown article x of device-gmp-2025",
     ]
     for text in expected:
         assert any(text in line for line in found), (text, found)
@@ -92,7 +92,8 @@ def test_covers_per_rule_set_as_a_mapping(tmp_path: Path) -> None:
 def test_record_type_only_on_record_forms_and_only_known_types(tmp_path: Path) -> None:
     root = scaffold(tmp_path / "ws", "record_type: batch_production", "record_type: sales_ledger")
     found = errors(run_cli("check", str(root)))
-    assert any("content/QP-01.yaml:13: record_type: only record forms (kind: record_form) have a record type" in e for e in found), found
+    line = line_of(root / "content/QP-01.yaml", "record_type:")
+    assert any(f"content/QP-01.yaml:{line}: record_type: only record forms (kind: record_form) have a record type" in e for e in found), found
     assert any("content/QR-01-01.yaml:" in e and "record_type: unknown record type 'sales_ledger' (known: batch_production, "
                "inspection, management_review, purchase_order, release, sales)" in e for e in found), found
 
