@@ -185,7 +185,7 @@ def _printing(warnings: Warnings):
 @click.option("--company", default="示例医疗科技有限公司", show_default=True, help="Company name for the header.")
 def init_command(directory: Path, company: str) -> None:
     """Create a new workspace (config, one procedure, one record form) that builds."""
-    for path in init_workspace(directory, company, date.today().isoformat()):
+    for path in init_workspace(directory, company):
         click.echo(f"created {path}")
 
 

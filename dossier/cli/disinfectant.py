@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import click
@@ -19,6 +18,8 @@ from dossier.disinfectant.signoff import sign_off_decisions
 from dossier.disinfectant.workspace import PRODUCT_FILE, PRODUCTS_DIR, load_checked, product_files
 from dossier.errors import CheckFailed, UsageError
 from dossier.pipeline.filings import build_filings
+from dossier.util.clock import today_in
+from dossier.workspace.load import workspace_zone
 
 _LABELS = {"required": "required", "optional": "optional", "not_required": "not required"}
 
@@ -51,7 +52,8 @@ def _warn(lines: list[str]) -> None:
 @click.option("--usage", "usages", multiple=True, help="Usage scope; repeat for several.")
 @click.option("--fact", "facts", multiple=True, help="A fact the table notes depend on; repeat for several.")
 @click.option("--renewal", is_flag=True, help="A renewal of a first-class report (第十四条): key items only.")
-@click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), help="Evaluation date (default: today); chooses the rule set.")
+@click.option("--date", "when", type=DATE,
+              help="Evaluation date (default: today in the workspace's time zone); chooses the rule set.")
 @click.option("--rules", "rule_set", help="Rule set (default: the one in force on the evaluation date).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def tests_command(
@@ -63,7 +65,7 @@ def tests_command(
     Where a table note relaxes the table (+（按表2注⑥无适用项目）, 可不测定) the decision is
     listed for sign-off with the facts it rests on and the --fact that would change it.
     """
-    day = when.date() if when else date.today()
+    day = when or today_in(workspace_zone(Path.cwd()))
     rules = load_rule_set(rule_set or rule_set_for(day))
     selection = make_selection(rules, product_type, list(usages), list(facts), renewal)
     plan = plan_tests(rules, selection)
@@ -110,7 +112,7 @@ def _products(paths: tuple[Path, ...]) -> list:
 
 @disinfectant.command("check")
 @click.argument("products", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--today", type=DATE, help="Date for validity and licence checks (default: today).")
+@click.option("--today", type=DATE, help="Date for validity and licence checks (default: today in the workspace's time zone).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def check_command(products: tuple[Path, ...], today, as_json: bool) -> None:
     """Evaluate products: completeness, results, one batch, answers, licence, laboratories, validity.
@@ -120,7 +122,7 @@ def check_command(products: tuple[Path, ...], today, as_json: bool) -> None:
     warnings do not change the exit status. Without arguments, checks every product under
     content/disinfectant/.
     """
-    when = today or date.today()
+    when = today or today_in(workspace_zone(Path.cwd()))
     reports = [check_product(product, when) for product in _products(products)]
     if as_json:
         click.echo(json.dumps({"ok": all(r.ok for r in reports), "products": [r.as_json() for r in reports]},

@@ -86,9 +86,9 @@ def _changes(ws: Workspace, obj: PlanObject, entries: list[LedgerEntry], since: 
     for name in obj.depends_on:
         releases = ledger_queries.releases(entries, name)
         for release in releases[1:]:  # the first release issues the document; later ones change it
-            if recorded_date(release) > since and (name, release.revision) not in assessed:
+            if recorded_date(release, ws.config.zone) > since and (name, release.revision) not in assessed:
                 found.append({"document": name, "revision": release.revision, "change": "released",
-                              "date": recorded_date(release).isoformat()})
+                              "date": recorded_date(release, ws.config.zone).isoformat()})
         doc = ws.documents.get(name)
         if doc is not None and releases and doc.revision not in {r.revision for r in releases} and (name, doc.revision) not in assessed:
             found.append({"document": name, "revision": doc.revision, "change": "in preparation", "date": ""})
@@ -109,7 +109,7 @@ def object_status(ws: Workspace, plan: Document, obj: PlanObject, entries: list[
         if approved:
             entry = approved[-1][0]
             status.state, status.report, status.report_revision = REPORT_APPROVED, shown.id, entry.revision
-            day = recorded_date(entry)
+            day = recorded_date(entry, ws.config.zone)  # the approval day where the approver is
             status.last_validated = max(day, obj.last_validated) if obj.last_validated else day
         elif shown is not None:
             status.state, status.report, status.report_revision = EXECUTED, shown.id, shown.revision

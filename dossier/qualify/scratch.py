@@ -14,12 +14,13 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import yaml
 
 from dossier.qualify.context import Context
+from dossier.util import clock
+from dossier.workspace.load import workspace_zone
 
 FIXTURES = Path(__file__).with_name("fixtures.yaml")
 COMMAND_TIMEOUT = 900.0
@@ -80,7 +81,7 @@ def make_workspace(ctx: Context, name: str = "ws") -> Path:
     root = ctx.scratch / name
     run = dossier(ctx, "init", root, "--company", ctx.company or "示例医疗科技有限公司")
     ctx.evidence.require(run.code == 0, f"dossier init failed (exit {run.code})")
-    today = date.today().isoformat()
+    today = clock.today_in(workspace_zone(root)).isoformat()  # the day `dossier init` dated its documents
     for relative, text in fixtures().items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +104,7 @@ def throwaway_signer(folder: Path, holder: str, passphrase: str) -> tuple[Path, 
     def name(common: str) -> x509.Name:
         return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"), x509.NameAttribute(NameOID.COMMON_NAME, common)])
 
-    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
+    start = clock.now() - dt.timedelta(days=1)
     end = start + dt.timedelta(days=30)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (x509.CertificateBuilder().subject_name(name("dossier qualify CA")).issuer_name(name("dossier qualify CA"))

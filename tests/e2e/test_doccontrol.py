@@ -107,7 +107,6 @@ def test_draft_is_watermarked_and_marked(walked: dict) -> None:
 
 def test_superseded_revision_renders_void(walked: dict, tmp_path: Path) -> None:
     """Rendering revision A again (from its archived sources) marks it 作废."""
-    from datetime import date
 
     from dossier.control.controls import document_controls, ledger_of
     from dossier.control.lifecycle import State
@@ -116,7 +115,7 @@ def test_superseded_revision_renders_void(walked: dict, tmp_path: Path) -> None:
     ws = load_checked(walked["root"])
     doc = ws.documents["QP-01"]
     doc.revision = "A"
-    controls = document_controls(ws, doc, ledger_of(ws).entries(), date.today())
+    controls = document_controls(ws, doc, ledger_of(ws).entries(), ws.config.today())
     assert controls.state is State.SUPERSEDED and controls.watermark == "作废" and controls.mark == "作废"
 
 
@@ -257,7 +256,7 @@ def test_a_failure_after_the_ledger_entry_keeps_the_released_date(tmp_path: Path
 
     root = tmp_path / "ws"
     assert run_cli("init", str(root)).exit_code == 0
-    later = (date.today() + timedelta(days=30)).isoformat()
+    later = (date.fromisoformat(workspace_today(root)) + timedelta(days=30)).isoformat()
 
     def full_disk(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
