@@ -17,12 +17,9 @@ from dossier.actions.register import write_register
 from dossier.actions.release import obsolete, release, revise
 from dossier.cli.params import DATE
 from dossier.cli.report import Interrupted, debugging, ending_on_signals, quiet_libraries, unexpected, usage_lines
-from dossier.control.controls import ledger_of
-from dossier.control.validation_status import validation_warnings
 from dossier.errors import EXIT_TOOL, DossierError, Warnings
 from dossier.pipeline.build import FORMATS, build
-from dossier.pipeline.load import load_checked, load_valid
-from dossier.util.dates import parse_date as strict_date
+from dossier.pipeline.load import load_checked, load_valid, workspace_warnings
 from dossier.util.progress import progress_wanted
 from dossier.workspace.model import Workspace
 
@@ -128,11 +125,9 @@ def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool,
     with _printing(warnings):
         result = build(workspace, fmt, only, force, sign, converters, progress_wanted(as_json), warnings, timeout)
     root = workspace.resolve()
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
     if as_json:
         summary = {
-            "warnings": [str(item) for item in warnings.sorted()] + list(result.warnings),
+            "warnings": [str(item) for item in warnings.sorted()],
             "documents": {doc_id: {k: str(p.relative_to(root)) for k, p in files.items()} for doc_id, files in result.outputs.items()},
             "manifest": str(result.manifest.relative_to(root)) if result.manifest else None,
             "up_to_date": result.up_to_date,
@@ -161,12 +156,8 @@ def check_command(workspace: Path) -> None:
     warnings = Warnings()
     with _printing(warnings):
         ws = load_checked(workspace, warnings=warnings)
-    from dossier.cli.notices import check_warnings
-
-    extra = check_warnings(ws) + validation_warnings(ws, ledger_of(ws).entries())
-    for warning in extra:
-        click.echo(f"warning: {warning}", err=True)
-    count = len(warnings.items) + len(extra)
+        workspace_warnings(ws, warnings)  # the same list build shows
+    count = len(warnings.items)
     click.echo(f"ok: {len(ws.documents)} documents valid" + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
 
 
@@ -187,16 +178,6 @@ def init_command(directory: Path, company: str) -> None:
     """Create a new workspace (config, one procedure, one record form) that builds."""
     for path in init_workspace(directory, company):
         click.echo(f"created {path}")
-
-
-def parse_date(value: str | date | None) -> date | None:
-    """A date option's value (YYYY-MM-DD only, see dossier.util.dates), None when not given; click.BadParameter (exit 2) otherwise."""
-    if value is None or isinstance(value, date):
-        return value
-    day = strict_date(value)
-    if day is None:
-        raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}")
-    return day
 
 
 @cli.command("release")

@@ -16,7 +16,7 @@ from dossier.disinfectant.requirements import make_selection, plan_tests
 from dossier.disinfectant.ruleset import DEFAULT_RULE_SET, load_rule_set
 from dossier.disinfectant.signoff import sign_off_decisions
 from dossier.disinfectant.workspace import PRODUCT_FILE, PRODUCTS_DIR, load_checked, product_files
-from dossier.errors import CheckFailed, UsageError
+from dossier.errors import CheckFailed, UsageError, Warnings
 from dossier.pipeline.filings import build_filings
 from dossier.util.clock import today_in
 from dossier.workspace.load import workspace_zone
@@ -94,7 +94,8 @@ def tests_command(
     _warn(warnings)
 
 
-def _products(paths: tuple[Path, ...]) -> list:
+def _products(paths: tuple[Path, ...], warnings: Warnings | None = None) -> list:
+    """The products named (or every one of the workspace), checked; their warnings go to `warnings`."""
     files = []
     for path in paths:  # a product.yaml, a product folder, or a product folder's name in the workspace
         if path.is_dir():
@@ -107,7 +108,7 @@ def _products(paths: tuple[Path, ...]) -> list:
         raise UsageError(
             "no products: give PRODUCT.yaml files or run in a workspace with content/disinfectant/*/product.yaml"
         )
-    return load_checked(files, Path.cwd())
+    return load_checked(files, Path.cwd(), warnings)
 
 
 @disinfectant.command("check")
@@ -145,7 +146,8 @@ def export_command(product: Path, as_json: bool) -> None:
     With --json: {annex3: {cover, basic, questions, materials}, annex4: {fields, applicant}},
     each field as its label, product field and value.
     """
-    (loaded,) = _products((product,))
+    warnings = Warnings()  # a rule set not in force, at the field of product.yaml that chose it
+    (loaded,) = _products((product,), warnings)
     data = export(evaluate(loaded))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -159,7 +161,8 @@ def export_command(product: Path, as_json: bool) -> None:
                     click.echo(f"  {prefix}{field['label'].rstrip('：')}：{field['value']}")
             for question in data[part].get("questions", ()):
                 click.echo(f"  {question['number']}. {question['label']}：{question['answer'] or ''}")
-    _warn(rule_set_warnings(loaded.rules, loaded.evaluation_date))
+    for line in warnings.lines():
+        click.echo(line, err=True)
 
 
 @disinfectant.command("build")
@@ -178,11 +181,13 @@ def build_command(products: tuple[Path, ...], out_dir: Path) -> None:
 
     Without arguments, builds every product under content/disinfectant/.
     """
-    loaded = _products(products)
+    warnings = Warnings()  # a rule set not in force, at the field of product.yaml that chose it
+    loaded = _products(products, warnings)
     written = build_filings(loaded, out_dir)
     for path in written:
         click.echo(str(path))
+    for line in warnings.lines():
+        click.echo(line, err=True)
     for product in loaded:
-        _warn([f"{product.shown}: {w}" for w in rule_set_warnings(product.rules, product.evaluation_date)])
         if not evaluate(product).conclusion:
             _warn([f"{product.shown}: evaluation conclusion is 否 (see 'dossier disinfectant check')"])

@@ -6,7 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from dossier.cli import cli
 from tests.conftest import run_cli, workspace_today
 from tests.hostile_support import alias_bomb, edit, errors, new_workspace, with_product
 
@@ -55,6 +57,20 @@ def test_release_effective_option_takes_only_yyyy_mm_dd(tmp_path: Path) -> None:
     result = run_cli("release", "QP-01", "--approved-by", "批准人", "--reason", "首次发布", "--effective", "2026W491", "-w", str(root))
     assert result.exit_code == 2
     assert "expected a date YYYY-MM-DD, got '2026W491'" in result.output
+    assert not (root / "ledger.jsonl").exists()
+
+
+@pytest.mark.parametrize("command", [
+    ("issue", "QP-01", "--copy", "1", "--date"), ("recall", "QP-01", "--copy", "1", "--date"),
+    ("destroy", "QP-01", "--copy", "1", "--by", "张敏", "--date"), ("review", "QP-01", "--by", "李强", "--result", "continue", "--date"),
+    ("status", "--today"), ("site", "--as-of")])
+def test_date_options_take_only_yyyy_mm_dd_and_are_named(tmp_path: Path, command: tuple[str, ...]) -> None:
+    root = new_workspace(tmp_path)
+    where = ["-w", str(root)] if command[0] != "site" else [str(root)]
+    result = CliRunner().invoke(cli, [*command, "2026/01/01", *where], prog_name="dossier")
+    assert result.exit_code == 2
+    assert result.output == (f"error: Invalid value for '{command[-1]}': expected a date YYYY-MM-DD, got '2026/01/01' "
+                             f"(see dossier {command[0]} --help)\n")
     assert not (root / "ledger.jsonl").exists()
 
 
