@@ -163,12 +163,21 @@ def check_command(workspace: Path) -> None:
 
 @contextlib.contextmanager
 def _printing(warnings: Warnings):
-    """Print the warnings collected in the block on stderr, also when it ends in an error."""
+    """Print the warnings collected in the block on stderr, also when it ends in an error (not when
+    a signal stopped the run: then its one `error: stopped by …` line is all that is printed)."""
     try:
         yield
-    finally:
-        for line in warnings.lines():
-            click.echo(line, err=True)
+    except Interrupted:
+        raise
+    except BaseException:
+        _print_warnings(warnings)
+        raise
+    _print_warnings(warnings)
+
+
+def _print_warnings(warnings: Warnings) -> None:
+    for line in warnings.lines():
+        click.echo(line, err=True)
 
 
 @cli.command("init")

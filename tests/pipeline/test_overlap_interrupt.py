@@ -176,3 +176,15 @@ def test_a_worker_forked_with_the_parents_handler_leaves_sigint_to_the_parent(mo
     monkeypatch.setattr(report, "_owner", -1)  # this process is not the one whose run the handler ends
     assert report._end(signal.SIGINT, None) is None
     assert not stopping.is_set()
+
+
+def test_ctrl_c_while_python_still_imports_the_command_line_prints_one_line() -> None:
+    """The console script installs its handler first: a SIGINT during the imports is no traceback."""
+    import subprocess
+    import sys
+
+    code = ("import os, signal; from dossier.launch import install; install(); "
+            "os.kill(os.getpid(), signal.SIGINT); import dossier.cli; print('not stopped')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (130, "")
+    assert done.stderr == "error: stopped by SIGINT; build/ and the workspace are as they were\n"
