@@ -188,3 +188,20 @@ def test_ctrl_c_while_python_still_imports_the_command_line_prints_one_line() ->
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout) == (130, "")
     assert done.stderr == "error: stopped by SIGINT; build/ and the workspace are as they were\n"
+
+
+def test_a_build_stopped_by_a_signal_prints_its_one_line_and_not_the_warnings(monkeypatch, tmp_path) -> None:
+    import signal
+
+    import dossier.cli as command_line
+    from dossier.cli.report import Interrupted
+    from tests.conftest import run_cli
+
+    def stopped(root, fmt, only, force, sign, converters, progress, warnings, timeout):
+        warnings.add("content/VR-12-07.yaml", 15, "report.protocol", "a warning gathered before the signal")
+        raise Interrupted(signal.SIGINT)
+
+    monkeypatch.setattr(command_line, "build", stopped)
+    result = run_cli("build", str(tmp_path))
+    assert result.exit_code == 130
+    assert result.output == "error: stopped by SIGINT; build/ and the workspace are as they were\n"
