@@ -1,5 +1,5 @@
 """`python -m dossier`: the command line."""
 
-from dossier.cli import main
+from dossier.launch import main
 
 main()

@@ -12,7 +12,7 @@ periodic review. Each refuses what the records could not show (see
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 from dossier.control.archive import revision_dirname, sha256_bytes
@@ -27,6 +27,7 @@ from dossier.control.lifecycle import State, entry_date, recorded_date, revision
 from dossier.errors import CheckFailed, UsageError
 from dossier.pdf.copystamp import stamp_copy
 from dossier.pipeline.load import load_checked
+from dossier.util import clock
 from dossier.util.actor import current_actor
 from dossier.util.atomic import write_bytes
 from dossier.util.lock import workspace_lock
@@ -60,7 +61,7 @@ def _day(option: str, value: date | None, today: date, earliest: date, what: str
 
 def _moment(ws: Workspace, now: datetime | None) -> datetime:
     """Now (or `now`) in the workspace time zone: what a record's day means."""
-    return (now or datetime.now(timezone.utc)).astimezone(ws.config.zone)
+    return (now or clock.now()).astimezone(ws.config.zone)
 
 
 def _open(root: Path, doc_id: str) -> tuple[Workspace, Document, list[LedgerEntry]]:
@@ -132,7 +133,7 @@ def issue(root: Path, doc_id: str, copies: list[int], holder: str | None = None,
         day = _day("--date", on, moment.date(), recorded_date(release, ws.config.zone),
                    f"{doc.id} revision {release.revision} was approved")
         issuer = (by or "").strip() or current_actor(ws.root)
-        issues = document_issues(doc, entries)
+        issues = document_issues(doc, entries, ws.config.zone)
         planned_copies = []
         for copy in sorted(set(copies)):
             out = copy_out(issues, copy)
@@ -159,7 +160,7 @@ def recall(root: Path, doc_id: str, copy: int, on: date | None = None, by: str |
     with workspace_lock(Path(root), "recall"):
         ws, doc, entries = _open(root, doc_id)
         moment = _moment(ws, now)
-        out = copy_out(document_issues(doc, entries), copy)
+        out = copy_out(document_issues(doc, entries, ws.config.zone), copy)
         if out is None:
             raise UsageError(f"error: --copy: copy {copy} of {doc.id} is not out: nothing to return")
         if out.legacy:
@@ -197,7 +198,7 @@ def destroy(root: Path, doc_id: str, copy: int, by: str, witness: str | None = N
         waiting = [i for i in copy_book(entries, doc.id).issues
                    if i.copy == copy and i.awaiting_destruction and revision in (None, i.revision)]
         if not waiting:
-            out = copy_out(document_issues(doc, entries), copy)
+            out = copy_out(document_issues(doc, entries, ws.config.zone), copy)
             if out is not None and revision in (None, out.revision):
                 raise UsageError(f"error: copy {copy} of {doc.id} (revision {out.revision}) is still out: "
                                  f"record its return first (dossier recall {doc.id} --copy {copy})")

@@ -79,7 +79,7 @@ def _archived(ws: Workspace, entry: LedgerEntry) -> Revision:
         problems.raise_if_any()
     author, day = _signoff(fields, "prepared_by")
     return Revision(entry.revision, entry.revision, docx, fields, rel, author or entry.prepared_by,
-                    day or recorded_date(entry))
+                    day or recorded_date(entry, ws.config.zone))
 
 
 def _working(ws: Workspace, doc_id: str, entries: list[LedgerEntry]) -> Revision:

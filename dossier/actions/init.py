@@ -8,10 +8,13 @@ $schema=` line at the end of each YAML file, where it moves no line an error mes
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from dossier.actions.schema import CONFIG_SCHEMA, SCHEMA_DIR, editor_settings, kind_schema_name, modeline, write_schemas
 from dossier.errors import UsageError
 from dossier.util.atomic import write_text
+from dossier.util.clock import today_in
+from dossier.workspace.model import DEFAULT_TIMEZONE
 
 FILES = {
     "dossier.yaml": """\
@@ -99,10 +102,16 @@ SCHEMA_OF = {
 }
 
 
-def init_workspace(directory: Path, company: str, today: str) -> list[Path]:
-    """Create the starter files, schemas and editor settings in `directory`; refuses to overwrite a workspace."""
+def init_workspace(directory: Path, company: str, today: str | None = None) -> list[Path]:
+    """Create the starter files, schemas and editor settings in `directory`; refuses to overwrite a workspace.
+
+    `today` (YYYY-MM-DD) dates the starter documents; default: today in the zone the new
+    workspace is in (it writes no `timezone:`, so the default Asia/Shanghai), the day every
+    later command of the workspace takes for today.
+    """
     if (directory / "dossier.yaml").exists():
         raise UsageError(f"error: {directory}: already a dossier workspace (dossier.yaml exists)")
+    today = today or today_in(ZoneInfo(DEFAULT_TIMEZONE)).isoformat()
     written = []
     for name, text in FILES.items():
         path = directory / name

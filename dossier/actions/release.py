@@ -11,7 +11,7 @@ PDF (device GMP 2025 Art. 43(1)-(2), Art. 46; 电子签名法 Art. 13).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 from dossier.actions.diff import change_summary_text
@@ -22,7 +22,7 @@ from dossier.control.controls import PendingRelease, document_controls, ledger_o
 from dossier.control.digest import input_hashes, inputs_digest
 from dossier.control.ledger import Action, LedgerEntry, format_timestamp
 from dossier.control.ledger import queries as ledger_queries
-from dossier.control.lifecycle import entry_date
+from dossier.control.lifecycle import entry_date, recorded_date
 from dossier.control.signoffs import authority_problem, named_people
 from dossier.control.validation_status import report_release_problems
 from dossier.errors import Problems, UsageError
@@ -32,6 +32,7 @@ from dossier.pipeline.documents import produce
 from dossier.pipeline.load import load_checked
 from dossier.pipeline.record import document_outputs, write_manifest, write_outputs
 from dossier.pipeline.sign import check_signers, load_signers, sign_with
+from dossier.util import clock
 from dossier.util.atomic import write_bytes
 from dossier.validation.results import csv_names
 from dossier.workspace.model import Document, Workspace
@@ -100,7 +101,7 @@ def release(
 def _release(root: Path, doc_id: str, approved_by: str, reason: str, effective: date | None, now: datetime | None,
              sign: tuple[str, ...], diff_summary: bool) -> ReleaseResult:
     ws = load_checked(root)
-    moment = (now or datetime.now(timezone.utc)).astimezone(ws.config.zone)
+    moment = (now or clock.now()).astimezone(ws.config.zone)
     today = moment.date()
     doc = _document(ws, doc_id)
     ledger = ledger_of(ws)
@@ -108,7 +109,7 @@ def _release(root: Path, doc_id: str, approved_by: str, reason: str, effective: 
     previous = ledger_queries.release_of(entries, doc.id, doc.revision)
     if previous is not None:
         nxt = scheme(ws.config.revision_scheme).next(doc.revision)
-        raise UsageError(f"error: {doc.id} revision {doc.revision} was already released ({previous.timestamp[:10]}); "
+        raise UsageError(f"error: {doc.id} revision {doc.revision} was already released ({recorded_date(previous, ws.config.zone)}); "
                          f"start revision {nxt} with `dossier revise {doc.id}`")
     check_release_order(ws, doc, entries)
     check_numbers_exist(ws, doc)

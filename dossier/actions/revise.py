@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from dossier.actions.yamledit import set_fields
@@ -27,6 +27,7 @@ from dossier.control.signoffs import authority_problem
 from dossier.errors import Problems, UsageError
 from dossier.pipeline.load import load_valid
 from dossier.pipeline.sign import check_signers, load_signers
+from dossier.util import clock
 from dossier.util.lock import workspace_lock
 from dossier.workspace.load import find_root, load_config
 from dossier.workspace.model import Document, Workspace
@@ -149,7 +150,7 @@ def _obsolete(root: Path, doc_id: str, reason: str, approved_by: str, now: datet
     if ws.config.require_signed_releases and not signers:
         raise UsageError(f"error: {doc.id}: require_signed_releases is true in dossier.yaml: sign the withdrawal with the "
                          f"approver's profile (--sign PROFILE whose role is {APPROVAL_ROLE})")
-    moment = (now or datetime.now(timezone.utc)).astimezone(ws.config.zone)
+    moment = (now or clock.now()).astimezone(ws.config.zone)
     revision = released[-1].revision
     record = {"document": doc.id, "revision": revision, "withdrawn_on": moment.date().isoformat(),
               "reason": reason.strip(), "approved_by": approver, "timestamp": format_timestamp(moment)}

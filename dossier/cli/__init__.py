@@ -18,13 +18,10 @@ from dossier.actions.release import obsolete, release, revise
 from dossier.actions.starter import init_starter
 from dossier.cli.params import DATE
 from dossier.cli.report import Interrupted, debugging, ending_on_signals, quiet_libraries, unexpected, usage_lines
-from dossier.control.controls import ledger_of
-from dossier.control.validation_status import validation_warnings
 from dossier.errors import EXIT_TOOL, DossierError, UsageError, Warnings
 from dossier.markdown.queries import open_spots
 from dossier.pipeline.build import FORMATS, build
-from dossier.pipeline.load import load_checked, load_valid
-from dossier.util.dates import parse_date as strict_date
+from dossier.pipeline.load import load_checked, load_valid, workspace_warnings
 from dossier.util.progress import progress_wanted
 from dossier.workspace.model import Workspace
 
@@ -131,11 +128,9 @@ def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool,
     with _printing(warnings):
         result = build(workspace, fmt, only, force, sign, converters, progress_wanted(as_json), warnings, timeout)
     root = workspace.resolve()
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
     if as_json:
         summary = {
-            "warnings": [str(item) for item in warnings.sorted()] + list(result.warnings),
+            "warnings": [str(item) for item in warnings.sorted()],
             "documents": {doc_id: {k: str(p.relative_to(root)) for k, p in files.items()} for doc_id, files in result.outputs.items()},
             "manifest": str(result.manifest.relative_to(root)) if result.manifest else None,
             "up_to_date": result.up_to_date,
@@ -164,12 +159,8 @@ def check_command(workspace: Path) -> None:
     warnings = Warnings()
     with _printing(warnings):
         ws = load_checked(workspace, warnings=warnings)
-    from dossier.cli.notices import check_warnings
-
-    extra = check_warnings(ws) + validation_warnings(ws, ledger_of(ws).entries())
-    for warning in extra:
-        click.echo(f"warning: {warning}", err=True)
-    count = len(warnings.items) + len(extra)
+        workspace_warnings(ws, warnings)  # the same list build shows
+    count = len(warnings.items)
     click.echo(f"ok: {len(ws.documents)} documents valid" + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
     spots = {doc.id: len(open_spots(doc)) for doc in ws.documents.values()}
     if any(spots.values()):
@@ -179,12 +170,21 @@ def check_command(workspace: Path) -> None:
 
 @contextlib.contextmanager
 def _printing(warnings: Warnings):
-    """Print the warnings collected in the block on stderr, also when it ends in an error."""
+    """Print the warnings collected in the block on stderr, also when it ends in an error (not when
+    a signal stopped the run: then its one `error: stopped by …` line is all that is printed)."""
     try:
         yield
-    finally:
-        for line in warnings.lines():
-            click.echo(line, err=True)
+    except Interrupted:
+        raise
+    except BaseException:
+        _print_warnings(warnings)
+        raise
+    _print_warnings(warnings)
+
+
+def _print_warnings(warnings: Warnings) -> None:
+    for line in warnings.lines():
+        click.echo(line, err=True)
 
 
 @cli.command("init")
@@ -198,12 +198,12 @@ def init_command(directory: Path, company: str, starter: str | None, address: st
 
     Its dates are today in the new workspace's time zone (the default, Asia/Shanghai), as release dates approvals.
     """
-    from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from dossier.util.clock import today_in
     from dossier.workspace.model import DEFAULT_TIMEZONE
 
-    today = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date().isoformat()
+    today = today_in(ZoneInfo(DEFAULT_TIMEZONE)).isoformat()
     if starter is None:
         if address or prefix:
             raise UsageError("error: --address and --numbering go with --starter")
@@ -216,16 +216,6 @@ def init_command(directory: Path, company: str, starter: str | None, address: st
                f"(dossier.yaml, external.yaml, content/)")
     click.echo("next: dossier check (counts the spots to fill in), dossier status --open (lists them), "
                "dossier coverage (articles and documents)")
-
-
-def parse_date(value: str | date | None) -> date | None:
-    """A date option's value (YYYY-MM-DD only, see dossier.util.dates), None when not given; click.BadParameter (exit 2) otherwise."""
-    if value is None or isinstance(value, date):
-        return value
-    day = strict_date(value)
-    if day is None:
-        raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}")
-    return day
 
 
 @cli.command("release")

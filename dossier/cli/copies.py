@@ -5,15 +5,17 @@ Each prints what it recorded (ledger entry, file written) on one line; `issue` o
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
 
 from dossier.actions.copies import destroy, issue, recall, review
-from dossier.cli import WORKSPACE_OPTION, parse_date
+from dossier.cli import WORKSPACE_OPTION
+from dossier.cli.params import DATE
 from dossier.control.ledger.entry import REVIEW_RESULTS
 
-DATE_OPTION = click.option("--date", "day", metavar="YYYY-MM-DD", help="The day it happened (default: today).")
+DATE_OPTION = click.option("--date", "day", type=DATE, help="The day it happened (default: today in the workspace's time zone).")
 
 
 @click.command("issue")
@@ -26,10 +28,10 @@ DATE_OPTION = click.option("--date", "day", metavar="YYYY-MM-DD", help="The day 
 @DATE_OPTION
 @WORKSPACE_OPTION
 def issue_command(doc_id: str, copies: tuple[int, ...], holder: str | None, department: str | None, by: str | None,
-                  day: str | None, workspace: Path) -> None:
+                  day: date | None, workspace: Path) -> None:
     """Issue copies of the released revision: stamped PDFs in build/copies/ and a ledger entry each."""
     root = workspace.resolve()
-    for done in issue(workspace, doc_id, list(copies), holder, department, parse_date(day), by):
+    for done in issue(workspace, doc_id, list(copies), holder, department, day, by):
         e = done.entry
         where = f"{e.holder}（{e.department}）" if e.department else e.holder
         click.echo(f"issued copy {e.copy} of {e.document} revision {e.revision} to {where} on {e.effective_date}; "
@@ -43,9 +45,9 @@ def issue_command(doc_id: str, copies: tuple[int, ...], holder: str | None, depa
 @click.option("--reason", metavar="TEXT", help="Why, when not an exchange or a withdrawal (e.g. 损坏, 遗失).")
 @DATE_OPTION
 @WORKSPACE_OPTION
-def recall_command(doc_id: str, copy: int, by: str | None, reason: str | None, day: str | None, workspace: Path) -> None:
+def recall_command(doc_id: str, copy: int, by: str | None, reason: str | None, day: date | None, workspace: Path) -> None:
     """Record that an issued copy came back (回收)."""
-    e = recall(workspace, doc_id, copy, parse_date(day), by, reason)
+    e = recall(workspace, doc_id, copy, day, by, reason)
     click.echo(f"returned copy {e.copy} of {e.document} revision {e.revision} on {e.effective_date}; ledger entry {e.seq}")
 
 
@@ -59,9 +61,9 @@ def recall_command(doc_id: str, copy: int, by: str | None, reason: str | None, d
 @DATE_OPTION
 @WORKSPACE_OPTION
 def destroy_command(doc_id: str, copy: int, by: str, witness: str | None, revision: str | None, reason: str | None,
-                    day: str | None, workspace: Path) -> None:
+                    day: date | None, workspace: Path) -> None:
     """Record the destruction (销毁) of a returned copy."""
-    e = destroy(workspace, doc_id, copy, by, witness, revision, parse_date(day), reason)
+    e = destroy(workspace, doc_id, copy, by, witness, revision, day, reason)
     seen = f", witnessed by {e.witness}" if e.witness else ""
     click.echo(f"destroyed copy {e.copy} of {e.document} revision {e.revision} on {e.effective_date} by "
                f"{e.performed_by}{seen}; ledger entry {e.seq}")
@@ -75,7 +77,7 @@ def destroy_command(doc_id: str, copy: int, by: str, witness: str | None, revisi
 @click.option("--note", metavar="TEXT", help="What the review found.")
 @DATE_OPTION
 @WORKSPACE_OPTION
-def review_command(doc_id: str, by: str, result: str, note: str | None, day: str | None, workspace: Path) -> None:
+def review_command(doc_id: str, by: str, result: str, note: str | None, day: date | None, workspace: Path) -> None:
     """Record a periodic review of the revision in force."""
-    e = review(workspace, doc_id, by, result, note, parse_date(day))
+    e = review(workspace, doc_id, by, result, note, day)
     click.echo(f"reviewed {e.document} revision {e.revision} on {e.effective_date}: {e.result}; ledger entry {e.seq}")

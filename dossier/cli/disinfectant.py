@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import click
@@ -17,8 +16,10 @@ from dossier.disinfectant.requirements import make_selection, plan_tests
 from dossier.disinfectant.ruleset import DEFAULT_RULE_SET, load_rule_set
 from dossier.disinfectant.signoff import sign_off_decisions
 from dossier.disinfectant.workspace import PRODUCT_FILE, PRODUCTS_DIR, load_checked, product_files
-from dossier.errors import CheckFailed, UsageError
+from dossier.errors import CheckFailed, UsageError, Warnings
 from dossier.pipeline.filings import build_filings
+from dossier.util.clock import today_in
+from dossier.workspace.load import workspace_zone
 
 _LABELS = {"required": "required", "optional": "optional", "not_required": "not required"}
 
@@ -51,7 +52,8 @@ def _warn(lines: list[str]) -> None:
 @click.option("--usage", "usages", multiple=True, help="Usage scope; repeat for several.")
 @click.option("--fact", "facts", multiple=True, help="A fact the table notes depend on; repeat for several.")
 @click.option("--renewal", is_flag=True, help="A renewal of a first-class report (第十四条): key items only.")
-@click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), help="Evaluation date (default: today); chooses the rule set.")
+@click.option("--date", "when", type=DATE,
+              help="Evaluation date (default: today in the workspace's time zone); chooses the rule set.")
 @click.option("--rules", "rule_set", help="Rule set (default: the one in force on the evaluation date).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def tests_command(
@@ -63,7 +65,7 @@ def tests_command(
     Where a table note relaxes the table (+（按表2注⑥无适用项目）, 可不测定) the decision is
     listed for sign-off with the facts it rests on and the --fact that would change it.
     """
-    day = when.date() if when else date.today()
+    day = when or today_in(workspace_zone(Path.cwd()))
     rules = load_rule_set(rule_set or rule_set_for(day))
     selection = make_selection(rules, product_type, list(usages), list(facts), renewal)
     plan = plan_tests(rules, selection)
@@ -92,7 +94,8 @@ def tests_command(
     _warn(warnings)
 
 
-def _products(paths: tuple[Path, ...]) -> list:
+def _products(paths: tuple[Path, ...], warnings: Warnings | None = None) -> list:
+    """The products named (or every one of the workspace), checked; their warnings go to `warnings`."""
     files = []
     for path in paths:  # a product.yaml, a product folder, or a product folder's name in the workspace
         if path.is_dir():
@@ -105,12 +108,12 @@ def _products(paths: tuple[Path, ...]) -> list:
         raise UsageError(
             "no products: give PRODUCT.yaml files or run in a workspace with content/disinfectant/*/product.yaml"
         )
-    return load_checked(files, Path.cwd())
+    return load_checked(files, Path.cwd(), warnings)
 
 
 @disinfectant.command("check")
 @click.argument("products", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--today", type=DATE, help="Date for validity and licence checks (default: today).")
+@click.option("--today", type=DATE, help="Date for validity and licence checks (default: today in the workspace's time zone).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def check_command(products: tuple[Path, ...], today, as_json: bool) -> None:
     """Evaluate products: completeness, results, one batch, answers, licence, laboratories, validity.
@@ -120,7 +123,7 @@ def check_command(products: tuple[Path, ...], today, as_json: bool) -> None:
     warnings do not change the exit status. Without arguments, checks every product under
     content/disinfectant/.
     """
-    when = today or date.today()
+    when = today or today_in(workspace_zone(Path.cwd()))
     reports = [check_product(product, when) for product in _products(products)]
     if as_json:
         click.echo(json.dumps({"ok": all(r.ok for r in reports), "products": [r.as_json() for r in reports]},
@@ -143,7 +146,8 @@ def export_command(product: Path, as_json: bool) -> None:
     With --json: {annex3: {cover, basic, questions, materials}, annex4: {fields, applicant}},
     each field as its label, product field and value.
     """
-    (loaded,) = _products((product,))
+    warnings = Warnings()  # a rule set not in force, at the field of product.yaml that chose it
+    (loaded,) = _products((product,), warnings)
     data = export(evaluate(loaded))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -157,7 +161,8 @@ def export_command(product: Path, as_json: bool) -> None:
                     click.echo(f"  {prefix}{field['label'].rstrip('：')}：{field['value']}")
             for question in data[part].get("questions", ()):
                 click.echo(f"  {question['number']}. {question['label']}：{question['answer'] or ''}")
-    _warn(rule_set_warnings(loaded.rules, loaded.evaluation_date))
+    for line in warnings.lines():
+        click.echo(line, err=True)
 
 
 @disinfectant.command("build")
@@ -176,11 +181,13 @@ def build_command(products: tuple[Path, ...], out_dir: Path) -> None:
 
     Without arguments, builds every product under content/disinfectant/.
     """
-    loaded = _products(products)
+    warnings = Warnings()  # a rule set not in force, at the field of product.yaml that chose it
+    loaded = _products(products, warnings)
     written = build_filings(loaded, out_dir)
     for path in written:
         click.echo(str(path))
+    for line in warnings.lines():
+        click.echo(line, err=True)
     for product in loaded:
-        _warn([f"{product.shown}: {w}" for w in rule_set_warnings(product.rules, product.evaluation_date)])
         if not evaluate(product).conclusion:
             _warn([f"{product.shown}: evaluation conclusion is 否 (see 'dossier disinfectant check')"])

@@ -10,7 +10,8 @@ traceback (a 1 MB value in it would print megabytes, a secret in it would be sho
 SIGTERM, SIGINT and SIGHUP end a run at once and completely: LibreOffice processes and forked
 workers are killed first, then `Interrupted` unwinds the command, so temporary folders are
 removed and a release undoes what it had begun; nothing half-written reaches build/ (see
-`dossier.util.staging`). The exit status is 128 + the signal's number.
+`dossier.util.staging`). The exit status is 128 + the signal's number. Background threads
+print nothing once the run is ending (a thread that fails otherwise prints one `error:` line).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import warnings
 from collections.abc import Iterator
@@ -49,7 +51,14 @@ class Interrupted(BaseException):
         return f"error: stopped by {signal.Signals(self.signum).name}; build/ and the workspace are as they were"
 
 
+_owner = 0  # the process whose run `_end` ends (a forked worker inherits the handler until follow_parent)
+
+
 def _end(signum: int, frame: object) -> None:
+    if os.getpid() != _owner:  # a worker forked a moment ago: SIGINT is the parent's business, others end it
+        if signum != signal.SIGINT:
+            os._exit(128 + signum)
+        return
     terminate_all()  # LibreOffice process groups
     for child in multiprocessing.active_children():  # forked workers
         child.kill()
@@ -62,13 +71,30 @@ def ending_on_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    global _owner
     stopping.clear()  # a run of its own (in-process callers such as the tests run several)
+    _owner = os.getpid()
     previous = {signum: signal.signal(signum, _end) for signum in ENDING_SIGNALS}
+    previous_hook, threading.excepthook = threading.excepthook, _thread_failed
     try:
         yield
     finally:
+        threading.excepthook = previous_hook
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def _thread_failed(args: threading.ExceptHookArgs) -> None:
+    """A background thread ended with an exception: nothing once the run is ending, else one `error:` line.
+
+    The converter and pipeline threads hand their errors to the main thread; this is the net
+    under them. DOSSIER_DEBUG=1 shows Python's usual traceback.
+    """
+    if debugging():
+        threading.__excepthook__(args)
+    elif not stopping.is_set() and args.exc_type is not SystemExit:
+        for line in unexpected(args.exc_value or args.exc_type())[0]:
+            sys.stderr.write(line + "\n")
 
 LIBRARY_LOGGERS = ("pypdf", "pyhanko", "pyhanko_certvalidator", "PIL", "fontTools", "docx", "docxtpl", "docxcompose",
                    "urllib3", "asyncio", "markdown_it")

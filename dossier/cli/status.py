@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-from dossier.cli import WORKSPACE_OPTION, load_workspace_or_fail, parse_date
+from dossier.cli import WORKSPACE_OPTION, load_workspace_or_fail
+from dossier.cli.params import DATE
 from dossier.control.controls import ledger_of
 from dossier.control.status import due_rows, predates_lines, where_used, workspace_status
 from dossier.control.validation_status import plan_lines, plan_status, validation_warnings
@@ -121,15 +122,15 @@ def due_lines(due: list[dict[str, Any]], today: date) -> list[str]:
 @click.argument("doc_id", metavar="[DOC-ID]", required=False)
 @WORKSPACE_OPTION
 @click.option("--due", is_flag=True, help="List the revisions and returned copies whose retention has ended.")
-@click.option("--today", metavar="YYYY-MM-DD", help="Report as of this day (default: today).")
+@click.option("--today", type=DATE, help="Report as of this day (default: today in the workspace's time zone).")
 @click.option("--open", "open_only", is_flag=True,
               help="List the spots left to fill in or confirm (【请根据本企业实际填写：…】, 【请确认：…】) per document.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def status_command(doc_id: str | None, workspace: Path, due: bool, today: str | None, open_only: bool, as_json: bool) -> None:
+def status_command(doc_id: str | None, workspace: Path, due: bool, today: date | None, open_only: bool, as_json: bool) -> None:
     """Every document's revision, state, next review and flags, and each validation plan object's state and
     next due date; one document in full; what is due; or the spots left open (--open)."""
     ws = load_workspace_or_fail(workspace)
-    when = parse_date(today) or ws.config.today()
+    when = today or ws.config.today()
     if doc_id and doc_id not in ws.documents:
         raise UsageError(ws.no_such_document(doc_id))
     rows = workspace_status(ws, when)
@@ -152,7 +153,7 @@ def status_command(doc_id: str | None, workspace: Path, due: bool, today: str | 
 
     entries = ledger_of(ws).entries()
     objects = plan_status(ws, entries, when)
-    warnings = workspace_validity_warnings(ws.root, when) + validation_warnings(ws, entries)
+    warnings = workspace_validity_warnings(ws.root, when) + [str(w) for w in validation_warnings(ws, entries)]
     warnings += [message for row in rows for message in row["outdated_references"]]
     if as_json:
         click.echo(json.dumps({"documents": rows, "validation": [o.as_dict() for o in objects], "warnings": warnings},

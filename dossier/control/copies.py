@@ -12,7 +12,7 @@ issues of the revision released by their issue date and stay managed in the YAML
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from dossier.control.ledger import LedgerEntry
@@ -37,31 +37,33 @@ def planned(doc: Document) -> dict[int, Planned]:
     return {e["copy"]: Planned(e["copy"], e["holder"], e["department"], e["line"]) for e in doc.distribution}
 
 
-def _legacy_revision(releases: list[LedgerEntry], issued: date, fallback: str) -> str:
-    """The revision a copy issued on `issued` was: the last one released by then (else the first)."""
-    before = [r for r in releases if recorded_date(r) <= issued]
+def _legacy_revision(releases: list[LedgerEntry], issued: date, fallback: str, zone: tzinfo) -> str:
+    """The revision a copy issued on `issued` was: the last one released by then, days in `zone` (else the first)."""
+    before = [r for r in releases if recorded_date(r, zone) <= issued]
     if before:
         return before[-1].revision
     return releases[0].revision if releases else fallback
 
 
-def legacy_issues(doc: Document, entries: list[LedgerEntry]) -> list[Issue]:
-    """Copies recorded with `issued:` dates in the YAML (see module docstring), in YAML order."""
+def legacy_issues(doc: Document, entries: list[LedgerEntry], zone: tzinfo) -> list[Issue]:
+    """Copies recorded with `issued:` dates in the YAML (see module docstring), in YAML order;
+    `zone` is the workspace's time zone (the days of the YAML's dates)."""
     releases = ledger_queries.releases(entries, doc.id)
     found = []
     for entry in doc.distribution:
         if entry.get("issued") is None:
             continue
-        issue = Issue(doc.id, entry["copy"], _legacy_revision(releases, entry["issued"], doc.revision), entry["holder"],
+        issue = Issue(doc.id, entry["copy"], _legacy_revision(releases, entry["issued"], doc.revision, zone), entry["holder"],
                       entry["department"] or None, entry["issued"], None, legacy=True)
         issue.returned_on = entry.get("withdrawn")
         found.append(issue)
     return found
 
 
-def document_issues(doc: Document, entries: list[LedgerEntry]) -> list[Issue]:
-    """Every issue of `doc`: those written in the YAML first (they are older), then the ledger's."""
-    return [*legacy_issues(doc, entries), *copy_book(entries, doc.id).issues]
+def document_issues(doc: Document, entries: list[LedgerEntry], zone: tzinfo) -> list[Issue]:
+    """Every issue of `doc`: those written in the YAML first (they are older), then the ledger's
+    (`zone`: the workspace's time zone)."""
+    return [*legacy_issues(doc, entries, zone), *copy_book(entries, doc.id).issues]
 
 
 def copy_out(issues: list[Issue], copy: int) -> Issue | None:

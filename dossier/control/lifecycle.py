@@ -54,10 +54,9 @@ class Policy:
         return value if isinstance(value, RetentionRule) else RetentionRule(value)
 
 
-def recorded_date(entry: LedgerEntry, zone: tzinfo | None = None) -> date:
-    """The day an entry was recorded (for a release: the day it was approved), in `zone` (default UTC)."""
-    if zone is None:
-        return date.fromisoformat(entry.timestamp[:10])
+def recorded_date(entry: LedgerEntry, zone: tzinfo) -> date:
+    """The day an entry was recorded (for a release: the day it was approved) in `zone`, the
+    workspace's time zone: its timestamp is UTC, whose day ends at 08:00 in China."""
     return datetime.fromisoformat(entry.timestamp.replace("Z", "+00:00")).astimezone(zone).date()
 
 

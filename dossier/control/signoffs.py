@@ -52,7 +52,7 @@ def authority_problem(ws: Workspace, kind: str, duty: str, name: str) -> str | N
             f"(approval_authority in dossier.yaml: {', '.join(allowed)})")
 
 
-def revision_started(entries: list[LedgerEntry], doc: Document, zone: tzinfo | None = None) -> date | None:
+def revision_started(entries: list[LedgerEntry], doc: Document, zone: tzinfo) -> date | None:
     """The day the working revision could start: when the revision before it was released (None for the first)."""
     earlier = [e for e in ledger_queries.releases(entries, doc.id) if e.revision != doc.revision]
     return recorded_date(earlier[-1], zone) if earlier else None

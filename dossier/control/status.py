@@ -34,7 +34,7 @@ def document_row(ws: Workspace, doc: Document, entries: list[LedgerEntry], today
     status = document_status(entries, doc.id, doc.revision, doc.kind, today, policy_of(ws))
     releases = ledger_queries.releases(entries, doc.id)
     last = releases[-1] if releases else None
-    issues = document_issues(doc, entries)
+    issues = document_issues(doc, entries, ws.config.zone)
     withdrawn = status.withdrawn_on is not None
     row = status.as_dict()
     row.update({

@@ -22,6 +22,7 @@ from typing import Any
 from dossier.control.ledger import LedgerEntry
 from dossier.control.ledger import queries as ledger_queries
 from dossier.control.lifecycle import add_months, recorded_date
+from dossier.errors import InputProblem
 from dossier.validation.plan import PlanObject, catalogue, plan_objects
 from dossier.validation.report import PENDING, protocol_reference
 from dossier.validation.sources import report_evaluation
@@ -86,9 +87,9 @@ def _changes(ws: Workspace, obj: PlanObject, entries: list[LedgerEntry], since: 
     for name in obj.depends_on:
         releases = ledger_queries.releases(entries, name)
         for release in releases[1:]:  # the first release issues the document; later ones change it
-            if recorded_date(release) > since and (name, release.revision) not in assessed:
+            if recorded_date(release, ws.config.zone) > since and (name, release.revision) not in assessed:
                 found.append({"document": name, "revision": release.revision, "change": "released",
-                              "date": recorded_date(release).isoformat()})
+                              "date": recorded_date(release, ws.config.zone).isoformat()})
         doc = ws.documents.get(name)
         if doc is not None and releases and doc.revision not in {r.revision for r in releases} and (name, doc.revision) not in assessed:
             found.append({"document": name, "revision": doc.revision, "change": "in preparation", "date": ""})
@@ -109,7 +110,7 @@ def object_status(ws: Workspace, plan: Document, obj: PlanObject, entries: list[
         if approved:
             entry = approved[-1][0]
             status.state, status.report, status.report_revision = REPORT_APPROVED, shown.id, entry.revision
-            day = recorded_date(entry)
+            day = recorded_date(entry, ws.config.zone)  # the approval day where the approver is
             status.last_validated = max(day, obj.last_validated) if obj.last_validated else day
         elif shown is not None:
             status.state, status.report, status.report_revision = EXECUTED, shown.id, shown.revision
@@ -152,16 +153,26 @@ def plan_lines(statuses: list[ObjectStatus]) -> list[str]:
     return lines
 
 
-def validation_warnings(ws: Workspace, entries: list[LedgerEntry]) -> list[str]:
-    """Draft reports judged against a protocol revision that is not released (release it first)."""
+def _report_line(doc: Document, key: str) -> int | None:
+    """The line of `report.KEY` in the report's YAML (of the `report:` block when the key is absent)."""
+    report = doc.raw.get("report")
+    if hasattr(report, "line_of"):
+        return report.line_of(key)
+    return doc.raw.line_of("report") if hasattr(doc.raw, "line_of") else None
+
+
+def validation_warnings(ws: Workspace, entries: list[LedgerEntry]) -> list[InputProblem]:
+    """Draft reports judged against a protocol revision that is not released (release it first),
+    each at its `report.protocol` line."""
     warnings = []
     for doc in ws.documents.values():
         if doc.kind != "validation_report" or ledger_queries.release_of(entries, doc.id, doc.revision) is not None:
             continue
         protocol, revision = protocol_reference(doc.raw.get("report"))
         if protocol and revision and ledger_queries.release_of(entries, protocol, revision) is None:
-            warnings.append(f"{doc.source_display}: report.protocol: {doc.id} is judged against {protocol} {revision}, "
-                            f"which is not released; release the protocol before the report (Art. 76: an approved protocol)")
+            warnings.append(InputProblem(doc.source_display, _report_line(doc, "protocol"), "report.protocol",
+                                         f"{doc.id} is judged against {protocol} {revision}, which is not released; "
+                                         "release the protocol before the report (Art. 76: an approved protocol)"))
     return warnings
 
 
@@ -172,10 +183,13 @@ def report_release_problems(ws: Workspace, doc: Document, entries: list[LedgerEn
     problems = []
     protocol, revision = protocol_reference(doc.raw.get("report"))
     if ledger_queries.release_of(entries, protocol, revision) is None:
-        problems.append(f"error: {doc.source_display}: report.protocol: {protocol} revision {revision} is not released; "
-                        f"a report is released only on an approved protocol (dossier release {protocol})")
+        where = InputProblem(doc.source_display, _report_line(doc, "protocol"), "report.protocol",
+                             f"{protocol} revision {revision} is not released; "
+                             f"a report is released only on an approved protocol (dossier release {protocol})")
+        problems.append(f"error: {where}")
     evaluation = report_evaluation(ws, doc)
     if evaluation is not None and evaluation.conclusion == PENDING:
-        problems.append(f"error: {doc.source_display}: report.deviations: {'；'.join(evaluation.reasons)}: "
-                        "record approved_by (name, date) before the report is released")
+        where = InputProblem(doc.source_display, _report_line(doc, "deviations"), "report.deviations",
+                             f"{'；'.join(evaluation.reasons)}: record approved_by (name, date) before the report is released")
+        problems.append(f"error: {where}")
     return problems

@@ -106,16 +106,24 @@ def chunks(files: list[Path], count: int) -> list[list[Path]]:
 
 
 class Reporter:
-    """Calls `on_done` once per document whose PDF is complete (thread-safe)."""
+    """Calls `on_done` once per document whose PDF is complete (thread-safe).
+
+    Nothing is reported once the run is ending (`stopping`). The watch thread never raises: the
+    first error of `on_done` there stops the watching and is kept in `error` for the thread that
+    runs the conversion to raise (`raise_error`), so no thread prints a traceback.
+    """
 
     def __init__(self, results: dict[Path, Path], on_done: OnDone | None):
         self.results = results
         self.on_done = on_done
         self.reported: set[Path] = set()
         self.lock = threading.Lock()
+        self.error: BaseException | None = None
 
     def report(self, docx: Path) -> None:
-        """Report one document (again: ignored)."""
+        """Report one document (again, or once the run is ending: ignored)."""
+        if stopping.is_set():
+            return
         with self.lock:
             if docx in self.reported:
                 return
@@ -130,9 +138,18 @@ class Reporter:
                 self.report(docx)
 
     def watch(self, stop: threading.Event) -> None:
-        """Sweep until `stop` is set."""
-        while not stop.wait(POLL_SECONDS):
-            self.sweep()
+        """Sweep until `stop` is set, the run is ending, or `on_done` failed (kept in `error`)."""
+        while not stop.wait(POLL_SECONDS) and not stopping.is_set():
+            try:
+                self.sweep()
+            except Exception as exc:  # handed to the converting thread (raise_error)
+                self.error = exc
+                return
+
+    def raise_error(self) -> None:
+        """Raise what `on_done` raised in the watch thread, unless the run is ending anyway."""
+        if self.error is not None and not stopping.is_set():
+            raise self.error
 
 
 MAX_PER_PROCESS = 50  # LibreOffice grows ~5 MB per document to ~440 MB at 50; a restart caps it
@@ -223,6 +240,7 @@ def convert_local(
     finally:
         stop.set()
         watcher.join()
+    reporter.raise_error()
     if problems:
         raise ToolError("\n".join(sorted(problems)))
     reporter.sweep()

@@ -6,7 +6,8 @@ document at a time from a shared work queue (name an endpoint twice to send it t
 An endpoint that cannot be reached takes no further documents, nor does one that timed out on
 two documents in a row (it hangs: the documents left are not each made to wait the full time).
 A document that fails is retried once, on another endpoint when there is one; a document that
-still fails is reported with both attempts.
+still fails is reported with both attempts. Once the run is ending (`dossier.util.children.stopping`)
+the endpoints take no further documents and nothing more is reported.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dossier.convert.errors import ConversionError, TimedOut, Unreachable
 from dossier.convert.outputs import is_pdf_bytes
 from dossier.errors import ToolError, UsageError
 from dossier.util.atomic import write_bytes
+from dossier.util.children import stopping
 
 UNOSERVER_PORT = 2003
 POLL_SECONDS = 0.05
@@ -144,7 +146,7 @@ class _Pool:
 
     def _take(self, endpoint: Endpoint) -> _Job | None:
         """The next job for `endpoint`, or None when all work is settled."""
-        while not self.finished.is_set():
+        while not self.finished.is_set() and not stopping.is_set():
             try:
                 job = self.jobs.get(timeout=POLL_SECONDS)
             except queue.Empty:
@@ -176,11 +178,23 @@ class _Pool:
                 timeouts = 0
                 self._fail(job, endpoint, str(exc))
                 continue
+            except Exception as exc:  # reading the .docx, an unforeseen client error: this document's problem
+                timeouts = 0
+                self._fail(job, endpoint, f"{type(exc).__name__}: {exc}")
+                continue
             timeouts = 0
+            self._deliver(job, pdf)
+
+    def _deliver(self, job: _Job, pdf: bytes) -> None:
+        """Write the PDF and report it; a failure becomes the document's problem (a thread never raises)."""
+        try:
             write_bytes(self.out_dir / f"{job.docx.stem}.pdf", pdf)
-            if self.on_done:
+            if self.on_done and not stopping.is_set():
                 self.on_done(job.docx)
-            self._settle()
+        except Exception as exc:
+            self._settle(f"error: {job.docx.name}: {exc}")
+            return
+        self._settle()
 
     def _die(self, endpoint: Endpoint, why: str) -> None:
         """Stop using an unreachable endpoint; when it was the last one, fail what is left."""
@@ -203,6 +217,8 @@ def convert_remote(
     """Convert on remote servers (see module docstring); returns {docx: pdf}."""
     pool = _Pool(endpoints, out_dir, per_doc, on_done)
     pool.run(list(docx_files))
+    if stopping.is_set():
+        raise ToolError("error: the run is ending: conversion stopped")
     if pool.problems:
         raise ToolError("\n".join(sorted(pool.problems)))
     return {f: out_dir / f"{f.stem}.pdf" for f in docx_files}

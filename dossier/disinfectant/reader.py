@@ -8,7 +8,7 @@ from pathlib import Path
 from dossier.disinfectant.credentials import read_licences
 from dossier.disinfectant.formdata import Question
 from dossier.disinfectant.formula import read_formula
-from dossier.disinfectant.inforce import rule_set_for
+from dossier.disinfectant.inforce import rule_set_for, rule_set_warnings
 from dossier.disinfectant.model import (
     Change,
     ImportInfo,
@@ -62,7 +62,8 @@ def _flag(reader: FieldReader, key: str) -> bool:
 
 
 def load_product(path: Path, problems: Problems, shown: str | None = None, folder: Path | None = None) -> Product | None:
-    """Read one product YAML; problems (with file, line, field) go to `problems`.
+    """Read one product YAML; problems (with file, line, field) go to `problems`, and so does the
+    warning that its rule set is not the one in force on its evaluation date (`problems.warn`).
 
     `folder` is where its materials and seal must lie (links followed): the workspace's content folder.
     """
@@ -99,6 +100,10 @@ class _ProductReader:
         rules = self._rules(evaluation_date)
         if rules is None:
             return None
+        if evaluation is not None and evaluation_date is not None:  # at the field that chose the rules
+            chosen = (root, "rule_set") if root.get("rule_set") is not None else (evaluation, "date")
+            for warning in rule_set_warnings(rules, evaluation_date):
+                self.problems.warn(self.shown, chosen[0].line_of(chosen[1]), chosen[0].name(chosen[1]), warning)
         product = _required_child(root, "product")
         if product is None:
             return None

@@ -12,7 +12,7 @@ from dossier.disinfectant.model import Product
 from dossier.disinfectant.reader import load_product
 from dossier.disinfectant.requirements import plan_tests
 from dossier.disinfectant.validity import validity_warnings
-from dossier.errors import Problems
+from dossier.errors import Problems, Warnings
 from dossier.workspace.inputs import outside_message, resolve_inside
 
 PRODUCTS_DIR = Path("content") / "disinfectant"
@@ -42,14 +42,14 @@ def content_folder(product: Path, root: Path | None = None) -> Path:
     return start.parent
 
 
-def load_checked(paths: list[Path], root: Path | None = None) -> list[Product]:
+def load_checked(paths: list[Path], root: Path | None = None, warnings: Warnings | None = None) -> list[Product]:
     """Load products (with the labs.yaml beside their folders); every problem of every file is
-    reported together (InputErrors).
+    reported together (InputErrors); warnings (a rule set not in force) go to `warnings` when given.
 
     A product (or a material or seal it names) that lies outside its workspace's content folder,
     after following links, is an input error.
     """
-    problems = Problems()
+    problems = Problems(warnings)
     products = []
     labs: dict[Path, Labs | None] = {}
     for path in paths:
@@ -72,9 +72,9 @@ def load_checked(paths: list[Path], root: Path | None = None) -> list[Product]:
     return products
 
 
-def load_products(workspace_root: Path) -> list[Product]:
-    """All products of the workspace, checked."""
-    return load_checked(product_files(workspace_root), workspace_root)
+def load_products(workspace_root: Path, warnings: Warnings | None = None) -> list[Product]:
+    """All products of the workspace, checked; their warnings go to `warnings` when given."""
+    return load_checked(product_files(workspace_root), workspace_root, warnings)
 
 
 def workspace_validity_warnings(workspace_root: Path, today: date) -> list[str]:

@@ -26,14 +26,13 @@ from dossier.control.delivery import DELIVERED_STATES, archived_outputs
 from dossier.control.ledger import LedgerEntry
 from dossier.control.ledger import queries as ledger_queries
 from dossier.control.signoffs import named_people
-from dossier.disinfectant.inforce import rule_set_warnings
 from dossier.disinfectant.model import Product
 from dossier.disinfectant.workspace import load_products
 from dossier.errors import Warnings
 from dossier.pipeline.cache import CACHE_FILE, BuildCache, build_key, products_key
 from dossier.pipeline.documents import FORMATS, converter_timeout, converter_urls, document_job
 from dossier.pipeline.filings import DISINFECTANT_DIR, filing_jobs, filing_outputs
-from dossier.pipeline.load import load_checked, select
+from dossier.pipeline.load import load_checked, select, workspace_warnings
 from dossier.pipeline.overlap import run_jobs
 from dossier.pipeline.record import MANIFEST, BuildResult, clean_leftovers, stage_manifest
 from dossier.pipeline.sign import check_signers, load_signers, sign_with
@@ -55,7 +54,6 @@ class Plan:
     suffixes: list[str]
     products: list[Product]
     products_key: str | None
-    warnings: list[str]
     archived: dict[str, LedgerEntry]  # documents delivered from the release archive: their release entries
     entries: list[LedgerEntry]
     drop_products: bool = False  # the workspace has no products any more: remove the filings last built
@@ -76,12 +74,11 @@ def plan(ws: Workspace, docs: list[Document], fmt: str, force: bool, sign: tuple
             for doc in docs}
     stale = [doc for doc in docs if force or not cache.fresh(doc.id, keys[doc.id], suffixes)]
     products: list[Product] = load_products(ws.root) if with_products else []
-    warnings = [f"{p.shown}: {w}" for p in products for w in rule_set_warnings(p.rules, p.evaluation_date)]
     key = products_key(ws, sign) if products else None
     if products and not force and cache.products_fresh(key):
         products = []
     drop = with_products and key is None and bool(cache.product_outputs())
-    return Plan(docs, stale, controls, keys, suffixes, products, key, warnings, archived, entries, drop)
+    return Plan(docs, stale, controls, keys, suffixes, products, key, archived, entries, drop)
 
 
 def archive_key(release: LedgerEntry, sign: tuple[str, ...]) -> str:
@@ -107,11 +104,14 @@ def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool 
     `sign` names signing profiles applied, in order, to every PDF built; refused (exit 2) before
     rendering when a profile's key is not the person a document names for its role, or a 批准
     profile would sign an unreleased revision. The disinfectant filings are built with the whole
-    workspace (not with `--only`), always as .docx and PDF. Warnings of the rules go to
-    `warnings` (see `dossier.errors.Warnings`). `timeout` is the converter's time per document in
+    workspace (not with `--only`), always as .docx and PDF. Warnings go to `warnings` (see
+    `dossier.errors.Warnings`): the loader's and the workspace's (`pipeline.load.workspace_warnings`),
+    the same `check` shows. `timeout` is the converter's time per document in
     seconds (default: `converter.timeout` of dossier.yaml, else 30).
     """
     ws = load_checked(root, warnings=warnings)
+    if warnings is not None:
+        workspace_warnings(ws, warnings)  # what check shows: citations of drafts, reports on unreleased protocols
     clean_leftovers(ws)  # what killed runs left: finish their update of build/, remove their temporary files
     work = plan(ws, select(ws, only), fmt, force, sign, with_products=not only)
     pdf, urls, seconds = fmt in ("pdf", "all"), converter_urls(ws, converters), converter_timeout(ws, timeout)
@@ -141,7 +141,7 @@ def _record(ws: Workspace, work: Plan, documents: dict[str, bytes], unsigned: di
     """Stage the outputs, the cache and the manifest, then move them into build/ as one step; what was written."""
     build_dir = ws.config.build_path
     cache = BuildCache(build_dir)
-    result = BuildResult(warnings=list(work.warnings))
+    result = BuildResult()
     with Staging(build_dir) as stage:
         for name, data in sorted(documents.items()):
             stage.put(name, data)

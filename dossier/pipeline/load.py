@@ -5,16 +5,20 @@ checks the signing profiles and the disinfectant products, the sign-offs of ever
 revision (`control.signoffs`) and (unless told not to) that no released revision's own sources
 were edited; all problems of all files are raised together (InputErrors). Warnings (among them
 plain-text numbers of no document and citations of outdated external documents) go to the
-`warnings` collector.
+`warnings` collector. `workspace_warnings` adds what the loaded workspace warns about from its
+ledger (one list for check and build).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+from dossier.control.citations import stale_citations
 from dossier.control.controls import ledger_of
 from dossier.control.integrity import check_released_unchanged
 from dossier.control.signoffs import check_signoffs
+from dossier.control.validation_status import validation_warnings
 from dossier.disinfectant.workspace import load_products
 from dossier.errors import InputErrors, Problems, UsageError, Warnings
 from dossier.signing.profiles import load_profiles
@@ -47,6 +51,19 @@ def load_checked(root: Path, released_unchanged: bool = True, settings: bool = T
     return ws
 
 
+def workspace_warnings(ws: Workspace, warnings: Warnings, today: date | None = None) -> Warnings:
+    """Add to `warnings` what a loaded workspace warns about from its ledger, on `today` (default:
+    the workspace's today): effective or approved documents citing drafts or withdrawn documents
+    (device GMP 2025 Art. 43(3)), draft validation reports judged against a protocol that is not
+    released (Art. 76). `check`, `build` and `build --json` show these with the loader's warnings
+    (the rules', the products'); every one is `FILE:LINE: FIELD: message`. Returns `warnings`.
+    """
+    entries = ledger_of(ws).entries()
+    for item in [*stale_citations(ws, entries, today or ws.config.today()), *validation_warnings(ws, entries)]:
+        warnings.add(item.path, item.line, item.field, item.message)
+    return warnings
+
+
 def load_valid(root: Path) -> Workspace:
     """The workspace at `root`, loaded and its documents validated, nothing more: no settings, no
     sign-offs against the ledger, no release-integrity check (what revise and status read; status
@@ -62,7 +79,7 @@ def check_settings(ws: Workspace, problems: Problems) -> None:
     """Problems of the signing profiles and of the disinfectant products, reported with the rest."""
     load_profiles(ws.config.raw, problems, ws.root)
     try:
-        load_products(ws.root)
+        load_products(ws.root, problems.warnings)
     except InputErrors as exc:
         problems.items.extend(exc.problems)
 

@@ -29,7 +29,7 @@ from dossier.convert.local import MAX_PER_PROCESS
 from dossier.errors import Problems, ToolError
 from dossier.pdf.normalise import normalise_pdf
 from dossier.util.atomic import write_bytes
-from dossier.util.children import follow_parent
+from dossier.util.children import follow_parent, stopping
 from dossier.util.progress import Progress
 from dossier.word.toc import Heading, heading_pages
 
@@ -138,13 +138,25 @@ class _Run:
         return self.staging / ("docx2" if second else "docx") / f"{self.jobs[index].name}.docx"
 
     def converted(self, pool, docx: Path) -> None:
-        """A PDF is complete: normalise it on the pool (first-pass PDFs of a TOC are only measured)."""
+        """A PDF is complete: normalise it on the pool (first-pass PDFs of a TOC are only measured).
+
+        Called from a converter's thread, so it never raises: once the run is ending (a signal) it
+        does nothing; a pool that cannot take the task (broken, shut down) leaves a failed future
+        that the main thread reports when it collects the PDF.
+        """
+        if stopping.is_set():
+            return
         index = self.index[docx.stem]
         self.bar.advance()
         if self.rendered[index].headings and docx.parent.name == "docx":
             return
+        try:
+            future = pool.submit(_normalise, index, str(docx.with_name(docx.stem + ".pdf")))
+        except (BrokenProcessPool, RuntimeError) as exc:  # RuntimeError: "cannot schedule new futures after shutdown"
+            future = Future()
+            future.set_exception(exc if isinstance(exc, BrokenProcessPool) else BrokenProcessPool(str(exc)))
         with self.lock:
-            self.normalised[index] = pool.submit(_normalise, index, str(docx.with_name(docx.stem + ".pdf")))
+            self.normalised[index] = future
 
     def convert(self, pool, files: list[Path]) -> dict[Path, Path]:
         out = files[0].parent

@@ -30,13 +30,12 @@ Lookup = Callable[[str], Path | None]  # name under the build directory -> the f
 @dataclass
 class BuildResult:
     """What a build wrote: {document id: {format: path}}, what was up to date, the manifest path,
-    filing files, and warnings to print."""
+    filing files (its warnings go to the collector `build` is given)."""
 
     outputs: dict[str, dict[str, Path]] = field(default_factory=dict)
     manifest: Path | None = None
     up_to_date: list[str] = field(default_factory=list)
     products: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # e.g. a disinfectant rule set no longer in force
 
 
 def clean_leftovers(ws: Workspace) -> list[str]:

@@ -9,7 +9,7 @@ company's name is in the header when a workspace was given.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
@@ -87,6 +87,13 @@ def _conclusion(run: Run) -> str:
             f"不得使用本机的 dossier {__version__} 发布受控文件。")
 
 
+def shown_time(moment: datetime, form: str) -> str:
+    """`moment` as `form` (strftime) followed by its UTC offset, `+08:00` as verify shows it: an
+    abbreviation such as CST names several zones."""
+    offset = moment.strftime("%z")
+    return f"{moment.strftime(form)} {offset[:3]}:{offset[3:]}" if offset else moment.strftime(form)
+
+
 def report_docx(run: Run) -> bytes:
     """The report as .docx bytes (see module docstring)."""
     doc = base_document()
@@ -95,7 +102,7 @@ def report_docx(run: Run) -> bytes:
         doc.add_paragraph(run.company, style="Title").runs[0].font.size = Pt(15)
     doc.add_paragraph(TITLE, style="Title")
     stamp = doc.add_paragraph(f"dossier {__version__}　安装确认（IQ）和运行确认（OQ）　"
-                              f"{run.started.strftime('%Y-%m-%d %H:%M')}～{run.finished.strftime('%H:%M %Z').strip()}")
+                              f"{run.started.strftime('%Y-%m-%d %H:%M')}～{shown_time(run.finished, '%H:%M')}")
     stamp.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     doc.add_heading("1 目的和范围", level=1)
@@ -146,5 +153,5 @@ def report_docx(run: Run) -> bytes:
     doc.add_heading("7 审核和批准", level=1)
     _approval(doc)
     props = CoreProperties(title=TITLE, subject=f"dossier {__version__}", creator=run.company or "dossier",
-                           keywords="软件确认", when=run.finished.replace(tzinfo=None))
+                           keywords="软件确认", when=run.finished.astimezone(timezone.utc).replace(tzinfo=None))
     return docx_bytes(doc, props)

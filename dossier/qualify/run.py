@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from dossier import __version__
 from dossier.errors import DossierError, Problems, UsageError
@@ -26,8 +27,11 @@ from dossier.qualify import iq, oq
 from dossier.qualify.catalogue import catalogue
 from dossier.qualify.context import Context
 from dossier.qualify.record import FAILED, NOT_RUN, PASSED, CheckFailure, CheckResult, Evidence
-from dossier.qualify.report import TITLE, Run, report_docx
+from dossier.qualify.report import TITLE, Run, report_docx, shown_time
+from dossier.util import clock
 from dossier.util.atomic import write_bytes, write_text
+from dossier.workspace.load import workspace_zone
+from dossier.workspace.model import DEFAULT_TIMEZONE
 
 IMPLEMENTATIONS: dict[str, Callable[[Context], str]] = {**iq.CHECKS, **oq.CHECKS}
 REPORT = "qualification-report"
@@ -99,7 +103,7 @@ def _pdf(docx: bytes, out: Path, converters: list[str], when: datetime) -> bytes
         source = Path(tmp) / f"{REPORT}.docx"
         source.write_bytes(docx)
         pdf = convert_batch([source], Path(tmp) / "pdf", converters=converters or None)[source]
-        return normalise_pdf(pdf.read_bytes(), when.replace(tzinfo=None), TITLE)
+        return normalise_pdf(pdf.read_bytes(), when, TITLE)
 
 
 def qualify(out: Path, workspace: Path | None = None, keep_scratch: bool = False,
@@ -114,11 +118,12 @@ def qualify(out: Path, workspace: Path | None = None, keep_scratch: bool = False
     from dossier.convert import configured_converters
     from dossier.fonts import ROLES, default_fonts
 
-    started = datetime.now().astimezone()
+    # times as the workspace reads them (its `timezone:`; without a workspace, the default zone)
+    started = clock.now_in(workspace_zone(workspace) if workspace is not None else ZoneInfo(DEFAULT_TIMEZONE))
     scratch = Path(tempfile.mkdtemp(prefix="dossier-qualify-"))
     ctx = Context(out=out, scratch=scratch, faces=sorted({getattr(default_fonts(), r) for r in ROLES}),
                   converters=configured_converters())
-    ctx.describe("确认时间", started.strftime("%Y-%m-%d %H:%M:%S %Z"))
+    ctx.describe("确认时间", shown_time(started, "%Y-%m-%d %H:%M:%S"))
     if workspace is not None:
         _workspace_settings(ctx, workspace)
     results: list[CheckResult] = []
@@ -148,7 +153,7 @@ def _write(ctx: Context, results: list[CheckResult], started: datetime) -> Outco
         write_text(out / name, text)
         digests.append((name, hashlib.sha256(text.encode()).hexdigest()))
         outcome.written.append(out / name)
-    finished = datetime.now().astimezone()
+    finished = clock.now_in(started.tzinfo)
     run = Run(catalogue(), {r.id: r for r in results}, ctx.environment, started, finished, ctx.company, digests)
     summary = {
         "dossier": __version__, "started": started.isoformat(timespec="seconds"), "finished": finished.isoformat(timespec="seconds"),

@@ -19,6 +19,8 @@ from pathlib import Path
 import yaml
 
 from dossier.qualify.context import Context
+from dossier.util import clock
+from dossier.workspace.load import workspace_zone
 
 FIXTURES = Path(__file__).with_name("fixtures.yaml")
 COMMAND_TIMEOUT = 900.0
@@ -81,21 +83,13 @@ def make_workspace(ctx: Context, name: str = "ws") -> Path:
     root = ctx.scratch / name
     run = dossier(ctx, "init", root, "--company", ctx.company or "示例医疗科技有限公司")
     ctx.evidence.require(run.code == 0, f"dossier init failed (exit {run.code})")
-    today = _workspace_today(root)
+    today = clock.today_in(workspace_zone(root)).isoformat()  # the day `dossier init` dated its documents
     for relative, text in fixtures().items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text.format(today=today), encoding="utf-8")
         ctx.evidence.add(f"wrote $SCRATCH/{name}/{relative}")
     return root
-
-
-def _workspace_today(root: Path) -> str:
-    """Today in the workspace's time zone (what release dates an approval with), YYYY-MM-DD."""
-    from dossier.errors import Problems
-    from dossier.workspace.load import load_config
-
-    return load_config(root.resolve(), Problems()).today().isoformat()
 
 
 def throwaway_signer(folder: Path, holder: str, passphrase: str) -> tuple[Path, Path]:
@@ -112,7 +106,7 @@ def throwaway_signer(folder: Path, holder: str, passphrase: str) -> tuple[Path, 
     def name(common: str) -> x509.Name:
         return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"), x509.NameAttribute(NameOID.COMMON_NAME, common)])
 
-    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
+    start = clock.now() - dt.timedelta(days=1)
     end = start + dt.timedelta(days=30)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (x509.CertificateBuilder().subject_name(name("dossier qualify CA")).issuer_name(name("dossier qualify CA"))

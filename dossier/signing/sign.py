@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -32,7 +32,7 @@ from dossier.signing.keys import load_signer
 from dossier.signing.people import fingerprint_of, holder_name
 from dossier.signing.placement import place
 from dossier.signing.profiles import SigningProfile
-from dossier.util import atomic
+from dossier.util import atomic, clock
 
 _RED = (0.8, 0.0, 0.0)
 _WHITE = RawContent(b"1 1 1 rg 0 0 10 10 re f", box=BoxConstraints(10, 10))
@@ -101,7 +101,7 @@ class ProfileSigner:
             field_name=profile.name, md_algorithm="sha256", reason=profile.role,
             subfilter=fields.SigSeedSubFilter.PADES)
         zone = ZoneInfo(profile.timezone)
-        when = (when or datetime.now(timezone.utc)).astimezone(zone)
+        when = (when or clock.now()).astimezone(zone)
         pdf_signer = _TimedPdfSigner(meta, self.signer, when=when, timestamper=self.timestamper,
                                      stamp_style=self._style(), new_field_spec=self._field(data))
         try:

@@ -214,7 +214,7 @@ def _revisions(ws: Workspace, doc: Document, row: dict[str, Any], entries: list[
             else:
                 note = f"{doc.id} {entry.revision}版"
                 file = SiteFile(f"{folder}/{doc.id}-{revision_dirname(entry.revision)}-void.pdf", source, sha, "void", note)
-        out.append(Revision(entry.revision, state, entry.effective_date, recorded_date(entry).isoformat(), entry.approved_by,
+        out.append(Revision(entry.revision, state, entry.effective_date, recorded_date(entry, ws.config.zone).isoformat(), entry.approved_by,
                             entry.prepared_by, entry.change_summary, entry.reason, file))
     return tuple(out)
 

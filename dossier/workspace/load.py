@@ -34,6 +34,14 @@ def find_root(start: Path) -> Path:
     return start.resolve()
 
 
+def workspace_zone(start: Path) -> ZoneInfo:
+    """The time zone of the workspace at `start` (its `timezone:`); the default zone when `start`
+    holds no dossier.yaml, or its `timezone:` is not a valid one (`check` reports that)."""
+    if not (start / CONFIG_FILE).is_file():
+        return ZoneInfo(DEFAULT_TIMEZONE)
+    return load_config(start.resolve(), Problems()).zone
+
+
 def _display(root: Path, path: Path) -> str:
     try:
         return str(path.relative_to(root))

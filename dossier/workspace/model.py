@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from dossier.errors import UsageError
+from dossier.util import clock
 from dossier.workspace.external import ExternalDocument
 from dossier.workspace.kinds import (  # noqa: F401
     DEFAULT_NUMBERING,
@@ -77,7 +78,7 @@ class Config:
 
     def now(self) -> datetime:
         """The current time in the workspace time zone."""
-        return datetime.now(timezone.utc).astimezone(self.zone)
+        return clock.now_in(self.zone)
 
     def today(self) -> date:
         """Today's date in the workspace time zone (what approval and effective dates mean)."""

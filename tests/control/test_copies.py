@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from dossier.control.copies import document_issues, due_back, issue_row, planned
 from dossier.control.ledger import ZERO_HASH, LedgerEntry
 from dossier.workspace.model import Document
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _entry(seq: int, action: str, revision: str, day: str, **fields) -> LedgerEntry:
@@ -36,7 +39,7 @@ def test_copies_issued_in_the_ledger_keep_their_revision_and_number_across_revis
         _entry(5, "recall", "A", "2026-06-02", copy=1, performed_by="王芳"),
         _entry(6, "issue", "B", "2026-06-02", copy=1, holder="张敏", department="质量部", performed_by="王芳"),
     ]
-    issues = document_issues(_document(), entries)
+    issues = document_issues(_document(), entries, SHANGHAI)
     assert [(i.copy, i.revision, str(i.issued_on), i.out) for i in issues] == \
         [(1, "A", "2026-01-15", False), (2, "A", "2026-01-15", True), (1, "B", "2026-06-02", True)]
     due = due_back(issues, "B", withdrawn=False)
@@ -50,7 +53,7 @@ def test_issues_recorded_in_the_yaml_read_as_the_revision_released_by_then() -> 
                     {"copy": 2, "issued": date(2026, 5, 20), "withdrawn": date(2026, 6, 2)},
                     {"copy": 3, "issued": date(2026, 6, 1)},
                     {"copy": 4})  # planned, not issued
-    issues = document_issues(doc, [_release(1, "A", "2026-01-10"), _release(2, "B", "2026-06-01")])
+    issues = document_issues(doc, [_release(1, "A", "2026-01-10"), _release(2, "B", "2026-06-01")], SHANGHAI)
     assert [(i.copy, i.revision, i.legacy) for i in issues] == [(1, "A", True), (2, "A", True), (3, "B", True)]
     assert [i.copy for i in due_back(issues, "B", withdrawn=False)] == [1]  # 2 came back; 3 is of B
     assert planned(doc)[4].holder == "持有人4" and planned(doc)[4].line == 13
@@ -58,5 +61,5 @@ def test_issues_recorded_in_the_yaml_read_as_the_revision_released_by_then() -> 
 
 def test_nothing_is_due_while_the_first_revision_is_in_force() -> None:
     doc = _document({"copy": 1, "issued": date(2026, 1, 5)})
-    issues = document_issues(doc, [_release(1, "A", "2026-01-10")])
+    issues = document_issues(doc, [_release(1, "A", "2026-01-10")], SHANGHAI)
     assert issues[0].revision == "A" and due_back(issues, "A", withdrawn=False) == []

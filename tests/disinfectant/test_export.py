@@ -64,7 +64,8 @@ def test_cli_export_by_name_folder_or_file(target: str, monkeypatch: pytest.Monk
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["product"] == "content/disinfectant/skin-ethanol/product.yaml" and data["rule_set"] == "ws2014"
-    assert result.stderr.startswith("warning: rule set ws2014: WS 628—2018")
+    assert result.stderr.startswith("warning: content/disinfectant/skin-ethanol/product.yaml:32: evaluation.date: "
+                                    "rule set ws2014: WS 628—2018")
 
 
 def test_cli_export_text_and_bad_product(monkeypatch: pytest.MonkeyPatch) -> None:

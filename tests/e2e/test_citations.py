@@ -35,7 +35,8 @@ def walked(tmp_path_factory) -> dict:
 
 
 def test_a_release_cites_a_draft_without_a_revision_and_says_so(walked: dict) -> None:
-    assert "warning: QP-01 cites QR-01-01, which is not released: it is cited without a revision" in walked["release_qp"]
+    assert ("warning: content/QP-01.md:18: body: QP-01 cites QR-01-01, which is not released: it is cited without a revision"
+            in walked["release_qp"].splitlines())
     text = "".join(p.text for p in Document(str(walked["root"] / "releases/QP-01/A/QP-01.docx")).paragraphs)
     assert "《文件发放回收记录》QR-01-01" in text and not re.search(r"QR-01-01 A版", text)
 
@@ -43,13 +44,15 @@ def test_a_release_cites_a_draft_without_a_revision_and_says_so(walked: dict) ->
 def test_check_warns_while_an_effective_document_cites_a_draft(walked: dict) -> None:
     result = walked["check_draft"]
     assert result.exit_code == 0  # a warning, not an input error
-    assert "warning: QP-01 revision A (effective) cites QR-01-01, which is a draft (never released)" in result.output
+    assert result.stderr.splitlines() == ["warning: content/QP-01.md:18: body: QP-01 revision A (effective) cites QR-01-01, "
+                                          "which is a draft (never released): release QR-01-01 or revise QP-01"]
     assert "warning" not in walked["check_clean"].output
 
 
 def test_withdrawing_a_cited_document_names_who_still_cites_it_and_check_keeps_warning(walked: dict) -> None:
-    assert "warning: QP-01 revision A (effective) still cites QR-01-01: revise QP-01" in walked["obsolete"]
+    assert ("warning: content/QP-01.md:18: body: QP-01 revision A (effective) still cites QR-01-01: "
+            "revise QP-01 to remove or replace the citation") in walked["obsolete"].splitlines()
     result = walked["check_withdrawn"]
     assert result.exit_code == 0
-    assert re.search(r"warning: QP-01 revision A \(effective\) cites QR-01-01, which was withdrawn \(作废\) on \d{4}-\d{2}-\d{2}: "
-                     r"revise QP-01", result.output)
+    assert re.fullmatch(r"warning: content/QP-01\.md:18: body: QP-01 revision A \(effective\) cites QR-01-01, which was "
+                        r"withdrawn \(作废\) on \d{4}-\d{2}-\d{2}: revise QP-01 to remove or replace the citation\n", result.stderr)

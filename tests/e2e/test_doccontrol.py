@@ -255,7 +255,7 @@ def test_a_failure_after_the_ledger_entry_keeps_the_released_date(tmp_path: Path
 
     root = tmp_path / "ws"
     assert run_cli("init", str(root)).exit_code == 0
-    later = (date.today() + timedelta(days=30)).isoformat()
+    later = (date.fromisoformat(workspace_today(root)) + timedelta(days=30)).isoformat()
 
     def full_disk(*_args, **_kwargs):
         raise OSError(28, "No space left on device")

@@ -13,7 +13,7 @@ from pathlib import Path
 from docx import Document
 
 from dossier.control.lifecycle import add_months
-from tests.conftest import copy_workspace, run_cli
+from tests.conftest import copy_workspace, run_cli, workspace_today
 
 
 def _text(pdf: Path) -> str:
@@ -61,7 +61,7 @@ def test_protocol_and_plan(example_build: Path) -> None:
 
 def _released_today(path: Path) -> None:
     """The YAML without approval and effective date, prepared and reviewed today (release dates it today)."""
-    today = date.today().isoformat()
+    today = workspace_today(path.parents[1])
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     kept = [re.sub(r'date: "[\d-]+"', f'date: "{today}"', line) if line.startswith(("prepared_by:", "reviewed_by:")) else line
             for line in lines if not line.startswith(("approved_by:", "effective_date:"))]
@@ -85,7 +85,7 @@ def test_release_protocol_then_report_updates_the_plan(tmp_path: Path) -> None:
     assert run_cli("verify", str(root)).exit_code == 0
     status = json.loads(run_cli("status", "--json", "-w", str(root)).output)
     eo = next(o for o in status["validation"] if o["object"] == "EO-01")
-    today = date.today()
+    today = date.fromisoformat(workspace_today(root))
     assert (eo["state"], eo["report_revision"], eo["last_validated"]) == ("report_approved", "A", today.isoformat())
     assert eo["next_due"] == add_months(today, 12).isoformat() and eo["overdue"] is False
     assert not status["warnings"] or all("VR-12-07" not in w for w in status["warnings"])

@@ -6,8 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from tests.conftest import run_cli
+from dossier.cli import cli
+from tests.conftest import run_cli, workspace_today
 from tests.hostile_support import alias_bomb, edit, errors, new_workspace, with_product
 
 
@@ -33,7 +35,8 @@ def test_alias_bomb_in_any_yaml_is_exit_2_within_a_second(tmp_path: Path, target
 def test_merge_key_in_a_document_is_refused(tmp_path: Path) -> None:
     root = new_workspace(tmp_path)
     path = root / "content" / "QP-01.yaml"
-    edit(path, "prepared_by: {name: 编制人, date: \"2026-11-30\"}", "prepared_by:\n  <<: {name: 编制人}\n  date: \"2026-11-30\"")
+    today = workspace_today(root)  # the day init dated its documents
+    edit(path, f"prepared_by: {{name: 编制人, date: \"{today}\"}}", f"prepared_by:\n  <<: {{name: 编制人}}\n  date: \"{today}\"")
     result, _ = _check(root)
     assert result.exit_code == 2
     assert errors(result) == ["error: content/QP-01.yaml:8: invalid YAML: merge keys (<<) are not supported: write the keys out"]
@@ -42,7 +45,7 @@ def test_merge_key_in_a_document_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["20261201", "2026W491", "2026-W49-1"])
 def test_compact_and_week_dates_are_not_dates(tmp_path: Path, value: str) -> None:
     root = new_workspace(tmp_path)
-    edit(root / "content" / "QP-01.yaml", 'effective_date: "2026-11-30"', f"effective_date: {value}")
+    edit(root / "content" / "QP-01.yaml", f'effective_date: "{workspace_today(root)}"', f"effective_date: {value}")
     result, _ = _check(root)
     assert result.exit_code == 2
     assert errors(result) == [f"error: content/QP-01.yaml:5: effective_date: expected a date YYYY-MM-DD, got {value!r}"
@@ -54,6 +57,20 @@ def test_release_effective_option_takes_only_yyyy_mm_dd(tmp_path: Path) -> None:
     result = run_cli("release", "QP-01", "--approved-by", "批准人", "--reason", "首次发布", "--effective", "2026W491", "-w", str(root))
     assert result.exit_code == 2
     assert "expected a date YYYY-MM-DD, got '2026W491'" in result.output
+    assert not (root / "ledger.jsonl").exists()
+
+
+@pytest.mark.parametrize("command", [
+    ("issue", "QP-01", "--copy", "1", "--date"), ("recall", "QP-01", "--copy", "1", "--date"),
+    ("destroy", "QP-01", "--copy", "1", "--by", "张敏", "--date"), ("review", "QP-01", "--by", "李强", "--result", "continue", "--date"),
+    ("status", "--today"), ("site", "--as-of")])
+def test_date_options_take_only_yyyy_mm_dd_and_are_named(tmp_path: Path, command: tuple[str, ...]) -> None:
+    root = new_workspace(tmp_path)
+    where = ["-w", str(root)] if command[0] != "site" else [str(root)]
+    result = CliRunner().invoke(cli, [*command, "2026/01/01", *where], prog_name="dossier")
+    assert result.exit_code == 2
+    assert result.output == (f"error: Invalid value for '{command[-1]}': expected a date YYYY-MM-DD, got '2026/01/01' "
+                             f"(see dossier {command[0]} --help)\n")
     assert not (root / "ledger.jsonl").exists()
 
 
