@@ -24,7 +24,7 @@ from dossier.pipeline.build import FORMATS, build
 from dossier.pipeline.load import load_checked, load_valid
 from dossier.util.dates import parse_date as strict_date
 from dossier.util.progress import progress_wanted
-from dossier.workspace.model import Workspace
+from dossier.workspace.model import Config, Workspace
 
 LAZY_COMMANDS = {
     "disinfectant": "dossier.cli.disinfectant:disinfectant",
@@ -185,7 +185,8 @@ def _printing(warnings: Warnings):
 @click.option("--company", default="示例医疗科技有限公司", show_default=True, help="Company name for the header.")
 def init_command(directory: Path, company: str) -> None:
     """Create a new workspace (config, one procedure, one record form) that builds."""
-    for path in init_workspace(directory, company, date.today().isoformat()):
+    today = Config(root=directory, company_name=company).today()  # in the default time zone the workspace gets
+    for path in init_workspace(directory, company, today.isoformat()):
         click.echo(f"created {path}")
 
 

@@ -11,9 +11,9 @@ from dossier.site.build import build_site
 from dossier.site.serve import site_server
 
 
-def _day(value: str | None) -> date:
+def _day(value: str | None) -> date | None:
     if value is None:
-        return date.today()
+        return None  # today in the workspace time zone
     try:
         return date.fromisoformat(value)
     except ValueError:

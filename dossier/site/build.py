@@ -92,9 +92,11 @@ def write_tree(out: Path, files: dict[str, bytes]) -> None:
         raise
 
 
-def build_site(root: Path, as_of: date, out: Path | None = None) -> SiteResult:
-    """Write the site of the workspace at `root` as it stands on `as_of` into `out` (default build/site)."""
+def build_site(root: Path, as_of: date | None, out: Path | None = None) -> SiteResult:
+    """Write the site of the workspace at `root` as it stands on `as_of` (default: today in the
+    workspace time zone, as for `dossier status`) into `out` (default build/site)."""
     ws = load_checked(root, released_unchanged=False)
+    as_of = as_of or ws.config.today()
     data = site_data(ws, as_of)
     files = site_files(data)
     target = out if out is not None else default_out(data)

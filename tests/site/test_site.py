@@ -6,7 +6,6 @@ import io
 import json
 import re
 import urllib.request
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from dossier.site import registry
 from dossier.site.build import build_site
 from dossier.site.registry import Page, Section
 from dossier.site.serve import site_server
-from tests.conftest import copy_workspace, run_cli
+from tests.conftest import copy_workspace, run_cli, workspace_today
 from tests.site_support import AS_OF, recorded_workspace
 
 
@@ -233,7 +232,7 @@ def test_status_json_and_site_agree_on_today(recorded: Path, tmp_path: Path) -> 
     assert run_cli("site", str(recorded), "--out", str(out)).exit_code == 0
     status = json.loads(run_cli("status", "-w", str(recorded), "--json").output)["documents"]
     page = html.fromstring((out / "index.html").read_bytes())
-    assert page.xpath('//time[@id="as-of"]/@datetime') == [date.today().isoformat()]
+    assert page.xpath('//time[@id="as-of"]/@datetime') == [workspace_today(recorded)]
     rows = {tr.get("data-id"): tr.xpath('./td[@class="in-force"]')[0].text_content() for tr in page.xpath("//tbody/tr")}
     assert rows == {row["id"]: row["in_force"] or "—" for row in status}
 
