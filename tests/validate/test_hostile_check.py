@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, workspace_today
 from tests.hostile_support import alias_bomb, edit, errors, new_workspace, with_product
 
 
@@ -33,7 +33,8 @@ def test_alias_bomb_in_any_yaml_is_exit_2_within_a_second(tmp_path: Path, target
 def test_merge_key_in_a_document_is_refused(tmp_path: Path) -> None:
     root = new_workspace(tmp_path)
     path = root / "content" / "QP-01.yaml"
-    edit(path, "prepared_by: {name: 编制人, date: \"2026-11-30\"}", "prepared_by:\n  <<: {name: 编制人}\n  date: \"2026-11-30\"")
+    today = workspace_today(root)  # the day `init` dated the starter documents
+    edit(path, f"prepared_by: {{name: 编制人, date: \"{today}\"}}", f"prepared_by:\n  <<: {{name: 编制人}}\n  date: \"{today}\"")
     result, _ = _check(root)
     assert result.exit_code == 2
     assert errors(result) == ["error: content/QP-01.yaml:8: invalid YAML: merge keys (<<) are not supported: write the keys out"]
@@ -42,7 +43,7 @@ def test_merge_key_in_a_document_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["20261201", "2026W491", "2026-W49-1"])
 def test_compact_and_week_dates_are_not_dates(tmp_path: Path, value: str) -> None:
     root = new_workspace(tmp_path)
-    edit(root / "content" / "QP-01.yaml", 'effective_date: "2026-11-30"', f"effective_date: {value}")
+    edit(root / "content" / "QP-01.yaml", f'effective_date: "{workspace_today(root)}"', f"effective_date: {value}")
     result, _ = _check(root)
     assert result.exit_code == 2
     assert errors(result) == [f"error: content/QP-01.yaml:5: effective_date: expected a date YYYY-MM-DD, got {value!r}"
