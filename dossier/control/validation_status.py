@@ -1,10 +1,12 @@
 """Where each object of a validation master plan stands, from the ledger (device GMP 2025 Art. 74–76).
 
 Per object on a day: its state — planned, protocol approved (its protocol released), executed (a
-report on that protocol exists), report approved (that report released) — the last validation
-(the approval day of the latest released report, or the plan's `last_validated` for one done
-before), when revalidation is due (`revalidation.interval_months` later, Art. 75) and flags:
-overdue (due date passed), late (planned date passed without an approved report since), failed
+report on that protocol exists), report approved (a report on it released after the plan's
+`last_validated`: the planned validation is done) — the last validation (the approval day of the
+latest released report, or the plan's `last_validated` for one done before), when revalidation is
+due (`revalidation.interval_months` later, Art. 75) and flags: overdue (due date passed), late
+(planned date passed and the state is not report approved, unless `last_validated` is on or
+after the planned date), failed
 (the approved report concludes 不合格) and the changes to assess (Art. 74): a new revision of a
 document the object `depends_on`, released after the last validation or being prepared, that
 the plan's `assessed` list does not cover.
@@ -21,11 +23,12 @@ from typing import Any
 
 from dossier.control.ledger import LedgerEntry
 from dossier.control.ledger import queries as ledger_queries
-from dossier.control.lifecycle import add_months, recorded_date
+from dossier.control.lifecycle import add_months, approval_date, recorded_date
 from dossier.validation.plan import PlanObject, catalogue, plan_objects
 from dossier.validation.report import PENDING, protocol_reference
 from dossier.validation.sources import report_evaluation
 from dossier.workspace.model import Document, Workspace
+from dossier.workspace.yamlsrc import SourceMap
 
 PLANNED, PROTOCOL_APPROVED, EXECUTED, REPORT_APPROVED = "planned", "protocol_approved", "executed", "report_approved"
 
@@ -95,22 +98,39 @@ def _changes(ws: Workspace, obj: PlanObject, entries: list[LedgerEntry], since: 
     return found
 
 
+def _approved_reports(ws: Workspace, obj: PlanObject, reports: list[Document],
+                      entries: list[LedgerEntry]) -> list[tuple[date, LedgerEntry, Document]]:
+    """The released reports on `obj`'s protocol, in ledger order, each with its approval day."""
+    found = sorted(((entry, doc) for doc in reports for entry in ledger_queries.releases(entries, doc.id)),
+                   key=lambda pair: pair[0].seq)
+    return [(approval_date(entry, ws.config.zone), entry, doc) for entry, doc in found]
+
+
 def object_status(ws: Workspace, plan: Document, obj: PlanObject, entries: list[LedgerEntry], today: date) -> ObjectStatus:
-    """The status of one object of `plan` on `today` (see module docstring)."""
+    """The status of one object of `plan` on `today` (see module docstring).
+
+    The planned validation is done by a report approved after the validation the plan records as
+    the last one (`last_validated`; any approved report when the plan records none): then the
+    state is report_approved, never late (nor when `last_validated` itself is on or after the
+    planned date: a validation the plan records as done). A report approved on or before
+    `last_validated` is that earlier validation: it counts for the last validation and the next
+    due date only.
+    """
     status = ObjectStatus(plan.id, obj, last_validated=obj.last_validated)
     if obj.protocol:
         released = ledger_queries.releases(entries, obj.protocol)
         if released:
             status.state, status.protocol_revision = PROTOCOL_APPROVED, released[-1].revision
         reports = reports_on(ws, obj.protocol)
-        approved = sorted(((entry, doc) for doc in reports for entry in ledger_queries.releases(entries, doc.id)),
-                          key=lambda pair: pair[0].seq)
-        shown = approved[-1][1] if approved else reports[-1] if reports else None
+        approved = _approved_reports(ws, obj, reports, entries)
         if approved:
-            entry = approved[-1][0]
-            status.state, status.report, status.report_revision = REPORT_APPROVED, shown.id, entry.revision
-            day = recorded_date(entry)
+            day = max(day for day, _, _ in approved)
             status.last_validated = max(day, obj.last_validated) if obj.last_validated else day
+        done = [(day, entry, doc) for day, entry, doc in approved if obj.last_validated is None or day > obj.last_validated]
+        drafts = [doc for doc in reports if ledger_queries.release_of(entries, doc.id, doc.revision) is None]
+        shown = done[-1][2] if done else drafts[-1] if drafts else None
+        if done:
+            status.state, status.report, status.report_revision = REPORT_APPROVED, shown.id, done[-1][1].revision
         elif shown is not None:
             status.state, status.report, status.report_revision = EXECUTED, shown.id, shown.revision
         if shown is not None:
@@ -120,7 +140,8 @@ def object_status(ws: Workspace, plan: Document, obj: PlanObject, entries: list[
     if status.last_validated and obj.interval_months:
         status.next_due = add_months(status.last_validated, obj.interval_months)
         status.overdue = status.next_due < today
-    status.late = bool(obj.planned and obj.planned < today and (status.last_validated is None or status.last_validated < obj.planned))
+    recorded_done = obj.last_validated is not None and obj.planned is not None and obj.last_validated >= obj.planned
+    status.late = bool(obj.planned and obj.planned < today and status.state != REPORT_APPROVED and not recorded_done)
     if status.last_validated:
         status.to_assess = _changes(ws, obj, entries, status.last_validated)
     return status
@@ -152,6 +173,12 @@ def plan_lines(statuses: list[ObjectStatus]) -> list[str]:
     return lines
 
 
+def _report_line(doc: Document, key: str) -> int:
+    """The line of `key` in a report's `report:` block (of the block, or of the document, when absent)."""
+    block = doc.raw.get("report")
+    return block.line_of(key) if isinstance(block, SourceMap) else doc.raw.line_of("report")
+
+
 def validation_warnings(ws: Workspace, entries: list[LedgerEntry]) -> list[str]:
     """Draft reports judged against a protocol revision that is not released (release it first)."""
     warnings = []
@@ -160,8 +187,9 @@ def validation_warnings(ws: Workspace, entries: list[LedgerEntry]) -> list[str]:
             continue
         protocol, revision = protocol_reference(doc.raw.get("report"))
         if protocol and revision and ledger_queries.release_of(entries, protocol, revision) is None:
-            warnings.append(f"{doc.source_display}: report.protocol: {doc.id} is judged against {protocol} {revision}, "
-                            f"which is not released; release the protocol before the report (Art. 76: an approved protocol)")
+            warnings.append(f"{doc.source_display}:{_report_line(doc, 'protocol')}: report.protocol: {doc.id} is judged "
+                            f"against {protocol} {revision}, which is not released; release the protocol before the "
+                            "report (Art. 76: an approved protocol)")
     return warnings
 
 
@@ -172,10 +200,11 @@ def report_release_problems(ws: Workspace, doc: Document, entries: list[LedgerEn
     problems = []
     protocol, revision = protocol_reference(doc.raw.get("report"))
     if ledger_queries.release_of(entries, protocol, revision) is None:
-        problems.append(f"error: {doc.source_display}: report.protocol: {protocol} revision {revision} is not released; "
-                        f"a report is released only on an approved protocol (dossier release {protocol})")
+        problems.append(f"error: {doc.source_display}:{_report_line(doc, 'protocol')}: report.protocol: {protocol} "
+                        f"revision {revision} is not released; a report is released only on an approved protocol "
+                        f"(dossier release {protocol})")
     evaluation = report_evaluation(ws, doc)
     if evaluation is not None and evaluation.conclusion == PENDING:
-        problems.append(f"error: {doc.source_display}: report.deviations: {'；'.join(evaluation.reasons)}: "
-                        "record approved_by (name, date) before the report is released")
+        problems.append(f"error: {doc.source_display}:{_report_line(doc, 'deviations')}: report.deviations: "
+                        f"{'；'.join(evaluation.reasons)}: record approved_by (name, date) before the report is released")
     return problems

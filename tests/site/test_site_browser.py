@@ -14,13 +14,12 @@ import shutil
 import tempfile
 import threading
 import urllib.request
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from dossier.site.serve import site_server
-from tests.conftest import REPO, pdf_text, run_cli
+from tests.conftest import REPO, pdf_text, run_cli, workspace_today
 from tests.site_support import AS_OF, released_workspace
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.browser]
@@ -96,7 +95,7 @@ def _visible_ids(driver) -> list[str]:
 def test_master_list_rows_match_status_json_from_disk(browser, released: Path) -> None:
     status = json.loads(run_cli("status", "-w", str(released), "--json").output)["documents"]
     _open(browser, (released / "build" / "site-today" / "index.html").as_uri())
-    assert browser.find_element(By.ID, "as-of").get_attribute("datetime") == date.today().isoformat()
+    assert browser.find_element(By.ID, "as-of").get_attribute("datetime") == workspace_today(released)
     rows = {}
     for tr in browser.find_elements(By.CSS_SELECTOR, "#master-list tbody tr"):
         cells = {td.get_attribute("class").split()[0]: td.text for td in tr.find_elements(By.TAG_NAME, "td")}
