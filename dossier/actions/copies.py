@@ -135,7 +135,7 @@ def issue(root: Path, doc_id: str, copies: list[int], by: str, holder: str | Non
     from the YAML `distribution:` plan. `by` is the 发放人 the distribution record names, a
     person; the ledger's `actor` (who ran the command) is recorded beside it. Refused
     (UsageError, nothing written) without `by`, for a document never released or withdrawn, a
-    copy still out, a date before the release was approved or in the future, `holder` with
+    copy still out, a date before the release was recorded or in the future, `holder` with
     several copies.
     """
     issuer = _person(by, "who issues the copies (发放人)")
@@ -148,7 +148,7 @@ def issue(root: Path, doc_id: str, copies: list[int], by: str, holder: str | Non
         moment = _moment(ws, now)
         release, pdf = _issuable(ws, doc, entries)
         day = _day("--date", on, moment.date(), recorded_date(release, ws.config.zone),
-                   f"{doc.id} revision {release.revision} was approved")
+                   f"{doc.id} revision {release.revision} was released")
         issues = document_issues(doc, entries)
         planned_copies = []
         for copy in sorted(set(copies)):

@@ -89,9 +89,10 @@ def _changes(ws: Workspace, obj: PlanObject, entries: list[LedgerEntry], since: 
     for name in obj.depends_on:
         releases = ledger_queries.releases(entries, name)
         for release in releases[1:]:  # the first release issues the document; later ones change it
-            if recorded_date(release) > since and (name, release.revision) not in assessed:
+            day = recorded_date(release, ws.config.zone)
+            if day > since and (name, release.revision) not in assessed:
                 found.append({"document": name, "revision": release.revision, "change": "released",
-                              "date": recorded_date(release).isoformat()})
+                              "date": day.isoformat()})
         doc = ws.documents.get(name)
         if doc is not None and releases and doc.revision not in {r.revision for r in releases} and (name, doc.revision) not in assessed:
             found.append({"document": name, "revision": doc.revision, "change": "in preparation", "date": ""})
