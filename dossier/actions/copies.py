@@ -28,7 +28,6 @@ from dossier.errors import CheckFailed, UsageError
 from dossier.pdf.copystamp import stamp_copy
 from dossier.pipeline.load import load_checked
 from dossier.util import clock
-from dossier.util.actor import current_actor
 from dossier.util.atomic import write_bytes
 from dossier.util.lock import workspace_lock
 from dossier.workspace.model import Document, Workspace
@@ -57,6 +56,14 @@ def _day(option: str, value: date | None, today: date, earliest: date, what: str
     if day < earliest:
         raise UsageError(f"error: {option} {day} is before {what} ({earliest})")
     return day
+
+
+def _person(by: str | None, who: str) -> str:
+    """`by` stripped: the person a distribution or destruction record names; UsageError when empty."""
+    name = (by or "").strip()
+    if not name:
+        raise UsageError(f"error: --by: name {who}")
+    return name
 
 
 def _moment(ws: Workspace, now: datetime | None) -> datetime:
@@ -101,27 +108,38 @@ def _holder(doc: Document, issues: list[Issue], copy: int, holder: str | None, d
     if plan is not None:
         return plan.holder, department or plan.department or None
     raise UsageError(f"error: --holder: copy {copy} of {doc.id} was never issued and is not in distribution: "
-                     f"of {doc.source_display}; name its holder (--holder NAME --department DEPT)")
+                     f"of {doc.source_display}:{doc.raw.line_of('distribution')}; name its holder "
+                     "(--holder NAME --department DEPT)")
+
+
+def _legacy_line(doc: Document, copy: int) -> str:
+    """`content/QP-04.yaml:14`: where `distribution:` records the issue of `copy` (earlier versions' records)."""
+    line = next((e["line"] for e in reversed(doc.distribution) if e["copy"] == copy and e["issued"]),
+                doc.raw.line_of("distribution"))
+    return f"{doc.source_display}:{line}"
 
 
 def _refuse_out(doc: Document, out: Issue) -> None:
     where = f"{out.holder}, issued {out.issued_on}"
     if out.legacy:
-        raise UsageError(f"error: copy {out.copy} of {doc.id} is out (revision {out.revision}, {where}; recorded in "
-                         f"{doc.source_display}): add its withdrawn: date there first")
+        raise UsageError(f"error: {_legacy_line(doc, out.copy)}: distribution.withdrawn: copy {out.copy} of {doc.id} is "
+                         f"out (revision {out.revision}, {where}): add its withdrawn: date here first")
     raise UsageError(f"error: copy {out.copy} of {doc.id} is out (revision {out.revision}, {where}): "
-                     f"record its return first (dossier recall {doc.id} --copy {out.copy})")
+                     f"record its return first (dossier recall {doc.id} --copy {out.copy} --by NAME)")
 
 
-def issue(root: Path, doc_id: str, copies: list[int], holder: str | None = None, department: str | None = None,
-          on: date | None = None, by: str | None = None, now: datetime | None = None) -> list[IssuedCopy]:
-    """Issue `copies` of the revision of `doc_id` last released: stamped PDFs and ledger entries.
+def issue(root: Path, doc_id: str, copies: list[int], by: str, holder: str | None = None, department: str | None = None,
+          on: date | None = None, now: datetime | None = None) -> list[IssuedCopy]:
+    """Issue `copies` of the revision of `doc_id` last released, by `by`: stamped PDFs and ledger entries.
 
     The holder and department come from the options, else from the copy's last issue, else
-    from the YAML `distribution:` plan; `by` (发放人) defaults to who runs the command. Refused
-    (UsageError, nothing written) for a document never released or withdrawn, a copy still out,
-    a date before the release was approved or in the future, `holder` with several copies.
+    from the YAML `distribution:` plan. `by` is the 发放人 the distribution record names, a
+    person; the ledger's `actor` (who ran the command) is recorded beside it. Refused
+    (UsageError, nothing written) without `by`, for a document never released or withdrawn, a
+    copy still out, a date before the release was recorded or in the future, `holder` with
+    several copies.
     """
+    issuer = _person(by, "who issues the copies (发放人)")
     if not copies:
         raise UsageError("error: --copy: name the copy number (发放号) to issue")
     if holder and len(copies) > 1:
@@ -131,8 +149,7 @@ def issue(root: Path, doc_id: str, copies: list[int], holder: str | None = None,
         moment = _moment(ws, now)
         release, pdf = _issuable(ws, doc, entries)
         day = _day("--date", on, moment.date(), recorded_date(release, ws.config.zone),
-                   f"{doc.id} revision {release.revision} was approved")
-        issuer = (by or "").strip() or current_actor(ws.root)
+                   f"{doc.id} revision {release.revision} was released")
         issues = document_issues(doc, entries, ws.config.zone)
         planned_copies = []
         for copy in sorted(set(copies)):
@@ -154,9 +171,11 @@ def issue(root: Path, doc_id: str, copies: list[int], holder: str | None = None,
     return done
 
 
-def recall(root: Path, doc_id: str, copy: int, on: date | None = None, by: str | None = None, reason: str | None = None,
+def recall(root: Path, doc_id: str, copy: int, by: str, on: date | None = None, reason: str | None = None,
            now: datetime | None = None) -> LedgerEntry:
-    """Record the return (回收) of `copy` of `doc_id`; refused when that copy is not out."""
+    """Record the return (回收) of `copy` of `doc_id`, collected by `by` (回收人, a person; the
+    ledger's `actor` records who ran the command); refused without `by` or when that copy is not out."""
+    collector = _person(by, "who collected the copy (回收人)")
     with workspace_lock(Path(root), "recall"):
         ws, doc, entries = _open(root, doc_id)
         moment = _moment(ws, now)
@@ -164,12 +183,12 @@ def recall(root: Path, doc_id: str, copy: int, on: date | None = None, by: str |
         if out is None:
             raise UsageError(f"error: --copy: copy {copy} of {doc.id} is not out: nothing to return")
         if out.legacy:
-            raise UsageError(f"error: copy {copy} of {doc.id} was issued in {doc.source_display} (distribution:): "
-                             "record its return there as withdrawn: DATE")
+            raise UsageError(f"error: {_legacy_line(doc, copy)}: distribution.withdrawn: copy {copy} of {doc.id} was "
+                             "issued here (distribution:): record its return here as withdrawn: DATE")
         day = _day("--date", on, moment.date(), out.issued_on, f"copy {copy} was issued")
         return ledger_of(ws).append(
             action=Action.RECALL, document=doc.id, revision=out.revision, timestamp=format_timestamp(moment),
-            effective_date=day.isoformat(), copy=copy, performed_by=(by or "").strip() or current_actor(ws.root),
+            effective_date=day.isoformat(), copy=copy, performed_by=collector,
             reason=(reason or "").strip() or None)
 
 
@@ -190,8 +209,7 @@ def destroy(root: Path, doc_id: str, copy: int, by: str, witness: str | None = N
     The copy is the returned one awaiting destruction (`revision` picks one when several are).
     Refused when `by` is empty, the copy is still out or nothing of it awaits destruction.
     """
-    if not by.strip():
-        raise UsageError("error: --by: name who destroyed the copy (销毁人)")
+    destroyer = _person(by, "who destroyed the copy (销毁人)")
     with workspace_lock(Path(root), "destroy"):
         ws, doc, entries = _open(root, doc_id)
         moment = _moment(ws, now)
@@ -201,7 +219,7 @@ def destroy(root: Path, doc_id: str, copy: int, by: str, witness: str | None = N
             out = copy_out(document_issues(doc, entries, ws.config.zone), copy)
             if out is not None and revision in (None, out.revision):
                 raise UsageError(f"error: copy {copy} of {doc.id} (revision {out.revision}) is still out: "
-                                 f"record its return first (dossier recall {doc.id} --copy {copy})")
+                                 f"record its return first (dossier recall {doc.id} --copy {copy} --by NAME)")
             raise UsageError(f"error: --copy: no returned copy {copy} of {doc.id}"
                              f"{' revision ' + revision if revision else ''} awaits destruction")
         if len({i.revision for i in waiting}) > 1:
@@ -211,7 +229,7 @@ def destroy(root: Path, doc_id: str, copy: int, by: str, witness: str | None = N
         day = _day("--date", on, moment.date(), target.returned_on, f"copy {copy} was returned")
         return ledger_of(ws).append(
             action=Action.DESTROY, document=doc.id, revision=target.revision, timestamp=format_timestamp(moment),
-            effective_date=day.isoformat(), copy=copy, performed_by=by.strip(), witness=(witness or "").strip() or None,
+            effective_date=day.isoformat(), copy=copy, performed_by=destroyer, witness=(witness or "").strip() or None,
             reason=(reason or "").strip() or _destroy_reason(doc, entries, target.revision))
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from dossier.actions.approval import Approval, approval_day, approver_of_record, check_effective, require_signoffs, where
 from dossier.actions.diff import change_summary_text
 from dossier.actions.revise import _revise, ledger_session, obsolete, revise  # noqa: F401 (the commands of document control)
 from dossier.actions.yamledit import set_fields
@@ -22,11 +23,11 @@ from dossier.control.controls import PendingRelease, document_controls, ledger_o
 from dossier.control.digest import input_hashes, inputs_digest
 from dossier.control.ledger import Action, LedgerEntry, format_timestamp
 from dossier.control.ledger import queries as ledger_queries
-from dossier.control.lifecycle import entry_date, recorded_date
-from dossier.control.signoffs import authority_problem, named_people
+from dossier.control.lifecycle import recorded_date
+from dossier.control.signoffs import named_people
 from dossier.control.validation_status import report_release_problems
 from dossier.errors import Problems, UsageError
-from dossier.markdown.queries import cited_ids, unknown_numbers
+from dossier.markdown.queries import citation_place, cited_ids, unknown_numbers
 from dossier.pipeline.cache import BuildCache
 from dossier.pipeline.documents import produce
 from dossier.pipeline.load import load_checked
@@ -47,6 +48,7 @@ class ReleaseResult:
     entry: LedgerEntry
     archive: Path
     notes: list[str] = field(default_factory=list)
+    approval: Approval | None = None  # the approval day recorded, and where it came from
 
 
 def _document(ws: Workspace, doc_id: str) -> Document:
@@ -95,7 +97,7 @@ def release(
             if doc is not None and ledger_of(ws).released(doc.id, doc.revision) is not None:
                 _revise(ws, doc_id, minor=True, change=reason)
         result = _release(root, doc_id, approved_by, reason, effective, now, sign, diff_summary)
-        return ReleaseResult(result.entry, result.archive, notes)
+        return ReleaseResult(result.entry, result.archive, notes, result.approval)
 
 
 def _release(root: Path, doc_id: str, approved_by: str, reason: str, effective: date | None, now: datetime | None,
@@ -109,19 +111,20 @@ def _release(root: Path, doc_id: str, approved_by: str, reason: str, effective: 
     previous = ledger_queries.release_of(entries, doc.id, doc.revision)
     if previous is not None:
         nxt = scheme(ws.config.revision_scheme).next(doc.revision)
-        raise UsageError(f"error: {doc.id} revision {doc.revision} was already released ({recorded_date(previous, ws.config.zone)}); "
-                         f"start revision {nxt} with `dossier revise {doc.id}`")
+        raise UsageError(f"error: {where(doc, 'revision')}: revision: {doc.id} revision {doc.revision} was already released "
+                         f"({recorded_date(previous, ws.config.zone)}); start revision {nxt} with `dossier revise {doc.id}`")
     check_release_order(ws, doc, entries)
     check_numbers_exist(ws, doc)
     not_ready = report_release_problems(ws, doc, entries)
     if not_ready:
         raise UsageError("\n".join(not_ready))
-    _require_signoffs(doc)
-    approver = _approver_of_record(ws, doc, approved_by)
+    require_signoffs(doc)
+    approver = approver_of_record(ws, doc, approved_by)
     if not reason.strip():
         raise UsageError("error: --reason: the reason for this release is required")
+    approval = approval_day(ws, doc, entries, today)
     effective_on = effective or doc.effective_date or today
-    _check_effective(doc, effective, effective_on, today, entries)
+    check_effective(doc, effective, effective_on, today, entries)
     signers = load_signers(ws, sign)
     check_signers(ws, signers, {f"{doc.id}.pdf": named_people(doc, entries, approver)})
     entry_signer = next((s for s in signers if s.profile.role == APPROVAL_ROLE), None)
@@ -131,10 +134,12 @@ def _release(root: Path, doc_id: str, approved_by: str, reason: str, effective: 
     edits: dict[str, object] = {}
     if doc.effective_date != effective_on:  # the YAML states the date the release takes effect
         edits["effective_date"] = effective_on.isoformat()
-    if doc.approved_by is None or doc.approved_by.name != approver or doc.approved_by.date != today:
-        edits["approved_by"] = {"name": approver, "date": today.isoformat()}  # the approver of record, in the sources too
+    if doc.approved_by is None or doc.approved_by.name != approver or doc.approved_by.date != approval.day:
+        # the approver of record, in the sources too; the date only where the YAML had none (approval_day)
+        edits["approved_by"] = {"name": approver, "date": approval.day.isoformat()}
+    release = _Release(approver, reason, effective_on, moment, approval, signers, entry_signer, diff_summary)
     if not edits:
-        return _record_release(ws, doc, approver, reason, effective_on, moment, signers, entry_signer, diff_summary)
+        return _record_release(ws, doc, release)
     original = doc.source.read_bytes()
     set_fields(doc.source, edits, {key: doc.raw.line_of(key) if key in doc.raw else None for key in edits},
                after=("reviewed_by", "prepared_by", "department", "revision"))
@@ -147,81 +152,52 @@ def _release(root: Path, doc_id: str, approved_by: str, reason: str, effective: 
     except BaseException:
         undo()
         raise
-    return _record_release(ws, _document(ws, doc_id), approver, reason, effective_on, moment, signers, entry_signer,
-                           diff_summary, undo)
+    return _record_release(ws, _document(ws, doc_id), release, undo)
 
 
-def _require_signoffs(doc: Document) -> None:
-    """Preparation and review (name and date) are recorded before a revision is released (Art. 43(2))."""
-    missing = []
-    for key in ("prepared_by", "reviewed_by"):
-        who = getattr(doc, key)
-        where = f"{doc.source_display}:{doc.raw.line_of(key)}" if key in doc.raw else doc.source_display
-        if who is None or not who.name:
-            missing.append(f"error: {where}: {key}: required before release (name and date)")
-        elif who.date is None:
-            missing.append(f"error: {where}: {key}.date: required before release (when {who.name} signed off this revision)")
-    if missing:
-        raise UsageError("\n".join(missing))
+@dataclass(frozen=True)
+class _Release:
+    """What one release records besides the document: approver, reason, dates, signers."""
+
+    approver: str
+    reason: str
+    effective: date
+    moment: datetime
+    approval: Approval
+    signers: list
+    entry_signer: object
+    diff_summary: bool
 
 
-def _approver_of_record(ws: Workspace, doc: Document, approved_by: str) -> str:
-    """The one approver of this release: `--approved-by`, which must agree with the YAML's when both name one."""
-    given = approved_by.strip()
-    written = doc.approved_by.name.strip() if doc.approved_by and doc.approved_by.name else ""
-    if given and written and given != written:
-        line = doc.raw.line_of("approved_by") if "approved_by" in doc.raw else None
-        raise UsageError(f"error: {doc.source_display}:{line}: approved_by.name: the YAML names {written} as approver but "
-                         f"--approved-by names {given}; the approver of record must be one person (correct one of them)")
-    approver = given or written
-    if not approver:
-        raise UsageError(f"error: --approved-by: the approver's name is required ({doc.source_display} names none)")
-    problem = authority_problem(ws, doc.kind, "approve", approver)
-    if problem:
-        raise UsageError(f"error: --approved-by: {problem}")
-    return approver
-
-
-def _check_effective(doc: Document, given: date | None, effective_on: date, today: date, entries: list[LedgerEntry]) -> None:
-    """The effective date is not before approval, nor before the revision it replaces takes effect."""
-    source = "--effective" if given else f"{doc.source_display}: effective_date:"
-    if effective_on < today:
-        raise UsageError(f"error: {source} {effective_on} is before the approval date {today}")
-    earlier = ledger_queries.releases(entries, doc.id)
-    if earlier and effective_on < entry_date(earlier[-1]):
-        last = earlier[-1]
-        raise UsageError(f"error: {source} {effective_on} is before revision {last.revision} takes effect "
-                         f"({entry_date(last)}): a revision cannot take effect before the one it replaces")
-
-
-def _record_release(ws: Workspace, doc: Document, approver: str, reason: str, effective_on: date, moment: datetime,
-                    signers: list, entry_signer, diff_summary: bool, undo=lambda: None) -> ReleaseResult:
+def _record_release(ws: Workspace, doc: Document, release: _Release, undo=lambda: None) -> ReleaseResult:
     """Render the approved revision, stage it, append the (signed) ledger entry, move the archive into place.
 
     `undo` reverts what release() changed in the sources; it runs when anything fails before the
     ledger entry exists (afterwards the release has happened, whatever else fails).
     """
-    root, today, ledger = ws.root, moment.date(), ledger_of(ws)
+    root, ledger = ws.root, ledger_of(ws)
     entries = ledger.entries()
     staged = None
     try:
         change = doc.change
-        if diff_summary and ledger.for_document(doc.id):
+        if release.diff_summary and ledger.for_document(doc.id):
             change = f"{doc.change}（{change_summary_text(root, doc.id)}）" if doc.change else change_summary_text(root, doc.id)
-        pending = PendingRelease(approver, today, effective_on, reason.strip(), change)
-        controls = {doc.id: document_controls(ws, doc, entries, today, pending)}
+        pending = PendingRelease(release.approver, release.approval.day, release.effective, release.reason.strip(), change)
+        controls = {doc.id: document_controls(ws, doc, entries, release.moment.date(), pending)}
         outputs = produce(ws, [doc], controls)[doc.id]
         files = {f"{doc.id}.{suffix}": data for suffix, data in outputs.items()}
         files.update(source_files(ws, doc))
-        if signers:
-            files[f"{doc.id}.signed.pdf"] = sign_with(signers, {f"{doc.id}.pdf": outputs["pdf"]})[f"{doc.id}.pdf"]
+        if release.signers:
+            files[f"{doc.id}.signed.pdf"] = sign_with(release.signers, {f"{doc.id}.pdf": outputs["pdf"]})[f"{doc.id}.pdf"]
         staged = stage_outputs(ws.root, doc.id, doc.revision, files, ws.config.releases_dir)
-        signature = {"signer": entry_signer.fingerprint, "sign": entry_signer.sign_text} if entry_signer else {}
+        signer = release.entry_signer
+        signature = {"signer": signer.fingerprint, "sign": signer.sign_text} if signer else {}
         entry = ledger.append(
-            action=Action.RELEASE, document=doc.id, revision=doc.revision, timestamp=format_timestamp(moment),
-            effective_date=effective_on.isoformat(), inputs_sha256=inputs_digest(ws, doc),
+            action=Action.RELEASE, document=doc.id, revision=doc.revision, timestamp=format_timestamp(release.moment),
+            effective_date=release.effective.isoformat(), inputs_sha256=inputs_digest(ws, doc),
             inputs=input_hashes(ws, doc, controls[doc.id].citations), outputs=staged.hashes,
             prepared_by=doc.prepared_by.name, reviewed_by=doc.reviewed_by.name, approved_by=pending.approved_by,
+            approved_on=release.approval.day.isoformat(),
             reason=pending.reason, change_summary=pending.change or None, **signature,
         )
     except BaseException:
@@ -237,7 +213,7 @@ def _record_release(ws: Workspace, doc: Document, approver: str, reason: str, ef
                          f"{staged.staging.relative_to(root)} and the next release, revise or obsolete finishes it") from None
     write_outputs(ws, document_outputs({doc.id: outputs}))
     write_manifest(ws, BuildCache(ws.config.build_path))
-    return ReleaseResult(entry, staged.dest)
+    return ReleaseResult(entry, staged.dest, approval=release.approval)
 
 
 def source_files(ws: Workspace, doc: Document) -> dict[str, bytes]:
@@ -263,7 +239,7 @@ def check_release_order(ws: Workspace, doc: Document, entries: list[LedgerEntry]
     releases = ledger_queries.releases(entries, doc.id)
     problems = []
     if not releases and doc.revision != revisions.first():
-        problems.append(f"error: {doc.source_display}: revision: the first release of {doc.id} is revision {revisions.first()}, not {doc.revision}")
+        problems.append(f"error: {where(doc, 'revision')}: revision: the first release of {doc.id} is revision {revisions.first()}, not {doc.revision}")
     if releases:
         last = releases[-1]
         allowed = {revisions.next(last.revision)}
@@ -272,14 +248,15 @@ def check_release_order(ws: Workspace, doc: Document, entries: list[LedgerEntry]
         except ValueError:
             pass  # the letters scheme has no minor revisions
         if doc.revision not in allowed:
-            problems.append(f"error: {doc.source_display}: revision: after {last.revision} comes "
+            problems.append(f"error: {where(doc, 'revision')}: revision: after {last.revision} comes "
                             f"{' or '.join(sorted(allowed))}, not {doc.revision} (dossier revise {doc.id})")
         if not doc.change or doc.change == (last.change_summary or ""):
-            problems.append(f"error: {doc.source_display}: change: describe what revision {doc.revision} changes "
+            problems.append(f"error: {where(doc, 'change')}: change: describe what revision {doc.revision} changes "
                             f"(it reads {doc.change or 'nothing'!r}, as in revision {last.revision})")
     withdrawn = {e.document for e in ledger_queries.withdrawals(entries)}
     for cited in sorted(cited_ids(doc)):
         if cited in withdrawn:
-            problems.append(f"error: {doc.source_display}: body: cites {cited}, which was withdrawn (作废)")
+            path, line, place = citation_place(doc, cited)
+            problems.append(f"error: {path}:{line}: {place}: cites {cited}, which was withdrawn (作废)")
     if problems:
         raise UsageError("\n".join(problems))

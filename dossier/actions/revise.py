@@ -81,11 +81,12 @@ def revise(root: Path, doc_id: str, minor: bool = False, change: str = "", repor
 def _revise(ws: Workspace, doc_id: str, minor: bool, change: str) -> str:
     doc = _document(ws, doc_id)
     if ledger_of(ws).released(doc.id, doc.revision) is None:
-        raise UsageError(f"error: {doc.id} revision {doc.revision} is not released yet: edit it as it is")
+        raise UsageError(f"error: {doc.source_display}:{doc.raw.line_of('revision')}: revision: {doc.id} revision "
+                         f"{doc.revision} is not released yet: edit it as it is")
     try:
         new = scheme(ws.config.revision_scheme).next(doc.revision, minor)
     except ValueError as exc:
-        raise UsageError(f"error: {doc.id}: {exc}") from exc
+        raise UsageError(f"error: {doc.source_display}:{doc.raw.line_of('revision')}: revision: {doc.id}: {exc}") from exc
     edits: dict[str, object] = {"revision": new, "change": change}
     if doc.effective_date is not None:  # the released revision's date; the new one gets its own on release
         edits["effective_date"] = ""

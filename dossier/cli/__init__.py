@@ -236,8 +236,11 @@ def release_command(doc_id: str, approved_by: str, reason: str, effective: date 
     _notes(result.notes)
     entry = result.entry
     signed = f"; entry signed by {entry.approved_by}" if entry.signature else ""
-    click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}, approved by "
-               f"{entry.approved_by}); ledger entry {entry.seq}{signed}; archived in {result.archive.relative_to(workspace.resolve())}")
+    approval = result.approval
+    approved = f" on {approval.day} {approval.source}" if approval else ""
+    click.echo(f"released {entry.document} revision {entry.revision} (effective {entry.effective_date}); approved by "
+               f"{entry.approved_by}{approved}; ledger entry {entry.seq}{signed}; archived in "
+               f"{result.archive.relative_to(workspace.resolve())}")
     from dossier.cli.notices import after_release
 
     for line in after_release(load_workspace_or_fail(workspace), doc_id):

@@ -24,31 +24,35 @@ DATE_OPTION = click.option("--date", "day", type=DATE, help="The day it happened
               help="Copy number (发放号); repeatable when the holders come from distribution: or earlier issues.")
 @click.option("--holder", metavar="NAME", help="Who receives the copy (领用人); default: its last holder, else distribution:.")
 @click.option("--department", metavar="DEPT", help="The holder's department.")
-@click.option("--by", metavar="NAME", help="Who issues it (发放人); default: who runs the command.")
+@click.option("--by", required=True, metavar="NAME",
+              help="Who issues it (发放人), as the distribution record names them; the ledger also records who ran the command (actor).")
 @DATE_OPTION
 @WORKSPACE_OPTION
-def issue_command(doc_id: str, copies: tuple[int, ...], holder: str | None, department: str | None, by: str | None,
+def issue_command(doc_id: str, copies: tuple[int, ...], holder: str | None, department: str | None, by: str,
                   day: date | None, workspace: Path) -> None:
     """Issue copies of the released revision: stamped PDFs in build/copies/ and a ledger entry each."""
     root = workspace.resolve()
-    for done in issue(workspace, doc_id, list(copies), holder, department, day, by):
+    for done in issue(workspace, doc_id, list(copies), by, holder, department, day):
         e = done.entry
         where = f"{e.holder}（{e.department}）" if e.department else e.holder
-        click.echo(f"issued copy {e.copy} of {e.document} revision {e.revision} to {where} on {e.effective_date}; "
+        click.echo(f"issued copy {e.copy} of {e.document} revision {e.revision} to {where} on {e.effective_date} by "
+                   f"{e.performed_by}; "
                    f"ledger entry {e.seq}; {done.pdf.relative_to(root)}")
 
 
 @click.command("recall")
 @click.argument("doc_id", metavar="DOC-ID")
 @click.option("--copy", type=click.IntRange(min=1), required=True, metavar="N", help="Copy number (发放号) returned.")
-@click.option("--by", metavar="NAME", help="Who collected it (回收人); default: who runs the command.")
+@click.option("--by", required=True, metavar="NAME",
+              help="Who collected it (回收人), as the distribution record names them; the ledger also records who ran the command (actor).")
 @click.option("--reason", metavar="TEXT", help="Why, when not an exchange or a withdrawal (e.g. 损坏, 遗失).")
 @DATE_OPTION
 @WORKSPACE_OPTION
-def recall_command(doc_id: str, copy: int, by: str | None, reason: str | None, day: date | None, workspace: Path) -> None:
+def recall_command(doc_id: str, copy: int, by: str, reason: str | None, day: date | None, workspace: Path) -> None:
     """Record that an issued copy came back (回收)."""
-    e = recall(workspace, doc_id, copy, day, by, reason)
-    click.echo(f"returned copy {e.copy} of {e.document} revision {e.revision} on {e.effective_date}; ledger entry {e.seq}")
+    e = recall(workspace, doc_id, copy, by, day, reason)
+    click.echo(f"returned copy {e.copy} of {e.document} revision {e.revision} on {e.effective_date}, collected by "
+               f"{e.performed_by}; ledger entry {e.seq}")
 
 
 @click.command("destroy")

@@ -28,8 +28,8 @@ def after_release(ws: Workspace, doc_id: str) -> list[str]:
     entries = ledger_of(ws).entries()
     doc = ws.documents[doc_id]
     latest = ledger_queries.releases(entries, doc_id)[-1].revision
-    lines = [f"exchange copy {c.copy} (revision {c.revision}, {_holder(c)}): dossier recall {doc_id} --copy {c.copy}, "
-             f"then dossier issue {doc_id} --copy {c.copy}"
+    lines = [f"exchange copy {c.copy} (revision {c.revision}, {_holder(c)}): dossier recall {doc_id} --copy {c.copy} --by NAME, "
+             f"then dossier issue {doc_id} --copy {c.copy} --by NAME"
              for c in due_back(document_issues(doc, entries, ws.config.zone), latest, withdrawn=False)]
     released = {e.document for e in ledger_queries.releases(entries)}
     sites = first_sites(doc)
@@ -44,7 +44,7 @@ def after_withdrawal(ws: Workspace, doc_id: str) -> list[str]:
     doc = ws.documents[doc_id]
     lines = []
     for c in due_back(document_issues(doc, entries, ws.config.zone), None, withdrawn=True):
-        then = f"record its withdrawn: date in {doc.source_display}" if c.legacy else f"dossier recall {doc_id} --copy {c.copy}"
+        then = f"record its withdrawn: date in {doc.source_display}" if c.legacy else f"dossier recall {doc_id} --copy {c.copy} --by NAME"
         lines.append(f"recall copy {c.copy} (revision {c.revision}) from {_holder(c)}, issued {c.issued_on}; then {then}")
     lines.extend(_warning(site, f"{cid} revision {rev} ({state}) still cites {doc_id}: revise {cid} to remove or replace the citation")
                  for cid, rev, state, site in citing_live(ws, entries, doc_id, ws.config.today()))

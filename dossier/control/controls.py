@@ -17,10 +17,10 @@ from dossier.control.lifecycle import (
     HistoryRow,
     Policy,
     State,
+    approval_date,
     document_status,
     entry_date,
     history_rows,
-    recorded_date,
 )
 from dossier.errors import Problems
 from dossier.markdown.queries import cited_ids
@@ -138,7 +138,7 @@ def document_controls(
         state = status.state
         rows = [r for r in history_rows(entries, doc.id)]
         rows = rows[: next(i for i, r in enumerate(rows) if r.revision == doc.revision) + 1]
-        approved = Signoff(released.approved_by or "", recorded_date(released, ws.config.zone))
+        approved = Signoff(released.approved_by or "", approval_date(released, ws.config.zone))
         effective = entry_date(released)
         entries = [e for e in entries if e.seq <= released.seq]
     else:

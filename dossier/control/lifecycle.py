@@ -60,6 +60,12 @@ def recorded_date(entry: LedgerEntry, zone: tzinfo) -> date:
     return datetime.fromisoformat(entry.timestamp.replace("Z", "+00:00")).astimezone(zone).date()
 
 
+def approval_date(entry: LedgerEntry, zone: tzinfo | None = None) -> date:
+    """The day a release was approved: its `approved_on` (the YAML's approved_by.date), else, for
+    entries written before that field, the day it was recorded in `zone` (device GMP Art. 43(2))."""
+    return date.fromisoformat(entry.approved_on) if entry.approved_on else recorded_date(entry, zone)
+
+
 def entry_date(entry: LedgerEntry) -> date:
     """The date an entry takes effect: its effective date, else the day of its timestamp."""
     return date.fromisoformat(entry.effective_date or entry.timestamp[:10])

@@ -5,7 +5,9 @@
 - `check_signoffs`: for every unreleased working revision, a reviewer different from the
   author; review and approval not dated before the revision was started (the release of the
   revision it replaces; their order among themselves is `validate`'s); reviewer and approver
-  within the workspace's `approval_authority`, when it has one.
+  within the workspace's `approval_authority`, when it has one; a validation report's
+  sign-offs not dated before its work ended nor approved before its protocol
+  (`control.report_signoffs`, Art. 76).
 
 Device GMP 2025 Art. 43(2): documents are reviewed and approved by authorised persons before
 issue; Art. 46: electronic records and signatures identify who signed.
@@ -18,6 +20,7 @@ from datetime import date, tzinfo
 from dossier.control.ledger import LedgerEntry
 from dossier.control.ledger import queries as ledger_queries
 from dossier.control.lifecycle import recorded_date
+from dossier.control.report_signoffs import binding_milestone, report_milestones
 from dossier.errors import Problems
 from dossier.workspace.model import Document, Workspace
 from dossier.workspace.roles import APPROVAL_ROLE, ROLE_FIELDS
@@ -64,6 +67,21 @@ def check_signoffs(ws: Workspace, entries: list[LedgerEntry], problems: Problems
         if ledger_queries.release_of(entries, doc.id, doc.revision) is not None:
             continue  # a released revision was checked when it was released, and cannot change
         _check_document(ws, doc, revision_started(entries, doc, ws.config.zone), problems)
+        _check_report_dates(ws, doc, entries, problems)
+
+
+def _check_report_dates(ws: Workspace, doc: Document, entries: list[LedgerEntry], problems: Problems) -> None:
+    """A report's sign-off dates written in its YAML: not before the work it reports, its approval
+    not before its protocol's (see `control.report_signoffs`)."""
+    milestones = report_milestones(ws, doc, entries)
+    for key in ("prepared_by", "reviewed_by", "approved_by"):
+        signoff = getattr(doc, key)
+        if signoff is None or signoff.date is None:
+            continue
+        broken = binding_milestone(milestones, key, signoff.date)
+        if broken is not None:
+            problems.add(doc.source_display, doc.raw.line_of(key), f"{key}.date",
+                         f"{signoff.date} is before {broken}: {broken.rule}; date it {broken.day} or later")
 
 
 def _check_document(ws: Workspace, doc: Document, started: date | None, problems: Problems) -> None:

@@ -1,10 +1,12 @@
 """Where each object of a validation master plan stands, from the ledger (device GMP 2025 Art. 74–76).
 
 Per object on a day: its state — planned, protocol approved (its protocol released), executed (a
-report on that protocol exists), report approved (that report released) — the last validation
-(the approval day of the latest released report, or the plan's `last_validated` for one done
-before), when revalidation is due (`revalidation.interval_months` later, Art. 75) and flags:
-overdue (due date passed), late (planned date passed without an approved report since), failed
+report on that protocol exists), report approved (a report on it released after the plan's
+`last_validated`: the planned validation is done) — the last validation (the approval day of the
+latest released report, or the plan's `last_validated` for one done before), when revalidation is
+due (`revalidation.interval_months` later, Art. 75) and flags: overdue (due date passed), late
+(planned date passed and the state is not report approved, unless `last_validated` is on or
+after the planned date), failed
 (the approved report concludes 不合格) and the changes to assess (Art. 74): a new revision of a
 document the object `depends_on`, released after the last validation or being prepared, that
 the plan's `assessed` list does not cover.
@@ -21,7 +23,7 @@ from typing import Any
 
 from dossier.control.ledger import LedgerEntry
 from dossier.control.ledger import queries as ledger_queries
-from dossier.control.lifecycle import add_months, recorded_date
+from dossier.control.lifecycle import add_months, approval_date, recorded_date
 from dossier.errors import InputProblem
 from dossier.validation.plan import PlanObject, catalogue, plan_objects
 from dossier.validation.report import PENDING, protocol_reference
@@ -87,31 +89,49 @@ def _changes(ws: Workspace, obj: PlanObject, entries: list[LedgerEntry], since: 
     for name in obj.depends_on:
         releases = ledger_queries.releases(entries, name)
         for release in releases[1:]:  # the first release issues the document; later ones change it
-            if recorded_date(release, ws.config.zone) > since and (name, release.revision) not in assessed:
+            day = recorded_date(release, ws.config.zone)
+            if day > since and (name, release.revision) not in assessed:
                 found.append({"document": name, "revision": release.revision, "change": "released",
-                              "date": recorded_date(release, ws.config.zone).isoformat()})
+                              "date": day.isoformat()})
         doc = ws.documents.get(name)
         if doc is not None and releases and doc.revision not in {r.revision for r in releases} and (name, doc.revision) not in assessed:
             found.append({"document": name, "revision": doc.revision, "change": "in preparation", "date": ""})
     return found
 
 
+def _approved_reports(ws: Workspace, obj: PlanObject, reports: list[Document],
+                      entries: list[LedgerEntry]) -> list[tuple[date, LedgerEntry, Document]]:
+    """The released reports on `obj`'s protocol, in ledger order, each with its approval day."""
+    found = sorted(((entry, doc) for doc in reports for entry in ledger_queries.releases(entries, doc.id)),
+                   key=lambda pair: pair[0].seq)
+    return [(approval_date(entry, ws.config.zone), entry, doc) for entry, doc in found]
+
+
 def object_status(ws: Workspace, plan: Document, obj: PlanObject, entries: list[LedgerEntry], today: date) -> ObjectStatus:
-    """The status of one object of `plan` on `today` (see module docstring)."""
+    """The status of one object of `plan` on `today` (see module docstring).
+
+    The planned validation is done by a report approved after the validation the plan records as
+    the last one (`last_validated`; any approved report when the plan records none): then the
+    state is report_approved, never late (nor when `last_validated` itself is on or after the
+    planned date: a validation the plan records as done). A report approved on or before
+    `last_validated` is that earlier validation: it counts for the last validation and the next
+    due date only.
+    """
     status = ObjectStatus(plan.id, obj, last_validated=obj.last_validated)
     if obj.protocol:
         released = ledger_queries.releases(entries, obj.protocol)
         if released:
             status.state, status.protocol_revision = PROTOCOL_APPROVED, released[-1].revision
         reports = reports_on(ws, obj.protocol)
-        approved = sorted(((entry, doc) for doc in reports for entry in ledger_queries.releases(entries, doc.id)),
-                          key=lambda pair: pair[0].seq)
-        shown = approved[-1][1] if approved else reports[-1] if reports else None
+        approved = _approved_reports(ws, obj, reports, entries)
         if approved:
-            entry = approved[-1][0]
-            status.state, status.report, status.report_revision = REPORT_APPROVED, shown.id, entry.revision
-            day = recorded_date(entry, ws.config.zone)  # the approval day where the approver is
+            day = max(day for day, _, _ in approved)
             status.last_validated = max(day, obj.last_validated) if obj.last_validated else day
+        done = [(day, entry, doc) for day, entry, doc in approved if obj.last_validated is None or day > obj.last_validated]
+        drafts = [doc for doc in reports if ledger_queries.release_of(entries, doc.id, doc.revision) is None]
+        shown = done[-1][2] if done else drafts[-1] if drafts else None
+        if done:
+            status.state, status.report, status.report_revision = REPORT_APPROVED, shown.id, done[-1][1].revision
         elif shown is not None:
             status.state, status.report, status.report_revision = EXECUTED, shown.id, shown.revision
         if shown is not None:
@@ -121,7 +141,8 @@ def object_status(ws: Workspace, plan: Document, obj: PlanObject, entries: list[
     if status.last_validated and obj.interval_months:
         status.next_due = add_months(status.last_validated, obj.interval_months)
         status.overdue = status.next_due < today
-    status.late = bool(obj.planned and obj.planned < today and (status.last_validated is None or status.last_validated < obj.planned))
+    recorded_done = obj.last_validated is not None and obj.planned is not None and obj.last_validated >= obj.planned
+    status.late = bool(obj.planned and obj.planned < today and status.state != REPORT_APPROVED and not recorded_done)
     if status.last_validated:
         status.to_assess = _changes(ws, obj, entries, status.last_validated)
     return status

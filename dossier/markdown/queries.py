@@ -156,3 +156,20 @@ def citation_sites(doc: Document) -> list[Site]:
                 sites.extend(Site(doc.source_display, start + line + 1 if start is not None else None, f"validation.{key}", cited)
                              for line, cited in citations(value))
     return sites + _named_sites(doc)
+
+
+def citation_place(doc: Document, cited: str) -> tuple[str, int, str]:
+    """(file, line, field) where `doc` first cites or names `cited`: a body line, a validation
+    element's line, or the line of the report or plan block that names it (the document's top
+    line when none is found)."""
+    for line, found in citations(doc.body):
+        if found == cited:
+            return doc.body_source, doc.body_line_offset + line + 1, "body"
+    if isinstance(doc.validation, dict):
+        for key, value in doc.validation.items():
+            if isinstance(value, str) and any(found == cited for _, found in citations(value)):
+                return doc.source_display, doc.validation.line_of(key), f"validation.{key}"
+    for block in ("report", "plan"):
+        if block in doc.raw:
+            return doc.source_display, doc.raw.line_of(block), block
+    return doc.source_display, doc.raw.line, "body"

@@ -19,7 +19,7 @@ from dossier.control.controls import ledger_of
 from dossier.control.ledger import LedgerEntry
 from dossier.control.ledger import queries as ledger_queries
 from dossier.control.ledger.entry import Action
-from dossier.control.lifecycle import Review, entry_date, recorded_date
+from dossier.control.lifecycle import Review, approval_date, entry_date
 from dossier.control.status import where_used, workspace_status
 from dossier.errors import CheckFailed
 from dossier.markdown.queries import cited_ids
@@ -214,7 +214,7 @@ def _revisions(ws: Workspace, doc: Document, row: dict[str, Any], entries: list[
             else:
                 note = f"{doc.id} {entry.revision}版"
                 file = SiteFile(f"{folder}/{doc.id}-{revision_dirname(entry.revision)}-void.pdf", source, sha, "void", note)
-        out.append(Revision(entry.revision, state, entry.effective_date, recorded_date(entry, ws.config.zone).isoformat(), entry.approved_by,
+        out.append(Revision(entry.revision, state, entry.effective_date, approval_date(entry, ws.config.zone).isoformat(), entry.approved_by,
                             entry.prepared_by, entry.change_summary, entry.reason, file))
     return tuple(out)
 

@@ -105,3 +105,41 @@ def test_report_needs_a_released_protocol(example: Path) -> None:
     released = [entry(1, "VP-12-01", "A", "2026-12-10")]
     assert validation_warnings(ws, released) == [] and report_release_problems(ws, report, released) == []
     assert report_release_problems(ws, ws.documents["QP-04"], []) == []
+
+
+def test_an_object_is_never_both_report_approved_and_late(example: Path) -> None:
+    """User test: a report approved before the planned date (2026-12-01, planned 2026-12-15) showed as
+    report_approved and LATE (README: LATE = without an approved report). A report approved after the
+    plan's last_validated (2025-12-20) is the planned validation, done early: not late."""
+    early = [entry(1, "VP-12-01", "A", "2026-11-20"), entry(2, "VR-12-07", "A", "2026-12-01")]
+    for today in (date(2026, 12, 10), date(2027, 2, 1)):
+        eo = statuses(example, early, today)[0]["EO-01"]
+        assert (eo.state, eo.last_validated, eo.late, eo.flags) == ("report_approved", date(2026, 12, 1), False, [])
+    every = [s for day in (date(2026, 12, 16), date(2027, 6, 1), date(2028, 6, 1))
+             for s in statuses(example, early, day)[0].values()]
+    assert not [s.object.id for s in every if s.state == "report_approved" and s.late]
+
+
+def test_a_report_the_plan_already_counts_is_the_earlier_validation(example: Path, tmp_path: Path) -> None:
+    """A report approved on or before the plan's last_validated is the validation before the plan: it gives the
+    last validation, not the state of the planned one, which is late once its planned date has passed."""
+    root = copy_workspace(tmp_path / "ws")
+    plan = root / "content" / "VMP-01.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace('      last_validated: "2025-12-20"\n      last_report: VR-12-01\n',
+                                 '      last_validated: "2026-12-01"\n      last_report: VR-12-07\n'), encoding="utf-8")
+    ledger = [entry(1, "VP-12-01", "A", "2026-11-20"), entry(2, "VR-12-07", "A", "2026-12-01")]
+    eo = statuses(root, ledger, date(2026, 12, 20))[0]["EO-01"]
+    assert (eo.state, eo.report, eo.last_validated, eo.late) == ("protocol_approved", None, date(2026, 12, 1), True)
+    assert eo.flags == ["LATE"]
+
+
+def test_the_approval_day_is_the_one_the_release_recorded(example: Path) -> None:
+    """A release records the YAML's approval date (`approved_on`): that is the day of the last validation,
+    not the day the release was run; entries without it count the day of their timestamp (Beijing time)."""
+    released = LedgerEntry(**{**entry(2, "VR-12-07", "A", "2027-01-25").record(), "approved_on": "2027-01-22"})
+    eo = statuses(example, [entry(1, "VP-12-01", "A", "2026-11-20"), released], date(2027, 2, 1))[0]["EO-01"]
+    assert (eo.last_validated, eo.next_due) == (date(2027, 1, 22), date(2028, 1, 22))
+    late_evening = LedgerEntry(**{**entry(2, "VR-12-07", "A", "2027-01-25").record(), "timestamp": "2027-01-25T17:00:00Z"})
+    eo = statuses(example, [entry(1, "VP-12-01", "A", "2026-11-20"), late_evening], date(2027, 2, 1))[0]["EO-01"]
+    assert eo.last_validated == date(2027, 1, 26)

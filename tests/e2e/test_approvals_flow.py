@@ -56,7 +56,8 @@ def flow(tmp_path_factory, keys) -> Path:
         body.write_text(body.read_text(encoding="utf-8") + "\n文件可以电子方式发放。\n", encoding="utf-8")
         set_signoffs(root / "content/QP-04.yaml", prepared_by=("张敏", today), reviewed_by=("李强", today))
         unnamed = run_cli("release", "QP-04", "--reason", "CAPA-2026-017", *SIGN, "-w", str(root))
-        assert unnamed.exit_code == 2 and "--approved-by: the approver's name is required" in unnamed.stderr
+        assert unnamed.exit_code == 2 and ("error: content/QP-04.yaml:1: approved_by.name: no approver: name them here "
+                                           "or with --approved-by NAME") in unnamed.stderr
         second = run_cli("release", "QP-04", "--approved-by", "王建国", "--reason", "CAPA-2026-017", *SIGN, "-w", str(root))
         assert second.exit_code == 0, second.output
         return root
@@ -91,6 +92,17 @@ def test_the_approver_of_record_is_one_person_in_yaml_ledger_archive_and_pdf(flo
     assert approval_row.split()[-1] == "王建国"  # 签名 row: 张敏 李强 王建国
     history = _flat(pdf_text(flow / "releases/QP-04/B/QP-04.pdf"))
     assert history.index("A") < history.index("增加电子发放")  # A's row, then B's
+
+
+def test_release_records_the_approval_date_the_yaml_states(flow):
+    """User test: release replaced approved_by.date (2026-11-10 in QP-04.yaml) with the day it ran, silently.
+    Revision A keeps the YAML's date in the ledger, the archived YAML and the PDF; B had none: today, written."""
+    first, second = (e for e in _entries(flow) if e["action"] == "release")
+    assert (first["revision"], first["approved_on"]) == ("A", "2026-11-10")
+    assert second["approved_on"] == workspace_today(flow)
+    archived = yaml.safe_load((flow / "releases/QP-04/A/QP-04.yaml").read_text(encoding="utf-8"))["approved_by"]
+    assert archived == {"name": "王建国", "date": "2026-11-10"}
+    assert "2026-11-10" in pdf_text(flow / "releases/QP-04/A/QP-04.pdf", 1, 1)
 
 
 def test_each_entry_records_actor_version_and_the_approvers_signature(flow):

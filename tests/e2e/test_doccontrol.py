@@ -153,7 +153,7 @@ def test_obsolete_shows_retention_end(walked: dict, tmp_path: Path) -> None:
 
     copy = tmp_path / "ws"
     shutil.copytree(walked["root"], copy)
-    assert run_cli("issue", "QP-01", "--copy", "1", "-w", str(copy)).exit_code == 0
+    assert run_cli("issue", "QP-01", "--copy", "1", "--by", "王芳", "-w", str(copy)).exit_code == 0
     yaml_file = copy / "content/QP-01.yaml"  # and a copy recorded the way earlier versions did, in the YAML
     with yaml_file.open("a", encoding="utf-8") as handle:
         handle.write('  - {copy: 2, holder: 赵磊, department: 生产部, issued: "2026-01-05"}\n')
@@ -168,7 +168,7 @@ def test_obsolete_shows_retention_end(walked: dict, tmp_path: Path) -> None:
         in result.output
     assert [c["copy"] for c in row["copies_to_recall"]] == [2, 1]
     assert "RECALL-2" in run_cli("status", "-w", str(copy)).output
-    assert run_cli("recall", "QP-01", "--copy", "1", "-w", str(copy)).exit_code == 0
+    assert run_cli("recall", "QP-01", "--copy", "1", "--by", "王芳", "-w", str(copy)).exit_code == 0
     text = yaml_file.read_text(encoding="utf-8")
     yaml_file.write_text(text.replace('issued: "2026-01-05"}', 'issued: "2026-01-05", withdrawn: "2026-01-06"}'), encoding="utf-8")
     assert json.loads(run_cli("status", "QP-01", "--json", "-w", str(copy)).output)["copies_to_recall"] == []

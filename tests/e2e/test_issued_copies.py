@@ -20,8 +20,8 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-import dossier.actions.release as releasing
 from dossier.control.ledger import verify_workspace
+from dossier.util import clock
 from tests.conftest import copy_workspace, pdf_text, run_cli, set_signoffs
 
 A_DAY, B_DAY = datetime(2025, 1, 6, 2, tzinfo=timezone.utc), datetime(2025, 6, 2, 2, tzinfo=timezone.utc)
@@ -46,7 +46,7 @@ class _Clock(datetime):
 def _release_on(root: Path, moment: datetime, reason: str):
     _Clock.moment = moment
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(releasing, "datetime", _Clock)
+        patch.setattr(clock, "now", lambda: _Clock.moment)
         return _cli(root, "release", "QP-04", "--approved-by", "王建国", "--reason", reason)
 
 
@@ -64,7 +64,12 @@ def walked(tmp_path_factory) -> dict:
     evidence: dict = {"root": root}
     _release_on(root, A_DAY, "首次发布")
     evidence["issue"] = _cli(root, "issue", "QP-04", "--copy", "1", "--copy", "2", "--date", "2025-01-08", "--by", "王芳")
-    evidence["reissue_while_out"] = run_cli("issue", "QP-04", "--copy", "1", "-w", str(root))
+    evidence["reissue_while_out"] = run_cli("issue", "QP-04", "--copy", "1", "--by", "王芳", "-w", str(root))
+    ledger = (root / "ledger.jsonl").read_bytes()
+    evidence["issue_without_by"] = run_cli("issue", "QP-04", "--copy", "3", "--holder", "刘洋", "-w", str(root))
+    evidence["recall_without_by"] = run_cli("recall", "QP-04", "--copy", "2", "-w", str(root))
+    evidence["ledger_unchanged"] = (root / "ledger.jsonl").read_bytes() == ledger and \
+        not (root / "build/copies/QP-04_A_copy3.pdf").exists()
     body = root / "content/QP-04.md"
     body.write_text(body.read_text(encoding="utf-8") + "\n电子文件的发放和回收按本程序执行。\n", encoding="utf-8")
     _cli(root, "revise", "QP-04", "--change", "增加电子文件发放要求")
@@ -99,11 +104,21 @@ def test_copies_1_and_2_are_stamped_on_every_page_of_the_archived_release(walked
             assert f"受控文件发放号：0{copy}" in text and f"持有人：{holder}" in text and "版本：A发放日期：2025-01-08" in text, page
     out = walked["reissue_while_out"]
     assert out.exit_code == 2 and "copy 1 of QP-04 is out (revision A, 张敏, issued 2025-01-08): record its return first" in out.output
+    assert "issued copy 1 of QP-04 revision A to 张敏（质量部） on 2025-01-08 by 王芳;" in walked["issue"].output
+
+
+def test_issue_and_recall_name_the_person_who_hands_out_or_collects(walked: dict) -> None:
+    """User test: `issue` without --by wrote the git user.name (`Seed 2703cb7a maintainers`) as 发放人."""
+    for key in ("issue_without_by", "recall_without_by"):
+        result = walked[key]
+        assert result.exit_code == 2 and "Missing option '--by'" in result.output, key
+    assert walked["ledger_unchanged"]
 
 
 def test_a_new_revision_lists_the_copies_to_exchange(walked: dict) -> None:
-    assert "released QP-04 revision B (effective 2025-06-02, approved by 王建国)" in walked["release_b"]
-    assert "exchange copy 1 (revision A, 张敏（质量部）): dossier recall QP-04 --copy 1, then dossier issue QP-04 --copy 1" \
+    assert ("released QP-04 revision B (effective 2025-06-02); approved by 王建国 on 2025-06-02 (today), written to "
+            "approved_by.date in content/QP-04.yaml; ledger entry 4") in walked["release_b"]
+    assert "exchange copy 1 (revision A, 张敏（质量部）): dossier recall QP-04 --copy 1 --by NAME, then dossier issue QP-04 --copy 1 --by NAME" \
         in walked["release_b"]
     assert "exchange copy 2 (revision A, 赵磊（生产部）)" in walked["release_b"]
     lines = walked["status_b"].splitlines()
@@ -124,16 +139,17 @@ def test_copy_1_keeps_its_number_under_b_and_the_a_copy_is_destroyed_with_a_witn
     entries = [json.loads(line) for line in (root / "ledger.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [e["action"] for e in entries] == ["release", "issue", "issue", "release", "recall", "issue", "destroy", "review"]
     assert entries[1]["performed_by"] == "王芳" and entries[1]["actor"] and entries[1]["revision"] == "A"
+    assert entries[4]["performed_by"] == "王芳"  # 回收人 as given; the actor (who ran the command) is kept apart
 
 
 def test_distribution_and_destruction_records_show_every_issue_with_its_revision(walked: dict) -> None:
     register = walked["root"] / "build/register"
     with open(register / "distribution.csv", encoding="utf-8-sig", newline="") as handle:
-        issued = [(r["版本"], r["发放号"], r["领用人"], r["发放日期"], r["回收日期"], r["销毁日期"], r["签收"])
+        issued = [(r["版本"], r["发放号"], r["领用人"], r["发放日期"], r["发放人"], r["回收日期"], r["销毁日期"], r["签收"])
                   for r in csv.DictReader(handle)]
-    assert issued == [("A", "01", "张敏", "2025-01-08", "2025-06-03", "2025-06-04", ""),
-                      ("A", "02", "赵磊", "2025-01-08", "—", "—", ""),
-                      ("B", "01", "张敏", "2025-06-03", "—", "—", "")]
+    assert issued == [("A", "01", "张敏", "2025-01-08", "王芳", "2025-06-03", "2025-06-04", ""),
+                      ("A", "02", "赵磊", "2025-01-08", "王芳", "—", "—", ""),
+                      ("B", "01", "张敏", "2025-06-03", "王芳", "—", "—", "")]
     with open(register / "destruction.csv", encoding="utf-8-sig", newline="") as handle:
         destroyed = list(csv.DictReader(handle))
     assert [(r["版本"], r["发放号"], r["销毁日期"], r["销毁人"], r["监销人"], r["销毁原因"]) for r in destroyed] == \

@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
+import pytest
 from docx import Document
 
 from dossier.control.lifecycle import add_months
-from tests.conftest import copy_workspace, run_cli, workspace_today
+from dossier.util import clock
+from tests.conftest import copy_workspace, run_cli
 
 
 def _text(pdf: Path) -> str:
@@ -59,35 +61,56 @@ def test_protocol_and_plan(example_build: Path) -> None:
     assert "每12个月" in plan and "变更后的再验证评估" in plan
 
 
-def _released_today(path: Path) -> None:
-    """The YAML without approval and effective date, prepared and reviewed today (release dates it today)."""
-    today = workspace_today(path.parents[1])
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept = [re.sub(r'date: "[\d-]+"', f'date: "{today}"', line) if line.startswith(("prepared_by:", "reviewed_by:")) else line
-            for line in lines if not line.startswith(("approved_by:", "effective_date:"))]
-    path.write_text("".join(kept), encoding="utf-8")
+class _Clock(datetime):
+    """`datetime` whose now() is a fixed moment: the day the release action records."""
+
+    moment = datetime(2026, 12, 5, 2, tzinfo=timezone.utc)
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.moment
+
+
+def _release_on(root: Path, doc_id: str, day: str, *options: str):
+    """`dossier release DOC-ID` run on `day` (10:00 Beijing time)."""
+    _Clock.moment = datetime.fromisoformat(f"{day}T02:00:00+00:00")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clock, "now", lambda: _Clock.moment)
+        return run_cli("release", doc_id, "--reason", "首次发布", *options, "-w", str(root))
 
 
 def test_release_protocol_then_report_updates_the_plan(tmp_path: Path) -> None:
+    """The example's own dates: protocol approved 2026-11-19, work done 2027-01-08, deviation approved
+    2027-01-18, report approved 2027-01-22; each release records the approval date its YAML states."""
     root = copy_workspace(tmp_path)
-    for name in ("VP-12-01", "VR-12-07"):  # released today: no sign-off or effective date ahead of it
-        _released_today(root / "content" / f"{name}.yaml")
-    early = run_cli("release", "VR-12-07", "--approved-by", "王建国", "--reason", "首次发布", "-w", str(root))
+    early = _release_on(root, "VR-12-07", "2027-01-22")
     assert early.exit_code == 2
     assert "VP-12-01 revision A is not released; a report is released only on an approved protocol" in early.output
     assert not (root / "releases" / "VR-12-07").exists()
-    for name in ("VP-12-01", "VR-12-07"):
-        result = run_cli("release", name, "--approved-by", "王建国", "--reason", "首次发布", "-w", str(root))
-        assert result.exit_code == 0, result.output
+    protocol = _release_on(root, "VP-12-01", "2026-12-05")
+    assert protocol.exit_code == 0, protocol.output
+    assert ("released VP-12-01 revision A (effective 2026-12-10); approved by 王建国 on 2026-11-19 as approved_by.date "
+            "in content/VP-12-01.yaml states; ledger entry 1") in protocol.output
+    report = root / "content" / "VR-12-07.yaml"
+    before = report.read_bytes()
+    too_soon = _release_on(root, "VR-12-07", "2026-12-20")  # the user test: approved before the work was done
+    assert too_soon.exit_code == 2 and report.read_bytes() == before
+    assert ("error: content/VR-12-07.yaml:9: approved_by.date: 2027-01-22 is after today (2026-12-20): release records "
+            "an approval already given; release on or after 2027-01-22, or correct the date") in too_soon.output
+    result = _release_on(root, "VR-12-07", "2027-01-22")
+    assert result.exit_code == 0, result.output
+    assert report.read_bytes() == before  # the YAML said it all: nothing rewritten
     archive = root / "releases" / "VR-12-07" / "A"
     assert {p.name for p in archive.iterdir()} >= {"VR-12-07.pdf", "VR-12-07.yaml", "VR-12-07.md", "VR-12-07-loggers.csv", "VR-12-07-bi.csv"}
     assert "验证结论：合格" in _text(archive / "VR-12-07.pdf")
     assert run_cli("verify", str(root)).exit_code == 0
-    status = json.loads(run_cli("status", "--json", "-w", str(root)).output)
+    entries = [json.loads(line) for line in (root / "ledger.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(e["document"], e["approved_on"]) for e in entries] == [("VP-12-01", "2026-11-19"), ("VR-12-07", "2027-01-22")]
+    status = json.loads(run_cli("status", "--json", "--today", "2027-02-01", "-w", str(root)).output)
     eo = next(o for o in status["validation"] if o["object"] == "EO-01")
-    today = date.fromisoformat(workspace_today(root))
-    assert (eo["state"], eo["report_revision"], eo["last_validated"]) == ("report_approved", "A", today.isoformat())
-    assert eo["next_due"] == add_months(today, 12).isoformat() and eo["overdue"] is False
+    assert (eo["state"], eo["report_revision"], eo["last_validated"], eo["next_due"]) == \
+        ("report_approved", "A", "2027-01-22", add_months(date(2027, 1, 22), 12).isoformat())
+    assert eo["overdue"] is False and eo["late"] is False  # planned 2026-12-15: done, with an approved report
     assert not status["warnings"] or all("VR-12-07" not in w for w in status["warnings"])
     # the released report's data cannot change under it
     data = root / "content" / "VR-12-07-loggers.csv"

@@ -36,7 +36,8 @@ def every_docx(example_build: Path, tmp_path_factory) -> list[Path]:
     root = copy_workspace(tmp_path_factory.mktemp("word-package"))  # the documents themselves come from example_build
     released = run_cli("release", "WI-12-01", "--approved-by", "李强", "--reason", "首次发布", "-w", str(root))
     assert released.exit_code == 0, released.output
-    for command in (["issue", "WI-12-01", "--copy", "1", "--copy", "2"], ["recall", "WI-12-01", "--copy", "2"],
+    for command in (["issue", "WI-12-01", "--copy", "1", "--copy", "2", "--by", "王芳"],
+                    ["recall", "WI-12-01", "--copy", "2", "--by", "王芳"],
                     ["destroy", "WI-12-01", "--copy", "2", "--by", "王芳", "--witness", "李强"]):
         result = run_cli(*command, "-w", str(root))
         assert result.exit_code == 0, result.output

@@ -97,6 +97,9 @@ FIELDS: dict[str, FieldRule] = {
     "prepared_by": FieldRule(_is_text, *_TEXT, "编制: who prepared the revision"),
     "reviewed_by": FieldRule(_is_text, *_TEXT, "审核: who reviewed it"),
     "approved_by": FieldRule(_is_text, *_TEXT, "批准: who approved the release or the withdrawal"),
+    "approved_on": FieldRule(_is_date, "is not a date (YYYY-MM-DD)",
+                             "批准日期: the day the release was approved (approved_by.date of the YAML); absent in "
+                             "entries of earlier versions, whose approval day is the day of their timestamp"),
     "reason": FieldRule(_is_text, *_TEXT, "修订原因 / reason for the withdrawal"),
     "change_summary": FieldRule(_is_text, *_TEXT, "修订内容: what the revision changes"),
     "effective_date": FieldRule(_is_date, "is not a date (YYYY-MM-DD)", "the day the entry takes effect"),
@@ -137,7 +140,7 @@ ACTION_SPECS: dict[str, ActionSpec] = {
     "release": ActionSpec(
         words="release of", noun="release",
         required=("inputs_sha256", "outputs", "approved_by", "effective_date"),
-        optional=("inputs", "prepared_by", "reviewed_by", "reason", "change_summary")),
+        optional=("inputs", "prepared_by", "reviewed_by", "reason", "change_summary", "approved_on")),
     "obsolete": ActionSpec(
         words="withdrawal of", noun="withdrawal",
         required=("reason", "effective_date"),
