@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import click
@@ -26,7 +25,7 @@ def coverage_command(ctx: click.Context, workspace: Path, rules_id: str | None, 
     or withdrawn documents; the matrix is also written to build/coverage/ (.docx, .pdf, .csv).
     """
     ws = load_checked(workspace, released_unchanged=False, settings=False)
-    today = date.today()
+    today = ws.config.today()
     matrix = coverage_of(ws, rules_id, today)
     written = [] if no_files else write_coverage(ws, matrix, today, ws.config.build_path / "coverage")
     summary = matrix.summary()

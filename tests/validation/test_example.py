@@ -19,7 +19,7 @@ def test_example_checks(tmp_path: Path) -> None:
     root = copy_workspace(tmp_path)
     result = run_cli("check", str(root))
     assert result.exit_code == 0, result.output
-    assert "warning: content/VR-12-07.yaml:15: report.protocol: VR-12-07 is judged against VP-12-01 A, which is not released" in result.output
+    assert "warning: content/VR-12-07.yaml:17: report.protocol: VR-12-07 is judged against VP-12-01 A, which is not released" in result.output
 
 
 def test_measurement_past_its_limit_demands_a_deviation(tmp_path: Path) -> None:
