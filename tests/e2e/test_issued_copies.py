@@ -20,8 +20,8 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-import dossier.actions.release as releasing
 from dossier.control.ledger import verify_workspace
+from dossier.util import clock
 from tests.conftest import copy_workspace, pdf_text, run_cli, set_signoffs
 
 A_DAY, B_DAY = datetime(2025, 1, 6, 2, tzinfo=timezone.utc), datetime(2025, 6, 2, 2, tzinfo=timezone.utc)
@@ -33,20 +33,9 @@ def _cli(root: Path, *args: str):
     return result
 
 
-class _Clock(datetime):
-    """`datetime` whose now() is a fixed moment: what the release action sees as the time."""
-
-    moment = A_DAY
-
-    @classmethod
-    def now(cls, tz=None):
-        return cls.moment
-
-
 def _release_on(root: Path, moment: datetime, reason: str):
-    _Clock.moment = moment
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(releasing, "datetime", _Clock)
+        patch.setattr(clock, "now", lambda: moment)  # what the release action sees as the time
         return _cli(root, "release", "QP-04", "--approved-by", "王建国", "--reason", reason)
 
 
