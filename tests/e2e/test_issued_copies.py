@@ -33,18 +33,7 @@ def _cli(root: Path, *args: str):
     return result
 
 
-class _Clock(datetime):
-    """`datetime` whose now() is a fixed moment: what the release action sees as the time."""
-
-    moment = A_DAY
-
-    @classmethod
-    def now(cls, tz=None):
-        return cls.moment
-
-
 def _release_on(root: Path, moment: datetime, reason: str):
-    _Clock.moment = moment
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(clock, "now", lambda: _Clock.moment)
         return _cli(root, "release", "QP-04", "--approved-by", "王建国", "--reason", reason)

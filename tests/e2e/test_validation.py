@@ -80,7 +80,7 @@ def _release_on(root: Path, doc_id: str, day: str, *options: str):
 
 
 def test_release_protocol_then_report_updates_the_plan(tmp_path: Path) -> None:
-    """The example's own dates: protocol approved 2026-11-19, work done 2027-01-08, deviation approved
+    """The example's own dates: protocol approved 2026-11-23, work done 2027-01-08, deviation approved
     2027-01-18, report approved 2027-01-22; each release records the approval date its YAML states."""
     root = copy_workspace(tmp_path)
     early = _release_on(root, "VR-12-07", "2027-01-22")
@@ -89,7 +89,7 @@ def test_release_protocol_then_report_updates_the_plan(tmp_path: Path) -> None:
     assert not (root / "releases" / "VR-12-07").exists()
     protocol = _release_on(root, "VP-12-01", "2026-12-05")
     assert protocol.exit_code == 0, protocol.output
-    assert ("released VP-12-01 revision A (effective 2026-12-10); approved by 王建国 on 2026-11-19 as approved_by.date "
+    assert ("released VP-12-01 revision A (effective 2026-12-15); approved by 王建国 on 2026-11-23 as approved_by.date "
             "in content/VP-12-01.yaml states; ledger entry 1") in protocol.output
     report = root / "content" / "VR-12-07.yaml"
     before = report.read_bytes()
@@ -105,7 +105,7 @@ def test_release_protocol_then_report_updates_the_plan(tmp_path: Path) -> None:
     assert "验证结论：合格" in _text(archive / "VR-12-07.pdf")
     assert run_cli("verify", str(root)).exit_code == 0
     entries = [json.loads(line) for line in (root / "ledger.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [(e["document"], e["approved_on"]) for e in entries] == [("VP-12-01", "2026-11-19"), ("VR-12-07", "2027-01-22")]
+    assert [(e["document"], e["approved_on"]) for e in entries] == [("VP-12-01", "2026-11-23"), ("VR-12-07", "2027-01-22")]
     status = json.loads(run_cli("status", "--json", "--today", "2027-02-01", "-w", str(root)).output)
     eo = next(o for o in status["validation"] if o["object"] == "EO-01")
     assert (eo["state"], eo["report_revision"], eo["last_validated"], eo["next_due"]) == \

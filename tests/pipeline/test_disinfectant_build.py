@@ -165,7 +165,7 @@ def test_cli_build_one_product(tmp_path: Path) -> None:
     assert all(path.is_file() for path in listed) and len(listed) == 9
     # evaluated 2024 with the 2014 rules: the build says WS 628—2018 replaced their technical content
     (warning,) = result.stderr.splitlines()
-    assert warning.startswith("warning: ") and f"{DEVICE}/product.yaml: rule set ws2014: WS 628—2018" in warning
+    assert warning.startswith("warning: ") and f"{DEVICE}/product.yaml:32: evaluation.date: rule set ws2014: WS 628—2018" in warning
 
 
 @pytest.mark.parametrize("slug", [SKIN, DEVICE, RENEWAL])
