@@ -35,7 +35,7 @@ def _cli(root: Path, *args: str):
 
 def _release_on(root: Path, moment: datetime, reason: str):
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(clock, "now", lambda: _Clock.moment)
+        patch.setattr(clock, "now", lambda: moment)  # what the release action sees as the time
         return _cli(root, "release", "QP-04", "--approved-by", "王建国", "--reason", reason)
 
 
