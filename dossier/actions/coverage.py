@@ -11,11 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from dossier.actions.listing import Listing, write_listings
-from dossier.control.status import workspace_status
-from dossier.coverage.catalogue import load_rules
-from dossier.coverage.declarations import read_declarations
-from dossier.coverage.matrix import DocumentInfo, Matrix, Row, coverage_matrix
-from dossier.errors import Problems, UsageError
+from dossier.coverage.matrix import Matrix, Row
+from dossier.pipeline.coverage import coverage_of  # noqa: F401 (the matrix the commands and the site show)
 from dossier.workspace.model import Workspace
 
 STATUS_LABELS = {"covered": "已覆盖", "not_applicable": "不适用", "gap": "缺口", "informative": "原则性条款"}
@@ -23,29 +20,6 @@ STATE_LABELS = {"draft": "草稿", "approved": "已批准", "effective": "现行
 COLUMNS = ["条款", "条款内容", "要求的文件", "状态", "体系文件（版本、状态）", "审核记录"]
 WIDTHS = [3.0, 8.8, 3.0, 1.6, 4.6, 4.2]  # landscape A4 text width 25.2 cm
 CSV_COLUMNS = ["article", "条款", "章", "状态", "status", "要求的文件", "体系文件", "不适用的理由", "说明"]
-
-
-def document_infos(ws: Workspace, today: date) -> dict[str, DocumentInfo]:
-    """Every document as the matrix sees it: `effective` when a revision is in force, else its working revision's state."""
-    infos = {}
-    for row in workspace_status(ws, today):
-        doc = ws.documents[row["id"]]
-        state = "effective" if row["in_force"] else row["state"]  # withdrawn: obsolete
-        revision = row["in_force"] or row["revision"]
-        infos[doc.id] = DocumentInfo(doc.id, doc.title, revision, doc.kind, doc.kind_label, state)
-    return infos
-
-
-def coverage_of(ws: Workspace, rules_id: str | None, today: date) -> Matrix:
-    """The matrix of `rules_id` (default: the workspace's first rule set); a rule set the workspace does not check is a usage error."""
-    problems = Problems()
-    decl = read_declarations(ws, problems)
-    problems.raise_if_any()
-    rules_id = rules_id or decl.primary
-    load_rules(rules_id)  # an unknown name is a usage error naming the known ones
-    if rules_id not in decl.rules:
-        raise UsageError(f"error: --rules {rules_id}: this workspace checks {', '.join(decl.rules)} (coverage.rules in dossier.yaml)")
-    return coverage_matrix(load_rules(rules_id), decl, document_infos(ws, today))
 
 
 def _documents(row: Row) -> str:

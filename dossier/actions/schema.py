@@ -3,7 +3,8 @@
 Writes `dossier.schema.json` (dossier.yaml, with `signing:`), `document.<kind>.schema.json` (a
 document of one kind: the common fields and that kind's blocks), `document.schema.json` (any
 document, chosen by its `kind`), `product.schema.json` (a disinfectant product) and
-`labs.schema.json` (the laboratories of the disinfectant products). The fields
+`labs.schema.json` (the laboratories of the disinfectant products) and `external.schema.json` (the
+external-document register, external.yaml). The fields
 come from `dossier.workspace.definitions`, `dossier.validate.blocks`, `dossier.signing.spec` and
 `dossier.disinfectant.spec`, the definitions the loader itself reads with.
 """
@@ -18,7 +19,7 @@ from dossier.disinfectant.spec import LABS_FILE, PRODUCT_FILE
 from dossier.signing.spec import SIGNING
 from dossier.util.atomic import write_text
 from dossier.validate.blocks import BLOCK_FIELDS
-from dossier.workspace.definitions import CONFIG, DOCUMENT
+from dossier.workspace.definitions import CONFIG, DOCUMENT, EXTERNAL_FILE
 from dossier.workspace.kinds import KINDS
 from dossier.workspace.schema import DRAFT, file_schema, object_schema
 from dossier.workspace.spec import TEXT, Field
@@ -28,6 +29,7 @@ CONFIG_SCHEMA = "dossier.schema.json"
 DOCUMENT_SCHEMA = "document.schema.json"
 PRODUCT_SCHEMA = "product.schema.json"
 LABS_SCHEMA = "labs.schema.json"
+EXTERNAL_SCHEMA = "external.schema.json"
 
 
 def kind_schema_name(kind: str) -> str:
@@ -68,6 +70,7 @@ def schemas() -> dict[str, dict[str, Any]]:
         DOCUMENT_SCHEMA: _any_document(),
         PRODUCT_SCHEMA: file_schema(PRODUCT_FILE),
         LABS_SCHEMA: file_schema(LABS_FILE),
+        EXTERNAL_SCHEMA: file_schema(EXTERNAL_FILE),
     }
     for kind in KINDS:
         out[kind_schema_name(kind)] = file_schema(document_field(kind))
@@ -89,13 +92,14 @@ def write_schemas(out: Path) -> list[Path]:
     return written
 
 
-def editor_settings(schema_dir: str = SCHEMA_DIR, content_dir: str = "content") -> str:
+def editor_settings(schema_dir: str = SCHEMA_DIR, content_dir: str = "content", external_file: str = "external.yaml") -> str:
     """`.vscode/settings.json` mapping the workspace files to their schemas (the YAML extension)."""
     settings = {"yaml.schemas": {
         f"./{schema_dir}/{CONFIG_SCHEMA}": "dossier.yaml",
         f"./{schema_dir}/{DOCUMENT_SCHEMA}": f"{content_dir}/*.yaml",
         f"./{schema_dir}/{PRODUCT_SCHEMA}": f"{content_dir}/disinfectant/*/product.yaml",
         f"./{schema_dir}/{LABS_SCHEMA}": f"{content_dir}/disinfectant/labs.yaml",
+        f"./{schema_dir}/{EXTERNAL_SCHEMA}": external_file,
     }}
     return json.dumps(settings, ensure_ascii=False, indent=2) + "\n"
 

@@ -190,3 +190,27 @@ DOCUMENT = mapping(
     RECORD_TYPE,
     label="受控文件",
 )
+
+# --- external.yaml (外来文件清单, Art. 44) ---------------------------------------------------
+
+EXTERNAL_STATUSES = ("current", "superseded", "withdrawn")
+EXTERNAL_TYPES = ("法律", "行政法规", "部门规章", "规范性文件", "国家标准", "行业标准", "药典", "指导原则", "其他")
+EXTERNAL_ENTRY = mapping(
+    "",
+    Field("key", TEXT, filled=True, label="引用名", doc="how bodies cite it: [[KEY]]; default: the number"),
+    Field("number", TEXT, required=True, label="文号/标准号"),
+    Field("title", TEXT, required=True, label="名称"),
+    Field("type", TEXT, choices=EXTERNAL_TYPES, label="类别", doc="default 其他"),
+    Field("issuer", TEXT, label="发布机构"),
+    Field("year", TEXT, label="年份/版本"),
+    Field("effective", DATE, label="实施日期"),
+    Field("status", TEXT, choices=EXTERNAL_STATUSES, label="状态",
+          doc="current (default) | superseded (needs replaced_by) | withdrawn"),
+    Field("replaced_by", TEXT, label="替代文件", doc="the key of the entry that replaces it"),
+    label="外来文件",
+)
+EXTERNAL_FILE = mapping(
+    "external.yaml",
+    Field("documents", MAPPINGS, fields=EXTERNAL_ENTRY.fields, label="外来文件", doc="the register's entries"),
+    label="外来文件清单",
+)

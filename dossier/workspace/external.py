@@ -15,6 +15,8 @@ documents:
     replaced_by: KEY                # required when superseded: the key of the entry that replaces it
 ```
 
+The fields are declared once in `dossier.workspace.definitions.EXTERNAL_FILE` (the loader reads
+with them; `dossier schema` writes them as `external.schema.json`).
 A citation renders a standard as `number《title》` and anything else as `《title》（number）`.
 """
 
@@ -25,13 +27,13 @@ from datetime import date
 from pathlib import Path
 
 from dossier.errors import Problems
+from dossier.workspace.definitions import EXTERNAL_ENTRY, EXTERNAL_FILE
+from dossier.workspace.definitions import EXTERNAL_STATUSES as STATUSES
+from dossier.workspace.definitions import EXTERNAL_TYPES as TYPES
 from dossier.workspace.fields import FieldReader
 from dossier.workspace.yamlsrc import SourceMap, load_yaml
 
-STATUSES = ("current", "superseded", "withdrawn")
-TYPES = ("法律", "行政法规", "部门规章", "规范性文件", "国家标准", "行业标准", "药典", "指导原则", "其他")
 STANDARD_TYPES = ("国家标准", "行业标准")
-ENTRY_FIELDS = {"key", "number", "title", "type", "issuer", "year", "effective", "status", "replaced_by"}
 STATUS_LABELS = {"current": "现行有效", "superseded": "已被替代", "withdrawn": "已废止"}
 _KEY_FORBIDDEN = set("[]\n\r\t")
 
@@ -72,25 +74,24 @@ def load_externals(root: Path, name: str, problems: Problems) -> dict[str, Exter
         problems.add(name, 1, "", "expected `documents:` with a list of external documents")
         return {}
     top = FieldReader(data, problems)
-    top.unknown({"documents"})
+    top.unknown(EXTERNAL_FILE.names)
     found: dict[str, ExternalDocument] = {}
     prefixes: dict[str, str] = {}  # key -> the entry's field name in messages (documents[N].)
-    for entry in top.mappings("documents"):
-        entry.unknown(ENTRY_FIELDS)
-        number = entry.text("number", required=True)
-        key = entry.text("key") or number
-        status = entry.text("status", default="current")
+    for entry in top.items(EXTERNAL_FILE["documents"]):
+        number = entry.read(EXTERNAL_ENTRY["number"])
+        key = entry.read(EXTERNAL_ENTRY["key"]) or number
+        status = entry.read(EXTERNAL_ENTRY["status"], default="current")
         if status not in STATUSES:
             entry.fail("status", f"expected one of {', '.join(STATUSES)}, got {status!r}")
-        kind = entry.text("type", default="其他")
+        kind = entry.read(EXTERNAL_ENTRY["type"], default="其他")
         if kind not in TYPES:
             entry.fail("type", f"expected one of {'、'.join(TYPES)}, got {kind!r}")
         if key and (_KEY_FORBIDDEN & set(key) or key != key.strip()):
             entry.fail("key", f"{key!r} cannot be cited as [[{key}]] (no brackets, tabs or line breaks)")
         document = ExternalDocument(
-            key=key, number=number, title=entry.text("title", required=True), type=kind, issuer=entry.text("issuer"),
-            year=entry.text("year"), effective=entry.date("effective"), status=status,
-            replaced_by=entry.text("replaced_by"), path=name, line=entry.mapping.line,
+            key=key, number=number, title=entry.read(EXTERNAL_ENTRY["title"]), type=kind, issuer=entry.read(EXTERNAL_ENTRY["issuer"]),
+            year=entry.read(EXTERNAL_ENTRY["year"]), effective=entry.read(EXTERNAL_ENTRY["effective"]), status=status,
+            replaced_by=entry.read(EXTERNAL_ENTRY["replaced_by"]), path=name, line=entry.mapping.line,
         )
         if not key:
             continue

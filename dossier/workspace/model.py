@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from dossier.errors import UsageError
 from dossier.util import clock
-from dossier.workspace.external import ExternalDocument
 from dossier.workspace.kinds import (  # noqa: F401
     DEFAULT_NUMBERING,
     DEFAULT_RETENTION_YEARS,
@@ -20,6 +19,9 @@ from dossier.workspace.kinds import (  # noqa: F401
     DocumentKind,
 )
 from dossier.workspace.retention import RetentionRule
+
+if TYPE_CHECKING:  # external.py reads with definitions.py, which imports this module
+    from dossier.workspace.external import ExternalDocument
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # the duties `approval_authority:` assigns per kind: who may review (审核) and who may approve (批准)

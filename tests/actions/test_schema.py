@@ -12,6 +12,7 @@ import pytest
 from dossier.actions.schema import (
     CONFIG_SCHEMA,
     DOCUMENT_SCHEMA,
+    EXTERNAL_SCHEMA,
     LABS_SCHEMA,
     PRODUCT_SCHEMA,
     kind_schema_name,
@@ -52,7 +53,7 @@ def _schema(out: Path, name: str) -> dict:
 
 def test_schema_writes_one_file_per_kind_and_is_reproducible(written: Path, tmp_path: Path) -> None:
     names = sorted(p.name for p in written.iterdir())
-    assert names == sorted([CONFIG_SCHEMA, DOCUMENT_SCHEMA, PRODUCT_SCHEMA, LABS_SCHEMA, *(kind_schema_name(k) for k in KINDS)])
+    assert names == sorted([CONFIG_SCHEMA, DOCUMENT_SCHEMA, PRODUCT_SCHEMA, LABS_SCHEMA, EXTERNAL_SCHEMA, *(kind_schema_name(k) for k in KINDS)])
     for name in names:
         jsonschema.Draft7Validator.check_schema(_schema(written, name))
     assert run_cli("schema", "--out", str(tmp_path)).exit_code == 0
@@ -72,9 +73,14 @@ def test_every_example_file_validates(written: Path, tmp_path: Path) -> None:
     for path in products:
         assert _errors(_schema(written, PRODUCT_SCHEMA), _load(path)) == [], path
     assert _errors(_schema(written, LABS_SCHEMA), _load(REPO / "content" / "disinfectant" / "labs.yaml")) == []
+    register = _load(REPO / "external.yaml")
+    assert len(register["documents"]) >= 10
+    assert _errors(_schema(written, EXTERNAL_SCHEMA), register) == []
     # and what `dossier init` writes
     assert run_cli("init", str(tmp_path / "ws")).exit_code == 0
     assert _errors(_schema(written, CONFIG_SCHEMA), _load(tmp_path / "ws" / "dossier.yaml")) == []
+    settings = json.loads((tmp_path / "ws" / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    assert settings["yaml.schemas"][f"./schemas/{EXTERNAL_SCHEMA}"] == "external.yaml"
     for path in sorted((tmp_path / "ws" / "content").glob("*.yaml")):
         assert _errors(_schema(written, DOCUMENT_SCHEMA), _load(path)) == [], path
 
@@ -135,6 +141,9 @@ BAD_SAMPLES = [
      "evaluation.renewal.previous_date: is required", "evaluation/renewal"),
     ("content/disinfectant/labs.yaml", "  - name: 华东示例消毒产品检验中心", "  - nmae: 华东示例消毒产品检验中心",
      "labs[1].nmae: unknown field", "labs/0"),
+    ("external.yaml", "    issuer: 国务院\n", "    isuer: 国务院\n", "documents[1].isuer: unknown field", "documents/0"),
+    ("external.yaml", "    status: current\n", "    status: 现行\n", "documents[1].status: expected one of current, superseded, withdrawn",
+     "documents/0/status"),
 ]
 
 
@@ -145,6 +154,8 @@ def _schema_for(out: Path, name: str, data) -> dict:
         return _schema(out, PRODUCT_SCHEMA)
     if name.endswith("labs.yaml"):
         return _schema(out, LABS_SCHEMA)
+    if name == "external.yaml":
+        return _schema(out, EXTERNAL_SCHEMA)
     return _schema(out, DOCUMENT_SCHEMA)
 
 

@@ -167,7 +167,7 @@ def test_example_without_releases_and_without_products(tmp_path: Path) -> None:
     result = run_cli("site", str(root), "--as-of", "2026-12-15")
     assert result.exit_code == 0, result.output
     assert all(r["state"] == "draft" and not r["links"] for r in _rows(root).values())
-    assert _page(root, "index.html").xpath('//nav/a/text()') == ["受控文件清单", "验证状态", "消毒产品"]
+    assert _page(root, "index.html").xpath('//nav/a/text()') == ["受控文件清单", "验证状态", "GMP条款对照", "外来文件", "消毒产品"]
     bare = tmp_path / "bare"
     assert run_cli("init", str(bare)).exit_code == 0
     assert run_cli("site", str(bare), "--as-of", "2026-12-15").exit_code == 0
@@ -190,7 +190,7 @@ def test_bad_input_is_reported_and_nothing_written(tmp_path: Path) -> None:
 
 def test_a_registered_page_and_section_plug_in(recorded: Path, tmp_path: Path) -> None:
     """The extension point: what a coverage or validation page does once its branch lands."""
-    @registry.page("test-extra", "测试页", order=40)
+    @registry.page("test-extra", "测试页", order=45)
     def extra(data):
         return [Page("extra.html", "base.html.j2", "测试页", {})]
 
@@ -204,7 +204,7 @@ def test_a_registered_page_and_section_plug_in(recorded: Path, tmp_path: Path) -
         del registry.PAGES["test-extra"], registry.SECTIONS["test-note"]
     assert "extra.html" in result.pages
     page = html.fromstring((tmp_path / "site" / "documents" / "QP-04.html").read_bytes())
-    assert page.xpath("//nav/a/text()") == ["受控文件清单", "验证状态", "测试页", "消毒产品"]
+    assert page.xpath("//nav/a/text()") == ["受控文件清单", "验证状态", "GMP条款对照", "外来文件", "测试页", "消毒产品"]
     assert [h.text for h in page.xpath("//section/h2")][-1] == "附注"
 
 

@@ -179,7 +179,9 @@ def test_withdrawn_document_is_marked_and_has_no_current_link(browser, released:
 def test_every_page_loads_without_console_errors(browser, released: Path, server: str) -> None:
     site = released / "build" / "site"
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
-    assert len(pages) == 12  # 9 documents, the master list, the validation status, the products
+    assert {"coverage.html", "external.html"} <= set(pages)  # each opened below with no console errors
+    documents = len(list((released / "content").glob("*.yaml")))
+    assert len(pages) == documents + 5  # the documents, the master list, validation status, products, GMP coverage, external documents
     for page in pages:
         _open(browser, (site / page).as_uri())
         _open(browser, server + page)

@@ -5,4 +5,4 @@ with `@page(...)` / `@section(...)` / `@overdue(...)` builders that return nothi
 workspace has nothing for them, its templates in `dossier/site/templates/`, and import it here.
 """
 
-from dossier.site.pages import documents, master, products, validation  # noqa: F401 (registers the builders)
+from dossier.site.pages import coverage, documents, external, master, products, validation  # noqa: F401 (registers the builders)
