@@ -52,6 +52,14 @@ def _refused(root: Path, *args, **kwargs) -> list[str]:
     return caught.value.lines()
 
 
+def _errors(text: str) -> list[str]:
+    """The error lines (check also prints the example's warnings)."""
+    return [line for line in text.splitlines() if line.startswith("error:")]
+
+
+EXECUTED_LINE = 19  # report.executed in the example's VR-12-07.yaml
+
+
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     return copy_workspace(tmp_path / "ws")
@@ -67,7 +75,7 @@ def test_the_user_test_report_signed_off_before_its_work_ended(example: Path) ->
     checked = run_cli("check", str(example))
     expected = [
         f"error: content/VR-12-07.yaml:{line}: {key}.date: 2026-11-30 is before the approval of deviation DEV-2026-047 "
-        "on 2027-01-18 (report.deviations, line 82): a validation report is prepared, reviewed and approved after the "
+        "on 2027-01-18 (report.deviations, line 84): a validation report is prepared, reviewed and approved after the "
         "work it reports; date it 2027-01-18 or later" for line, key in ((7, "prepared_by"), (8, "reviewed_by"))]
     assert checked.exit_code == 2 and [line for line in checked.stderr.splitlines() if line.startswith("error:")] == expected
     fake_release(example, "VP-12-01", effective="2026-12-10")
@@ -81,22 +89,22 @@ def test_the_end_of_execution_binds_every_signoff(example: Path) -> None:
                  approved_by=("王建国", "2027-01-07"))
     result = run_cli("check", str(example))
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
+    assert [e for e in result.stderr.splitlines() if e.startswith("error:")] == [
         f"error: content/VR-12-07.yaml:{line}: {key}.date: {day} is before the end of execution 2027-01-08 "
-        "(report.executed.to, line 17): a validation report is prepared, reviewed and approved after the work it "
+        f"(report.executed.to, line {EXECUTED_LINE}): a validation report is prepared, reviewed and approved after the work it "
         "reports; date it 2027-01-08 or later"
         for line, key, day in ((7, "prepared_by", "2027-01-06"), (8, "reviewed_by", "2027-01-07"), (9, "approved_by", "2027-01-07"))]
 
 
 def test_a_report_is_approved_after_its_protocol_as_its_yaml_or_the_ledger_says(example: Path) -> None:
     protocol = example / "content/VP-12-01.yaml"
-    _edit(protocol, 'date: "2026-11-19"', 'date: "2027-01-25"')
-    _edit(protocol, 'effective_date: "2026-12-10"', 'effective_date: "2027-01-25"')
+    _edit(protocol, 'date: "2026-11-23"', 'date: "2027-01-25"')
+    _edit(protocol, 'effective_date: "2026-12-15"', 'effective_date: "2027-01-25"')
     result = run_cli("check", str(example))
     assert result.exit_code == 2
-    assert result.stderr == ("error: content/VR-12-07.yaml:9: approved_by.date: 2027-01-22 is before the approval of "
-                             "protocol VP-12-01 revision A on 2027-01-25 (content/VP-12-01.yaml:9): a validation report is "
-                             "approved after the protocol it executes; date it 2027-01-25 or later\n")
+    assert _errors(result.stderr) == ["error: content/VR-12-07.yaml:9: approved_by.date: 2027-01-22 is before the approval of "
+                                      "protocol VP-12-01 revision A on 2027-01-25 (content/VP-12-01.yaml:9): a validation report is "
+                                      "approved after the protocol it executes; date it 2027-01-25 or later"]
     fake_release(example, "VP-12-01", effective="2027-01-25", timestamp="2027-01-25T02:00:00Z", approved_on="2027-01-25")
     result = run_cli("check", str(example))
     assert result.exit_code == 2 and "before the approval of protocol VP-12-01 revision A on 2027-01-25 (ledger entry 1)" \
@@ -134,7 +142,7 @@ def test_an_approval_date_after_today_is_refused_not_replaced(example: Path) -> 
 def test_the_yaml_approval_date_is_recorded_and_today_only_when_it_has_none(example: Path) -> None:
     ws = load_checked(example)
     recorded = approval_day(ws, ws.documents["QP-04"], [], date(2026, 11, 30))
-    assert (recorded.day, recorded.source) == (date(2026, 11, 10), "as approved_by.date in content/QP-04.yaml states")
+    assert (recorded.day, recorded.source) == (date(2026, 11, 20), "as approved_by.date in content/QP-04.yaml states")
     set_signoffs(example / "content/QP-04.yaml", approved_by=None)
     ws = load_checked(example)
     recorded = approval_day(ws, ws.documents["QP-04"], [], date(2026, 11, 30))
@@ -184,12 +192,12 @@ def test_a_citation_of_a_withdrawn_document_is_reported_at_its_body_line(example
     fake_release(example, "QP-05", effective="2026-11-20")
     obsolete(example, "QP-05", "并入QP-04", "王建国", now=_at("2026-11-21"))
     assert _refused(example, "QM-01", "王建国", "首次发布", now=_at("2026-11-30")) == [
-        "error: content/QM-01.md:100: body: cites QP-05, which was withdrawn (作废)"]
+        "error: content/QM-01.md:109: body: cites QP-05, which was withdrawn (作废)"]
 
 
 def test_a_report_on_an_unreleased_protocol_is_refused_at_report_protocol(example: Path) -> None:
     assert _refused(example, "VR-12-07", "王建国", "首次发布", now=_at("2027-01-22")) == [
-        "error: content/VR-12-07.yaml:15: report.protocol: VP-12-01 revision A is not released; a report is released "
+        "error: content/VR-12-07.yaml:17: report.protocol: VP-12-01 revision A is not released; a report is released "
         "only on an approved protocol (dossier release VP-12-01)"]
 
 
@@ -213,5 +221,5 @@ def test_a_copy_recorded_in_the_yaml_is_named_at_its_distribution_line(example: 
           '  - {copy: 2, holder: 赵磊, department: 生产部, issued: "2026-11-20"}')
     with pytest.raises(UsageError) as caught:
         recall(example, "QP-04", 2, "王芳", now=_at("2026-11-25"))
-    assert str(caught.value) == ("error: content/QP-04.yaml:13: distribution.withdrawn: copy 2 of QP-04 was issued here "
+    assert str(caught.value) == ("error: content/QP-04.yaml:14: distribution.withdrawn: copy 2 of QP-04 was issued here "
                                  "(distribution:): record its return here as withdrawn: DATE")

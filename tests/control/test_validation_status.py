@@ -97,10 +97,10 @@ def test_report_needs_a_released_protocol(example: Path) -> None:
     report = ws.documents["VR-12-07"]
     warnings = validation_warnings(ws, [])
     assert [str(w) for w in warnings] == [
-        "content/VR-12-07.yaml:15: report.protocol: VR-12-07 is judged against VP-12-01 A, which is not released; "
+        "content/VR-12-07.yaml:17: report.protocol: VR-12-07 is judged against VP-12-01 A, which is not released; "
         "release the protocol before the report (Art. 76: an approved protocol)"]
     assert report_release_problems(ws, report, []) == [
-        "error: content/VR-12-07.yaml:15: report.protocol: VP-12-01 revision A is not released; "
+        "error: content/VR-12-07.yaml:17: report.protocol: VP-12-01 revision A is not released; "
         "a report is released only on an approved protocol (dossier release VP-12-01)"]
     released = [entry(1, "VP-12-01", "A", "2026-12-10")]
     assert validation_warnings(ws, released) == [] and report_release_problems(ws, report, released) == []
