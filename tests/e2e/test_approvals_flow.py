@@ -95,14 +95,14 @@ def test_the_approver_of_record_is_one_person_in_yaml_ledger_archive_and_pdf(flo
 
 
 def test_release_records_the_approval_date_the_yaml_states(flow):
-    """User test: release replaced approved_by.date (2026-11-10 in QP-04.yaml) with the day it ran, silently.
+    """User test: release replaced approved_by.date (2026-11-20 in QP-04.yaml) with the day it ran, silently.
     Revision A keeps the YAML's date in the ledger, the archived YAML and the PDF; B had none: today, written."""
     first, second = (e for e in _entries(flow) if e["action"] == "release")
-    assert (first["revision"], first["approved_on"]) == ("A", "2026-11-10")
+    assert (first["revision"], first["approved_on"]) == ("A", "2026-11-20")
     assert second["approved_on"] == workspace_today(flow)
     archived = yaml.safe_load((flow / "releases/QP-04/A/QP-04.yaml").read_text(encoding="utf-8"))["approved_by"]
-    assert archived == {"name": "王建国", "date": "2026-11-10"}
-    assert "2026-11-10" in pdf_text(flow / "releases/QP-04/A/QP-04.pdf", 1, 1)
+    assert archived == {"name": "王建国", "date": "2026-11-20"}
+    assert "2026-11-20" in pdf_text(flow / "releases/QP-04/A/QP-04.pdf", 1, 1)
 
 
 def test_each_entry_records_actor_version_and_the_approvers_signature(flow):
