@@ -12,18 +12,13 @@ from pathlib import Path
 import click
 
 from dossier import __version__
-from dossier.actions.init import init_workspace
-from dossier.actions.register import write_register
-from dossier.actions.release import obsolete, release, revise
-from dossier.actions.starter import init_starter
 from dossier.cli.params import DATE
 from dossier.cli.report import Interrupted, debugging, ending_on_signals, quiet_libraries, unexpected, usage_lines
 from dossier.errors import EXIT_TOOL, DossierError, UsageError, Warnings
-from dossier.markdown.queries import open_spots
-from dossier.pipeline.build import FORMATS, build
-from dossier.pipeline.load import load_checked, load_valid, workspace_warnings
 from dossier.util.progress import progress_wanted
 from dossier.workspace.model import Workspace
+
+FORMATS = ("docx", "pdf", "all")  # dossier.pipeline.documents.FORMATS (a test keeps them equal)
 
 LAZY_COMMANDS = {
     "disinfectant": "dossier.cli.disinfectant:disinfectant",
@@ -124,6 +119,8 @@ def build_command(workspace: Path, fmt: str, only: tuple[str, ...], force: bool,
 
     Outputs whose inputs did not change since the last build are reused (see --force).
     """
+    from dossier.pipeline.build import build
+
     warnings = Warnings()
     with _printing(warnings):
         result = build(workspace, fmt, only, force, sign, converters, progress_wanted(as_json), warnings, timeout)
@@ -156,6 +153,9 @@ def ws_rel(path: Path, root: Path) -> str:
 @WORKSPACE
 def check_command(workspace: Path) -> None:
     """Validate every input without rendering (exit 2 and one line per problem when invalid)."""
+    from dossier.markdown.queries import open_spots
+    from dossier.pipeline.load import load_checked, workspace_warnings
+
     warnings = Warnings()
     with _printing(warnings):
         ws = load_checked(workspace, warnings=warnings)
@@ -200,6 +200,8 @@ def init_command(directory: Path, company: str, starter: str | None, address: st
     """
     from zoneinfo import ZoneInfo
 
+    from dossier.actions.init import init_workspace
+    from dossier.actions.starter import init_starter
     from dossier.util.clock import today_in
     from dossier.workspace.model import DEFAULT_TIMEZONE
 
@@ -232,6 +234,8 @@ def init_command(directory: Path, company: str, starter: str | None, address: st
 def release_command(doc_id: str, approved_by: str, reason: str, effective: date | None, minor: bool,
                     sign: tuple[str, ...], diff_summary: bool, workspace: Path) -> None:
     """Release the working revision: archive its outputs and record it in the ledger."""
+    from dossier.actions.release import release
+
     result = release(workspace, doc_id, approved_by, reason, effective, minor, sign=sign, diff_summary=diff_summary)
     _notes(result.notes)
     entry = result.entry
@@ -260,6 +264,8 @@ def _notes(notes: list[str]) -> None:
 @WORKSPACE_OPTION
 def revise_command(doc_id: str, minor: bool, change: str, workspace: Path) -> None:
     """Start the next revision of a released document as a draft (sign-off dates cleared, approver removed)."""
+    from dossier.actions.release import revise
+
     new = revise(workspace, doc_id, minor, change, report=lambda note: _notes([note]))
     click.echo(f"{doc_id}: revision {new} started as a draft; fill in prepared_by.date and reviewed_by.date before release")
 
@@ -272,6 +278,8 @@ def revise_command(doc_id: str, minor: bool, change: str, workspace: Path) -> No
 @WORKSPACE_OPTION
 def obsolete_command(doc_id: str, reason: str, approved_by: str, sign: tuple[str, ...], workspace: Path) -> None:
     """Withdraw a document (作废); status then shows the end of its retention period."""
+    from dossier.actions.release import obsolete
+
     entry = obsolete(workspace, doc_id, reason, approved_by, sign=sign, report=lambda note: _notes([note]))
     click.echo(f"withdrew {entry.document} (revision {entry.revision}) on {entry.effective_date}, approved by "
                f"{entry.approved_by}; ledger entry {entry.seq}")
@@ -287,6 +295,8 @@ def obsolete_command(doc_id: str, reason: str, approved_by: str, sign: tuple[str
 def register_command(workspace: Path, drafts: bool) -> None:
     """Write the registers: master list (受控文件清单), distribution (文件发放回收记录) and destruction
     (文件销毁记录) records, as docx, pdf and csv in build/register/."""
+    from dossier.actions.register import write_register
+
     ws = load_workspace_or_fail(workspace)
     out = ws.config.build_path / "register"
     for path in write_register(ws, ws.config.today(), out, drafts):
@@ -295,6 +305,8 @@ def register_command(workspace: Path, drafts: bool) -> None:
 
 def load_workspace_or_fail(workspace: Path) -> Workspace:
     """Load and validate (without the release-integrity check, which status reports as a flag)."""
+    from dossier.pipeline.load import load_valid
+
     return load_valid(workspace)
 
 

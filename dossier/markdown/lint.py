@@ -10,7 +10,7 @@ import re
 
 from markdown_it.token import Token
 
-from dossier.markdown import _inline_targets, _literal_parser, normalised, parser
+from dossier.markdown import _inline_targets, _literal_parser, tokens
 
 # a delimiter run touching text on at least one side: what was meant as emphasis
 _LEFTOVER = re.compile(r"\*+(?=\S)|(?<=\S)\*+")
@@ -42,7 +42,7 @@ def leftover_emphasis(md: str) -> list[tuple[int, str]]:
     a missing closing `**`). Escaped asterisks (`\\*`), asterisks in code, and a lone `*`
     between spaces (`3 * 4`) are text as written and not reported.
     """
-    if "*" not in md:
+    if "*" not in md or not _inline_targets(md, _leftover):  # the usual parse first: no candidate there, none at all
         return []
     return _inline_targets(md, _leftover, _literal_parser())
 
@@ -56,10 +56,10 @@ def typed_number(text: str) -> str | None:
 def headings(md: str) -> list[tuple[int, int, str]]:
     """(0-based line, level 1–6, text) of every heading of a body, in order."""
     found = []
-    tokens = parser().parse(normalised(md))
-    for index, token in enumerate(tokens):
+    stream = tokens(md)
+    for index, token in enumerate(stream):
         if token.type == "heading_open" and token.map is not None:
-            inline = tokens[index + 1]
+            inline = stream[index + 1]
             found.append((token.map[0], int(token.tag[1:]), inline.content))
     return found
 
@@ -75,10 +75,10 @@ def typed_captions(md: str) -> list[tuple[int, str, str]]:
             if match:
                 found.append((line, alt.strip(), match.group(0)))
     if ":" in md:
-        tokens = parser().parse(normalised(md))
-        for index, token in enumerate(tokens):
+        stream = tokens(md)
+        for index, token in enumerate(stream):
             if token.type == "paragraph_open" and token.map is not None:
-                text = tokens[index + 1].content
+                text = stream[index + 1].content
                 marker = _TABLE_CAPTION.match(text)
                 caption = text[marker.end():].strip() if marker else ""
                 match = _TYPED_CAPTION.match(caption)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from markdown_it.rules_block.table import escapedSplit
 
-from dossier.markdown import normalised, parser
+from dossier.markdown import normalised
+from dossier.markdown import tokens as markdown_tokens
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def structure(md: str, wide: int = 63) -> Structure:
     if not want_tables and not want_lists:
         return found
     text = normalised(md)
-    tokens = parser().parse(text)
+    tokens = list(markdown_tokens(md))
     if want_tables:
         for line, header, rows in _tables(text, tokens):
             found.tables.append((line, header))

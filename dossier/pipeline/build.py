@@ -30,14 +30,12 @@ from dossier.disinfectant.model import Product
 from dossier.disinfectant.workspace import load_products
 from dossier.errors import Warnings
 from dossier.pipeline.cache import CACHE_FILE, BuildCache, build_key, products_key
-from dossier.pipeline.documents import FORMATS, converter_timeout, converter_urls, document_job
-from dossier.pipeline.filings import DISINFECTANT_DIR, filing_jobs, filing_outputs
 from dossier.pipeline.load import load_checked, select, workspace_warnings
-from dossier.pipeline.overlap import run_jobs
-from dossier.pipeline.record import MANIFEST, BuildResult, clean_leftovers, stage_manifest
+from dossier.pipeline.record import DISINFECTANT_DIR, FORMATS, MANIFEST, BuildResult, clean_leftovers, stage_manifest
 from dossier.pipeline.sign import check_signers, load_signers, sign_with
 from dossier.util.scratch import scratch_dir
 from dossier.util.staging import Staging
+from dossier.validate.memo import MEMO_FILE, memo_for
 from dossier.workspace.model import Document, Workspace
 
 __all__ = ["FORMATS", "BuildResult", "build"]
@@ -96,6 +94,29 @@ def _sign(signers: list, outputs: dict[str, bytes]) -> tuple[dict[str, bytes], d
     return {**outputs, **signed}, {name: sha256_bytes(data) for name, data in pdfs.items()}
 
 
+def _produce(ws: Workspace, work: Plan, rendered: list[Document], pdf: bool, converters: tuple[str, ...],
+             timeout: float | None, progress: bool) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Render, convert and normalise `rendered` and the stale filings: ({file name: bytes} of documents, of filings).
+
+    The rendering, conversion and PDF libraries load here, only when something is to be made
+    (a no-op build starts in a fraction of the time).
+    """
+    from dossier.pipeline.documents import converter_timeout, converter_urls, document_job
+    from dossier.pipeline.filings import filing_jobs, filing_outputs
+    from dossier.pipeline.overlap import run_jobs
+
+    urls, seconds = converter_urls(ws, converters), converter_timeout(ws, timeout)
+    documents_jobs = [document_job(ws, doc, work.controls[doc.id]) for doc in rendered]
+    with scratch_dir("dossier-build-") as tmp:
+        if pdf:  # one batch: the filings convert with the documents
+            produced = run_jobs(documents_jobs + filing_jobs(work.products), tmp, urls, progress=progress, timeout=seconds)
+        else:  # filings are always made as .docx and PDF
+            produced = run_jobs(documents_jobs, tmp / "docs", urls, pdf=False)
+            produced.update(run_jobs(filing_jobs(work.products), tmp / "filings", urls, progress=progress, timeout=seconds))
+    documents = {f"{doc.id}.{suffix}": getattr(produced[doc.id], suffix) for doc in rendered for suffix in work.suffixes}
+    return documents, filing_outputs(work.products, produced)
+
+
 def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool = False,
           sign: tuple[str, ...] = (), converters: tuple[str, ...] = (), progress: bool = False,
           warnings: Warnings | None = None, timeout: float | None = None) -> BuildResult:
@@ -114,23 +135,15 @@ def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool 
         workspace_warnings(ws, warnings)  # what check shows: citations of drafts, reports on unreleased protocols
     clean_leftovers(ws)  # what killed runs left: finish their update of build/, remove their temporary files
     work = plan(ws, select(ws, only), fmt, force, sign, with_products=not only)
-    pdf, urls, seconds = fmt in ("pdf", "all"), converter_urls(ws, converters), converter_timeout(ws, timeout)
+    pdf = fmt in ("pdf", "all")
     signers = load_signers(ws, sign) if pdf else []  # a wrong key stops the build before anything renders
     check_signers(ws, signers, {f"{doc.id}.pdf": named_people(doc, work.entries) for doc in work.stale})
     rendered = [doc for doc in work.stale if doc.id not in work.archived]
-    documents_jobs = [document_job(ws, doc, work.controls[doc.id]) for doc in rendered]
-    with scratch_dir("dossier-build-") as tmp:
-        if pdf:  # one batch: the filings convert with the documents
-            produced = run_jobs(documents_jobs + filing_jobs(work.products), tmp, urls, progress=progress, timeout=seconds)
-        else:  # filings are always made as .docx and PDF
-            produced = run_jobs(documents_jobs, tmp / "docs", urls, pdf=False)
-            produced.update(run_jobs(filing_jobs(work.products), tmp / "filings", urls, progress=progress, timeout=seconds))
-    documents = {f"{doc.id}.{suffix}": getattr(produced[doc.id], suffix) for doc in rendered for suffix in work.suffixes}
+    documents, filings = _produce(ws, work, rendered, pdf, converters, timeout, progress) if rendered or work.products else ({}, {})
     for doc in work.stale:
         if doc.id in work.archived:
             for suffix, data in archived_outputs(ws, work.archived[doc.id], work.suffixes).items():
                 documents[f"{doc.id}.{suffix}"] = data
-    filings = filing_outputs(work.products, produced)
     documents, unsigned = _sign(signers, documents)
     filings, filings_unsigned = _sign(signers, filings)
     return _record(ws, work, documents, unsigned, filings, filings_unsigned)
@@ -163,6 +176,9 @@ def _record(ws: Workspace, work: Plan, documents: dict[str, bytes], unsigned: di
             else:
                 cache.forget_products()
         result.manifest = stage_manifest(ws, cache, stage)
+        findings = memo_for(ws).dumps()
+        if findings is not None:  # what the layout checks found in each body, for the next run (validate.memo)
+            stage.put(MEMO_FILE.as_posix(), findings)
         stage.commit(last=(CACHE_FILE.as_posix(), MANIFEST))
     rebuilt = {doc.id for doc in work.stale}
     result.up_to_date = [doc.id for doc in work.documents if doc.id not in rebuilt]

@@ -10,8 +10,6 @@ from dossier.pipeline.render import document_timestamp, render_document
 from dossier.util.scratch import scratch_dir
 from dossier.workspace.model import Document, Workspace
 
-FORMATS = ("docx", "pdf", "all")
-
 
 def document_job(ws: Workspace, doc: Document, controls: Controls) -> Job:
     """The job that renders `doc` with `controls` (its name is the document id)."""

@@ -18,12 +18,11 @@ from dossier.disinfectant.outputs import ANNEX3, FILING_SUFFIX, FORMULA, AnnexDo
 from dossier.errors import Problems
 from dossier.pdf.normalise import normalise_pdf
 from dossier.pipeline.overlap import Job, Produced, Rendering, run_jobs
+from dossier.pipeline.record import DISINFECTANT_DIR
 from dossier.util.scratch import scratch_dir
 from dossier.util.staging import Staging, recover
 from dossier.word.document import docx_bytes
 from dossier.word.package import CoreProperties
-
-DISINFECTANT_DIR = "disinfectant"
 
 
 def _job(product: Product, annex: AnnexDocument, evaluation) -> Job:

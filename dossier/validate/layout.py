@@ -19,31 +19,32 @@ from __future__ import annotations
 
 from dossier.errors import Problems
 from dossier.markdown import display_width
-from dossier.markdown.lint import headings, leftover_emphasis, typed_captions, typed_number
+from dossier.markdown.lint import typed_number
+from dossier.validate.memo import LintMemo, memo_for
 from dossier.word.headerfit import header_room
 from dossier.word.templates import template_path
 from dossier.workspace.model import Document, Workspace
 from dossier.workspace.yamlsrc import SourceMap
 
 
-def _leftovers(doc: Document, problems: Problems) -> None:
+def _leftovers(memo: LintMemo, doc: Document, problems: Problems) -> None:
     texts: list[tuple[str, int, str, str]] = [(doc.body, doc.body_line_offset, doc.body_source, "body")]
     if isinstance(doc.validation, SourceMap):
         for key, value in doc.validation.items():
             if isinstance(value, str):
                 texts.append((value, doc.validation.line_of(key), doc.source_display, f"validation.{key}"))
     for text, offset, source, field in texts:
-        for line, snippet in leftover_emphasis(text):
+        for line, snippet in memo.leftovers(text):
             problems.warn(source, offset + line + 1, field,
                           f"“{snippet.strip()}”: this * is printed as an asterisk (an emphasis that does not close); "
                           "close it, or write \\* for a literal asterisk")
 
 
-def _typed_numbers(ws: Workspace, doc: Document, problems: Problems) -> None:
+def _typed_numbers(ws: Workspace, memo: LintMemo, doc: Document, problems: Problems) -> None:
     style = doc.heading_numbers(ws.config)
     if style == "none":
         return
-    for line, _level, text in headings(doc.body):
+    for line, _level, text in memo.headings(doc.body):
         number = typed_number(text)
         if number:
             problems.warn(doc.body_source, doc.body_line_offset + line + 1, "body",
@@ -52,8 +53,8 @@ def _typed_numbers(ws: Workspace, doc: Document, problems: Problems) -> None:
                           "number or set numbering_style: none")
 
 
-def _typed_captions(doc: Document, problems: Problems) -> None:
-    for line, text, number in typed_captions(doc.body):
+def _typed_captions(memo: LintMemo, doc: Document, problems: Problems) -> None:
+    for line, text, number in memo.captions(doc.body):
         problems.warn(doc.body_source, doc.body_line_offset + line + 1, "body",
                       f"caption “{text}” starts with its number ({number}) and captions are numbered automatically "
                       "(图1、图2 …, 表1 …), so it would show two numbers; remove the typed number")
@@ -72,8 +73,9 @@ def _title_length(ws: Workspace, doc: Document, problems: Problems) -> None:
 
 
 def check_layout(ws: Workspace, doc: Document, problems: Problems) -> None:
-    """The layout warnings of one document (see the module docstring)."""
-    _leftovers(doc, problems)
-    _typed_numbers(ws, doc, problems)
-    _typed_captions(doc, problems)
+    """The layout warnings of one document (see the module docstring); body queries answered by `memo_for(ws)`."""
+    memo = memo_for(ws)
+    _leftovers(memo, doc, problems)
+    _typed_numbers(ws, memo, doc, problems)
+    _typed_captions(memo, doc, problems)
     _title_length(ws, doc, problems)

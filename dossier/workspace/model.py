@@ -168,6 +168,9 @@ class Workspace:
     unreadable: set[str] = field(default_factory=set)
     # the external-document register by citation key (laws, regulations, standards; Art. 44)
     externals: dict[str, ExternalDocument] = field(default_factory=dict)
+    # what the steps of one run compute once and share, by name (e.g. dossier.validate.memo's
+    # layout findings); not part of the workspace's content
+    caches: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def root(self) -> Path:

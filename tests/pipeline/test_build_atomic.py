@@ -97,10 +97,10 @@ def _fake_run_jobs(jobs, staging, converters, pdf=True, progress=False, workers=
 
 
 def test_filings_are_staged_with_the_rest(tmp_path: Path, monkeypatch) -> None:
-    from dossier.pipeline import build as build_module
+    from dossier.pipeline import overlap as overlap_module
     from tests.hostile_support import with_product
 
-    monkeypatch.setattr(build_module, "run_jobs", _fake_run_jobs)
+    monkeypatch.setattr(overlap_module, "run_jobs", _fake_run_jobs)  # build imports it when something is to be made
     root = new_workspace(tmp_path)
     product = with_product(root)
     assert run_cli("build", str(root)).exit_code == 0

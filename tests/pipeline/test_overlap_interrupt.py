@@ -193,7 +193,7 @@ def test_ctrl_c_while_python_still_imports_the_command_line_prints_one_line() ->
 def test_a_build_stopped_by_a_signal_prints_its_one_line_and_not_the_warnings(monkeypatch, tmp_path) -> None:
     import signal
 
-    import dossier.cli as command_line
+    import dossier.pipeline.build as pipeline_build
     from dossier.cli.report import Interrupted
     from tests.conftest import run_cli
 
@@ -201,7 +201,7 @@ def test_a_build_stopped_by_a_signal_prints_its_one_line_and_not_the_warnings(mo
         warnings.add("content/VR-12-07.yaml", 15, "report.protocol", "a warning gathered before the signal")
         raise Interrupted(signal.SIGINT)
 
-    monkeypatch.setattr(command_line, "build", stopped)
+    monkeypatch.setattr(pipeline_build, "build", stopped)  # the command imports it when it runs
     result = run_cli("build", str(tmp_path))
     assert result.exit_code == 130
     assert result.output == "error: stopped by SIGINT; build/ and the workspace are as they were\n"

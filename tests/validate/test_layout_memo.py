@@ -1,0 +1,82 @@
+"""Issue 12 (speed): the layout checks' answers are kept in build/.cache/lint.json by `build`,
+so a no-op build and `check` do not parse unchanged bodies again; the warnings are the same."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import dossier.markdown.lint
+from dossier.cli import FORMATS as CLI_FORMATS
+from dossier.errors import Warnings
+from dossier.pipeline.build import build
+from dossier.pipeline.load import load_checked, workspace_warnings
+from dossier.pipeline.record import FORMATS
+from dossier.validate.memo import MEMO_FILE, code_fingerprint
+from tests.validate.test_layout_warnings import _workspace
+
+
+def _warnings(root: Path) -> list[str]:
+    warnings = Warnings()
+    ws = load_checked(root, warnings=warnings)
+    workspace_warnings(ws, warnings)
+    return [str(item) for item in warnings.sorted()]
+
+
+def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(md: str) -> list:
+        raise AssertionError("parsed a body the memo holds")
+
+    for name in ("leftover_emphasis", "headings", "typed_captions"):
+        monkeypatch.setattr(dossier.markdown.lint, name, refuse)
+
+
+def test_build_keeps_the_layout_findings_and_check_reuses_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _workspace(tmp_path / "ws")
+    expected = _warnings(root)
+    assert any("printed as an asterisk" in line for line in expected)
+    assert any("starts with a section number (1.1)" in line for line in expected)
+    assert not (root / "build" / MEMO_FILE).exists()  # check writes nothing
+
+    build(root, fmt="docx", warnings=Warnings())
+    memo = json.loads((root / "build" / MEMO_FILE).read_text(encoding="utf-8"))
+    assert memo["code"] == code_fingerprint()
+    assert any(entry.get("headings") == [[0, 1, "总则"], [4, 2, "1.1 条款1"]] for entry in memo["texts"].values())
+
+    _no_parsing(monkeypatch)
+    assert _warnings(root) == expected  # answered from the memo: same lines, nothing parsed
+    result = build(root, fmt="docx", warnings=Warnings())
+    assert result.up_to_date and not (set(result.outputs) - set(result.up_to_date))
+
+
+def test_a_changed_body_is_parsed_again_and_the_memo_keeps_only_current_texts(tmp_path: Path) -> None:
+    root = _workspace(tmp_path / "ws")
+    build(root, fmt="docx", warnings=Warnings())
+    before = json.loads((root / "build" / MEMO_FILE).read_text(encoding="utf-8"))["texts"]
+    (root / "content" / "QP-30.md").write_text("# 总则\n\n## 第一章 范围\n", encoding="utf-8")
+    warnings = Warnings()
+    build(root, fmt="docx", warnings=warnings)
+    lines = [str(item) for item in warnings.sorted()]
+    assert not any("asterisk" in line for line in lines)
+    assert any("heading “第一章 范围” starts with a section number (第一章)" in line for line in lines)
+    after = json.loads((root / "build" / MEMO_FILE).read_text(encoding="utf-8"))["texts"]
+    assert len(after) == len(before) and after != before  # the old body's entry is gone, the new one is there
+
+
+def test_a_memo_written_by_other_code_or_broken_is_ignored(tmp_path: Path) -> None:
+    root = _workspace(tmp_path / "ws")
+    expected = _warnings(root)
+    build(root, fmt="docx", warnings=Warnings())
+    path = root / "build" / MEMO_FILE
+    memo = json.loads(path.read_text(encoding="utf-8"))
+    forged = {key: {"leftovers": [], "headings": [], "captions": []} for key in memo["texts"]}
+    path.write_text(json.dumps({"code": "other code", "texts": forged}), encoding="utf-8")
+    assert _warnings(root) == expected
+    path.write_text("{not json", encoding="utf-8")
+    assert _warnings(root) == expected
+
+
+def test_the_command_line_offers_the_formats_the_build_knows() -> None:
+    assert CLI_FORMATS == FORMATS
