@@ -102,16 +102,20 @@ SCHEMA_OF = {
 }
 
 
+def new_workspace_today() -> str:
+    """Today (YYYY-MM-DD) for a workspace being created: in the zone it will be in (it writes no
+    `timezone:`, so the default Asia/Shanghai), the day every later command of it takes for today."""
+    return today_in(ZoneInfo(DEFAULT_TIMEZONE)).isoformat()
+
+
 def init_workspace(directory: Path, company: str, today: str | None = None) -> list[Path]:
     """Create the starter files, schemas and editor settings in `directory`; refuses to overwrite a workspace.
 
-    `today` (YYYY-MM-DD) dates the starter documents; default: today in the zone the new
-    workspace is in (it writes no `timezone:`, so the default Asia/Shanghai), the day every
-    later command of the workspace takes for today.
+    `today` (YYYY-MM-DD) dates the starter documents; default: `new_workspace_today()`.
     """
     if (directory / "dossier.yaml").exists():
         raise UsageError(f"error: {directory}: already a dossier workspace (dossier.yaml exists)")
-    today = today or today_in(ZoneInfo(DEFAULT_TIMEZONE)).isoformat()
+    today = today or new_workspace_today()
     written = []
     for name, text in FILES.items():
         path = directory / name

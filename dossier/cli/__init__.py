@@ -198,14 +198,10 @@ def init_command(directory: Path, company: str, starter: str | None, address: st
 
     Its dates are today in the new workspace's time zone (the default, Asia/Shanghai), as release dates approvals.
     """
-    from zoneinfo import ZoneInfo
-
-    from dossier.actions.init import init_workspace
+    from dossier.actions.init import init_workspace, new_workspace_today
     from dossier.actions.starter import init_starter
-    from dossier.util.clock import today_in
-    from dossier.workspace.model import DEFAULT_TIMEZONE
 
-    today = today_in(ZoneInfo(DEFAULT_TIMEZONE)).isoformat()
+    today = new_workspace_today()
     if starter is None:
         if address or prefix:
             raise UsageError("error: --address and --numbering go with --starter")

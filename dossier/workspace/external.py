@@ -119,7 +119,7 @@ def outdated_message(doc_id: str, cited: ExternalDocument, register: dict[str, E
             what += f", replaced by {cited.replaced_by}"
     else:
         replacement = register.get(cited.replaced_by)
-        what = f"superseded by {cited.replaced_by}"
+        what = f"superseded by {cited.replaced_by}" if cited.replaced_by else "superseded"  # no replaced_by: an error of its own
         if replacement is not None and replacement.effective:
             what += f" on {replacement.effective.isoformat()}"
     return f"{doc_id} cites {cited.key}, {what}: review {doc_id}"

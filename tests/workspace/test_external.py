@@ -107,3 +107,16 @@ def test_a_withdrawn_one_is_flagged_too(tmp_path: Path) -> None:
     assert check.exit_code == 0
     assert ("warning: content/QP-01.yaml: QP-01 cites 公告2014年第64号, withdrawn, replaced by 公告2025年第107号: review QP-01"
             in check.stderr)
+
+
+def test_a_superseded_entry_without_replacement_is_one_error_and_no_garbled_review_note(tmp_path: Path) -> None:
+    root = workspace(tmp_path / "ws", body="\n原规范：[[公告2014年第64号]]。\n")
+    register = root / "external.yaml"
+    register.write_text(REGISTER.format(status="superseded").replace("    replaced_by: 公告2025年第107号\n", ""), encoding="utf-8")
+    result = run_cli("check", str(root))
+    assert result.exit_code == 2
+    assert errors(result) == ["error: external.yaml:7: documents[2].replaced_by: is required when status is superseded "
+                              "(the key of the document that replaces it)"]
+    assert "superseded by :" not in result.output and "superseded by  " not in result.output
+    notes = [line for line in result.output.splitlines() if "cites 公告2014年第64号" in line]
+    assert notes == ["warning: content/QP-01.yaml: QP-01 cites 公告2014年第64号, superseded: review QP-01"]
