@@ -27,6 +27,10 @@ DEFAULT_CELL_MARGINS = Twips(2 * 108)
 DEFAULT_PT = 11.0
 LINE_FACTOR = 1.5  # line height / font size (1.3 line spacing, leading)
 PARAGRAPH_GAP = Pt(4)
+_P, _R, _T, _TC, _TR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tc"), qn("w:tr")
+_SIZE, _SPAN, _VAL = f"{qn('w:rPr')}/{qn('w:sz')}", f"{qn('w:tcPr')}/{qn('w:gridSpan')}", qn("w:val")
+_CANT_SPLIT, _GRID_COLS = f"{qn('w:trPr')}/{qn('w:cantSplit')}", f"{qn('w:tblGrid')}/{qn('w:gridCol')}"
+_EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
 
 
 def text_height(texts: list[tuple[str, float]], width: int) -> int:
@@ -47,27 +51,26 @@ def row_fits(cells: list[tuple[list[tuple[str, float]], int, int]], body_height:
 
 
 def _size(run, default: float) -> float:
-    size = run.find(f"{qn('w:rPr')}/{qn('w:sz')}")
-    value = size.get(qn("w:val")) if size is not None else None
+    size = run.find(_SIZE)
+    value = size.get(_VAL) if size is not None else None
     return int(value) / 2 if value and value.isdigit() else default
 
 
 def _cell_content(tc, width: int) -> tuple[list[tuple[str, float]], int, int]:
     texts, pictures = [], 0
-    for p in tc.iter(qn("w:p")):
-        runs = p.findall(f".//{qn('w:r')}")
-        size = max((_size(run, DEFAULT_PT) for run in runs), default=DEFAULT_PT)
-        texts.append(("".join(t.text or "" for t in p.iter(qn("w:t"))), size))
-        for extent in p.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"):
+    for p in tc.iter(_P):
+        size = max((_size(run, DEFAULT_PT) for run in p.iter(_R)), default=DEFAULT_PT)
+        texts.append(("".join(t.text or "" for t in p.iter(_T)), size))
+        for extent in p.iter(_EXTENT):
             pictures += int(extent.get("cy", "0"))
     return texts, max(width, 1), pictures
 
 
 def _row_cells(tr, grid: list[int], margins: int) -> list[tuple[list[tuple[str, float]], int, int]]:
     cells, column = [], 0
-    for tc in tr.findall(qn("w:tc")):
-        span_node = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-        span = int(span_node.get(qn("w:val"))) if span_node is not None else 1
+    for tc in tr.findall(_TC):
+        span_node = tc.find(_SPAN)
+        span = int(span_node.get(_VAL)) if span_node is not None else 1
         width = Twips(sum(grid[column:column + span])) - margins if grid else Emu(Pt(200))
         cells.append(_cell_content(tc, width))
         column += span
@@ -76,11 +79,11 @@ def _row_cells(tr, grid: list[int], margins: int) -> list[tuple[list[tuple[str, 
 
 def release_tall_rows_of(tbl, body_height: int) -> int:
     """Drop `w:cantSplit` from the rows of one table not known to fit in `body_height`; how many."""
-    grid = [int(col.get(qn("w:w"), "0")) for col in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
+    grid = [int(col.get(qn("w:w"), "0")) for col in tbl.findall(_GRID_COLS)]
     released = 0
-    for tr in tbl.findall(qn("w:tr")):
-        cant = tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}")
-        if cant is None or cant.get(qn("w:val")) in ("0", "false", "off"):
+    for tr in tbl.findall(_TR):
+        cant = tr.find(_CANT_SPLIT)
+        if cant is None or cant.get(_VAL) in ("0", "false", "off"):
             continue
         if not row_fits(_row_cells(tr, grid, DEFAULT_CELL_MARGINS), body_height):
             cant.getparent().remove(cant)

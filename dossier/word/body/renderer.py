@@ -22,6 +22,7 @@ from markdown_it.tree import SyntaxTreeNode
 from dossier.errors import Problems
 from dossier.images import ImageProblem, upright
 from dossier.markdown import SCHEME, is_relative_name, normalised, plain, syntax_tree, wide
+from dossier.word.body.blocks import last_blocks
 from dossier.word.body.footnotes import Footnotes, note_styles, reference_run
 from dossier.word.body.headings import HEADING_STYLE, HeadingCounters, existing_heading_levels
 from dossier.word.body.numbering import INDENT, Numbering
@@ -166,8 +167,8 @@ class Renderer(TableWriter):
 
         Asked when the picture's paragraph is the last block written.
         """
-        blocks = [child for child in self.target.element.body if child.tag != qn("w:sectPr")]
-        after_heading = len(blocks) > 1 and blocks[-2].tag == qn("w:p") and self._is_heading(blocks[-2])
+        last_two = last_blocks(self.target.element.body, 2)
+        after_heading = len(last_two) == 2 and last_two[1].tag == qn("w:p") and self._is_heading(last_two[1])
         return self.page.body_height - CAPTION_ROOM - (HEADING_ROOM if after_heading else 0)
 
     def _is_heading(self, p) -> bool:

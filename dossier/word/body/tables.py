@@ -18,6 +18,7 @@ from docx.text.paragraph import Paragraph
 from markdown_it.tree import SyntaxTreeNode
 
 from dossier.markdown import display_width, plain
+from dossier.word.body.blocks import last_blocks
 from dossier.word.body.pictures import caption_label
 from dossier.word.body.runs import Format, set_style
 from dossier.word.rows import release_tall_rows_of
@@ -144,13 +145,13 @@ class TableWriter:
         """
         rows = [(row, section.type == "thead") for section in node.children for row in section.children]
         columns = max(len(row.children) for row, _ in rows)
-        blocks = [child for child in self.target.element.body if child.tag != qn("w:sectPr")]
+        blocks = last_blocks(self.target.element.body, 1)
         landscape = not self.in_landscape and minimum_width(rows, columns) > Emu(self.page.body_width).twips
         if landscape:
             portrait = self.page
             section_break(self.target, landscape=False)
             self.page = portrait.turned(True)
-        elif blocks and blocks[-1].tag == qn("w:tbl") and caption is None:
+        elif blocks and blocks[0].tag == qn("w:tbl") and caption is None:
             self.target.add_paragraph()  # Word joins adjacent tables into one
         if caption is not None:
             self._table_caption(caption)
