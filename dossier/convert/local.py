@@ -40,8 +40,7 @@ OnDone = Callable[[Path], None]
 # glibc malloc settings for soffice: keep freed memory instead of returning it to the kernel and
 # faulting it in again for the next document (measured: a third less system time, ~10% less CPU
 # per document); a converter process lives for at most MAX_PER_PROCESS documents anyway
-MALLOC_TUNING = {"MALLOC_TRIM_THRESHOLD_": "2000000000", "MALLOC_TOP_PAD_": "268435456",
-                 "MALLOC_MMAP_THRESHOLD_": "2000000000"}
+MALLOC_TUNING = {"MALLOC_TRIM_THRESHOLD_": "2000000000", "MALLOC_TOP_PAD_": "268435456"}
 
 
 def soffice_binary() -> str:

@@ -29,6 +29,7 @@ from dossier.control.controls import Controls
 from dossier.control.digest import inputs_digest
 from dossier.pipeline.directives import expansions
 from dossier.util.atomic import write_text
+from dossier.util.jsoncache import is_pairs, read_cache
 from dossier.workspace.model import Document, Workspace
 
 CACHE_FILE = Path(".cache") / "state.json"
@@ -89,6 +90,12 @@ def products_key(ws: Workspace, sign: tuple[str, ...] | list[str] = ()) -> str:
     return digest.hexdigest()
 
 
+def _is_entry(entry: Any) -> bool:
+    """{"key": str, "outputs": {name: sha256}, "unsigned": {name: sha256}} as `record` writes it."""
+    return (isinstance(entry, dict) and isinstance(entry.get("key"), str) and is_pairs(entry.get("outputs"))
+            and is_pairs(entry.get("unsigned", {})))
+
+
 class BuildCache:
     """The cache of one workspace's build directory."""
 
@@ -98,13 +105,11 @@ class BuildCache:
         self.documents: dict[str, dict[str, Any]] = self._read()
 
     def _read(self) -> dict[str, dict[str, Any]]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT_VERSION or not isinstance(data.get("documents"), dict):
-                return {}
-            return {k: v for k, v in data["documents"].items() if isinstance(v, dict)}
-        except (OSError, ValueError, AttributeError):
+        """The entries of the cache file that have the shape `record` writes; the others are dropped (rebuilt)."""
+        data = read_cache(self.path)
+        if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION or not isinstance(data.get("documents"), dict):
             return {}
+        return {k: v for k, v in data["documents"].items() if _is_entry(v)}
 
     def fresh(self, doc_id: str, key: str, suffixes: list[str]) -> bool:
         """True when every requested output of `doc_id` is on disk exactly as built for `key`."""

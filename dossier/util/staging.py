@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from dossier.util.atomic import write_bytes
+from dossier.util.jsoncache import read_cache
 from dossier.util.scratch import abandoned
 
 STAGING_PREFIX = ".staging-"
@@ -162,7 +163,9 @@ def recover(folder: Path) -> list[str]:
         journal_path = stage / JOURNAL
         if journal_path.is_file():
             try:
-                journal = json.loads(journal_path.read_text(encoding="utf-8"))
+                journal = read_cache(journal_path)
+                if journal is None:
+                    continue  # unreadable: leave it for a later run rather than lose files
                 for name in journal["remove"]:
                     if (folder / name).exists() and not (stage / "old" / name).exists():
                         _aside(folder, stage, name)
@@ -172,7 +175,7 @@ def recover(folder: Path) -> list[str]:
                         (folder / name).parent.mkdir(parents=True, exist_ok=True)
                         os.replace(stage / "new" / name, folder / name)
                 done.append(f"finished the interrupted update of {len(journal['put'])} files in {folder.name}/")
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 continue  # leave it for a later run rather than lose files
         shutil.rmtree(stage, ignore_errors=True)
     return done

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.markdown import lint
+from dossier.util.jsoncache import read_cache
 from dossier.workspace.model import Workspace
 
 MEMO_FILE = Path(".cache") / "lint.json"
@@ -44,6 +45,19 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+# each query's answer: a list of items of these types (as JSON keeps them: tuples become lists)
+SHAPES: dict[str, tuple[type, ...]] = {"leftovers": (int, str), "headings": (int, int, str), "captions": (int, str, str)}
+
+
+def _shaped(query: str, answer: Any) -> bool:
+    types = SHAPES.get(query)
+    return types is not None and isinstance(answer, list) and all(
+        isinstance(item, list) and len(item) == len(types)
+        and all(isinstance(value, kind) and not isinstance(value, bool) for value, kind in zip(item, types))
+        and item[0] >= 0
+        for item in answer)
+
+
 class LintMemo:
     """The layout queries of `dossier.markdown.lint`, answered from `build/.cache/lint.json` when the text was seen before.
 
@@ -57,13 +71,15 @@ class LintMemo:
         self.used: dict[str, dict[str, Any]] = {}
 
     def _read(self) -> dict[str, dict[str, Any]]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
+        """The file's answers that have the shapes the lint functions return; the others are dropped (asked again)."""
+        data = read_cache(self.path)
         if not isinstance(data, dict) or data.get("code") != code_fingerprint() or not isinstance(data.get("texts"), dict):
             return {}
-        return {key: value for key, value in data["texts"].items() if isinstance(value, dict)}
+        kept = {}
+        for key, entry in data["texts"].items():
+            if isinstance(entry, dict):
+                kept[key] = {query: answer for query, answer in entry.items() if _shaped(query, answer)}
+        return kept
 
     def _entry(self, text: str) -> dict[str, Any]:
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

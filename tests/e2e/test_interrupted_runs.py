@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, copy_workspace
+from tests.conftest import REPO
+from tests.hostile_support import new_workspace, with_product
 
 
 def _processes() -> dict[int, tuple[int, bytes]]:
@@ -52,7 +53,8 @@ def _wait(predicate, seconds: float) -> bool:
 
 @pytest.fixture()
 def run_env(tmp_path: Path) -> tuple[Path, dict[str, str], bytes]:
-    root = copy_workspace(tmp_path / "ws")
+    root = new_workspace(tmp_path / "ws")  # two documents and a product's seven filing files: workers fork, LibreOffice runs
+    with_product(root)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     cache = tmp_path / "cache"

@@ -4,6 +4,9 @@ so a no-op build and `check` do not parse unchanged bodies again; the warnings a
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,9 +15,11 @@ import dossier.markdown.lint
 from dossier.cli import FORMATS as CLI_FORMATS
 from dossier.errors import Warnings
 from dossier.pipeline.build import build
+from dossier.pipeline.cache import CACHE_FILE
 from dossier.pipeline.load import load_checked, workspace_warnings
 from dossier.pipeline.record import FORMATS
 from dossier.validate.memo import MEMO_FILE, code_fingerprint
+from tests.conftest import REPO, run_cli
 from tests.validate.test_layout_warnings import _workspace
 
 
@@ -80,3 +85,50 @@ def test_a_memo_written_by_other_code_or_broken_is_ignored(tmp_path: Path) -> No
 
 def test_the_command_line_offers_the_formats_the_build_knows() -> None:
     assert CLI_FORMATS == FORMATS
+
+
+BAD_ANSWERS = [None, 5, "x", [[1]], [["x", "y"]], [{"a": 1, "b": 2}], [[0, 1, 5]], [[-100, "snippet"]], [[True, "x"]]]
+
+
+@pytest.mark.parametrize("answer", BAD_ANSWERS, ids=[json.dumps(a) for a in BAD_ANSWERS])
+def test_answers_of_the_wrong_shape_are_asked_again(tmp_path: Path, answer) -> None:
+    """A memo with the right code but answers no lint function gives is input like any other: dropped, not trusted."""
+    root = _workspace(tmp_path / "ws")
+    expected = _warnings(root)
+    build(root, fmt="docx", warnings=Warnings())
+    path = root / "build" / MEMO_FILE
+    memo = json.loads(path.read_text(encoding="utf-8"))
+    for entry in memo["texts"].values():
+        entry.update({"leftovers": answer, "headings": answer, "captions": answer})
+    path.write_text(json.dumps(memo), encoding="utf-8")
+    assert _warnings(root) == expected
+    result = run_cli("check", str(root))
+    assert result.exit_code == 0, result.output
+    build(root, fmt="docx", warnings=Warnings())  # and the next build writes good answers again
+    assert json.loads(path.read_text(encoding="utf-8")) != memo
+
+
+@pytest.mark.parametrize("name", [MEMO_FILE, CACHE_FILE])
+@pytest.mark.parametrize("kind", ["deep", "fifo", "forged-entries"])
+def test_a_cache_file_that_is_not_what_build_wrote_is_no_cache(tmp_path: Path, name: Path, kind: str) -> None:
+    """Nested past the JSON parser's depth, a named pipe (a read would block), or entries of the wrong shape:
+    check and build go on as without the file (no traceback, no hang), and build replaces it."""
+    root = _workspace(tmp_path / "ws")
+    expected = _warnings(root)
+    build(root, fmt="docx", warnings=Warnings())
+    path = root / "build" / name
+    path.unlink()
+    if kind == "deep":
+        path.write_text("[" * 100000 + "]" * 100000, encoding="utf-8")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.write_text(json.dumps({"format": 3, "code": "x", "documents": {"QP-30": {"key": 1, "outputs": [1]}},
+                                    "texts": {"k": {"leftovers": 1}}}), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "dossier", "check", str(root)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert _warnings(root) == expected
+    result = build(root, fmt="docx", warnings=Warnings())
+    assert "QP-30" in result.outputs and path.is_file()
