@@ -20,20 +20,36 @@ from dossier.workspace.model import Workspace
 
 FORMATS = ("docx", "pdf", "all")  # dossier.pipeline.documents.FORMATS (a test keeps them equal)
 
+# name -> (implementation, first paragraph of its help: what `dossier --help` lists without importing it;
+# tests/cli/test_help.py keeps it equal to the command's own help)
 LAZY_COMMANDS = {
-    "disinfectant": "dossier.cli.disinfectant:disinfectant",
-    "sign": "dossier.cli.signing:sign_command",
-    "verify": "dossier.cli.signing:verify_command",
-    "diff": "dossier.cli.diff:diff_command",
-    "qualify": "dossier.cli.qualify:qualify_command",
-    "status": "dossier.cli.status:status_command",
-    "issue": "dossier.cli.copies:issue_command",
-    "recall": "dossier.cli.copies:recall_command",
-    "destroy": "dossier.cli.copies:destroy_command",
-    "review": "dossier.cli.copies:review_command",
-    "schema": "dossier.cli.schema:schema_command",
-    "site": "dossier.cli.site:site_command",
-    "coverage": "dossier.cli.coverage:coverage_command",
+    "disinfectant": ("dossier.cli.disinfectant:disinfectant",
+                     "Disinfection-product hygiene-safety evaluation and filing (消毒产品卫生安全评价)."),
+    "sign": ("dossier.cli.signing:sign_command",
+             "Sign PDFs in place with a signing profile (PAdES; each signature an incremental update)."),
+    "verify": ("dossier.cli.signing:verify_command",
+               "Verify signed PDFs; for a workspace also its release ledger and archive."),
+    "diff": ("dossier.cli.diff:diff_command",
+             "Redline between two revisions: tracked-changes .docx, its PDF, and a change summary."),
+    "qualify": ("dossier.cli.qualify:qualify_command",
+                "Installation and operational qualification of dossier on this machine: 软件确认报告 (.docx, .pdf) in DIRECTORY."),
+    "status": ("dossier.cli.status:status_command",
+               "Every document's revision, state, next review and flags, and each validation plan object's state and "
+               "next due date; one document in full; what is due; or the spots left open (--open)."),
+    "issue": ("dossier.cli.copies:issue_command",
+              "Issue copies of the released revision: stamped PDFs in build/copies/ and a ledger entry each."),
+    "recall": ("dossier.cli.copies:recall_command",
+               "Record that an issued copy came back (回收)."),
+    "destroy": ("dossier.cli.copies:destroy_command",
+                "Record the destruction (销毁) of a returned copy."),
+    "review": ("dossier.cli.copies:review_command",
+               "Record a periodic review of the revision in force."),
+    "schema": ("dossier.cli.schema:schema_command",
+               "Write JSON Schemas of dossier.yaml, document YAML (one per kind) and product.yaml."),
+    "site": ("dossier.cli.site:site_command",
+             "Write the static site: master list, one page per document, disinfectant products, dashboard."),
+    "coverage": ("dossier.cli.coverage:coverage_command",
+                 "Each article, its status (covered, not_applicable, gap, informative) and the documents meeting it."),
 }
 
 
@@ -51,9 +67,39 @@ class DossierGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         """The command `name`, importing a lazily loaded one on first use."""
         if name in LAZY_COMMANDS:
-            module, attr = LAZY_COMMANDS[name].split(":")
+            module, attr = LAZY_COMMANDS[name][0].split(":")
             return getattr(importlib.import_module(module), attr)
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of `dossier --help`; lazily loaded commands are listed from LAZY_COMMANDS, not imported."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = []
+        for name in names:
+            if name in LAZY_COMMANDS:
+                rows.append((name, click.Command(name, help=LAZY_COMMANDS[name][1]).get_short_help_str(limit)))
+            else:
+                command = super().get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def main(self, *args, **kwargs):
+        """Run the command line and exit with its status, as click's standalone mode does, except that a bad
+        option or command at the top (`dossier --bogus`) is an `error:` line (exit 2) like one after a command."""
+        kwargs.pop("standalone_mode", None)
+        try:
+            status = super().main(*args, standalone_mode=False, **kwargs)
+        except click.Abort:  # end of input at a prompt
+            click.echo("error: aborted", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            for line in usage_lines(exc):
+                click.echo(line, err=True)
+            sys.exit(exc.exit_code)
+        sys.exit(status if isinstance(status, int) else 0)  # ctx.exit(n) (errors, --help, --version) returns n here
 
     def invoke(self, ctx: click.Context):
         """Run the command; a DossierError becomes its lines on stderr and its exit code.
