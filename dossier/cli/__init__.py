@@ -290,7 +290,7 @@ def release_command(doc_id: str, approved_by: str, reason: str, effective: date 
     from dossier.cli.notices import after_release
 
     for line in after_release(load_workspace_or_fail(workspace), doc_id):
-        click.echo(line)
+        click.echo(line, err=line.startswith("warning:"))  # warnings on stderr, as check and build print them
 
 
 def _notes(notes: list[str]) -> None:
@@ -328,7 +328,7 @@ def obsolete_command(doc_id: str, reason: str, approved_by: str, sign: tuple[str
     from dossier.cli.notices import after_withdrawal
 
     for line in after_withdrawal(load_workspace_or_fail(workspace), doc_id):
-        click.echo(line)
+        click.echo(line, err=line.startswith("warning:"))
 
 
 @cli.command("register")

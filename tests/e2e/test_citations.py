@@ -25,11 +25,13 @@ def walked(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("citations") / "ws"
     assert run_cli("init", str(root)).exit_code == 0
     evidence: dict = {"root": root}
-    evidence["release_qp"] = _cli(root, "release", "QP-01", "--approved-by", "王建国", "--reason", "首次发布").output
+    released = _cli(root, "release", "QP-01", "--approved-by", "王建国", "--reason", "首次发布")
+    evidence["release_qp"], evidence["release_qp_stdout"] = released.output, released.stdout
     evidence["check_draft"] = run_cli("check", str(root))
     _cli(root, "release", "QR-01-01", "--approved-by", "王建国", "--reason", "首次发布")
     evidence["check_clean"] = run_cli("check", str(root))
-    evidence["obsolete"] = _cli(root, "obsolete", "QR-01-01", "--reason", "并入QP-01附录", "--approved-by", "王建国").output
+    withdrawn = _cli(root, "obsolete", "QR-01-01", "--reason", "并入QP-01附录", "--approved-by", "王建国")
+    evidence["obsolete"], evidence["obsolete_stdout"] = withdrawn.output, withdrawn.stdout
     evidence["check_withdrawn"] = run_cli("check", str(root))
     return evidence
 
@@ -56,3 +58,10 @@ def test_withdrawing_a_cited_document_names_who_still_cites_it_and_check_keeps_w
     assert result.exit_code == 0
     assert re.fullmatch(r"warning: content/QP-01\.md:18: body: QP-01 revision A \(effective\) cites QR-01-01, which was "
                         r"withdrawn \(作废\) on \d{4}-\d{2}-\d{2}: revise QP-01 to remove or replace the citation\n", result.stderr)
+
+
+def test_release_and_obsolete_print_their_warnings_on_stderr_as_check_and_build_do(walked: dict) -> None:
+    assert any(line.startswith("warning:") for line in walked["release_qp"].splitlines())
+    assert any(line.startswith("warning:") for line in walked["obsolete"].splitlines())
+    assert "warning:" not in walked["release_qp_stdout"] and "warning:" not in walked["obsolete_stdout"]
+    assert walked["release_qp_stdout"].startswith("released QP-01 revision A")
