@@ -53,6 +53,15 @@ LAZY_COMMANDS = {
 }
 
 
+def _usage_error(exc: click.ClickException) -> None:
+    """A bad option or argument as `error:` lines on stderr; a group called without a command shows its help as is."""
+    if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+        exc.show()  # `dossier`, `dossier disinfectant`: the help, on stderr, exit 2
+        return
+    for line in usage_lines(exc):
+        click.echo(line, err=True)
+
+
 class DossierGroup(click.Group):
     """Click group that turns DossierError into stderr lines and its exit code (no traceback).
 
@@ -96,8 +105,7 @@ class DossierGroup(click.Group):
             click.echo("error: aborted", err=True)
             sys.exit(1)
         except click.ClickException as exc:
-            for line in usage_lines(exc):
-                click.echo(line, err=True)
+            _usage_error(exc)
             sys.exit(exc.exit_code)
         sys.exit(status if isinstance(status, int) else 0)  # ctx.exit(n) (errors, --help, --version) returns n here
 
@@ -124,8 +132,7 @@ class DossierGroup(click.Group):
         except (click.exceptions.Exit, click.Abort):
             raise
         except click.ClickException as exc:  # a bad option or argument: click would print "Error: …"
-            for line in usage_lines(exc):
-                click.echo(line, err=True)
+            _usage_error(exc)
             ctx.exit(exc.exit_code)
         except Exception as exc:
             if debugging():

@@ -133,7 +133,9 @@ def build(root: Path, fmt: str = "all", only: tuple[str, ...] = (), force: bool 
     ws = load_checked(root, warnings=warnings)
     if warnings is not None:
         workspace_warnings(ws, warnings)  # what check shows: citations of drafts, reports on unreleased protocols
-    clean_leftovers(ws)  # what killed runs left: finish their update of build/, remove their temporary files
+    for note in clean_leftovers(ws):  # what killed runs left: finish their update of build/, remove their temporary files
+        if warnings is not None:
+            warnings.add(ws.config.build_path.name, None, "", note)
     work = plan(ws, select(ws, only), fmt, force, sign, with_products=not only)
     pdf = fmt in ("pdf", "all")
     signers = load_signers(ws, sign) if pdf else []  # a wrong key stops the build before anything renders

@@ -90,10 +90,16 @@ def products_key(ws: Workspace, sign: tuple[str, ...] | list[str] = ()) -> str:
     return digest.hexdigest()
 
 
-def _is_entry(entry: Any) -> bool:
-    """{"key": str, "outputs": {name: sha256}, "unsigned": {name: sha256}} as `record` writes it."""
-    return (isinstance(entry, dict) and isinstance(entry.get("key"), str) and is_pairs(entry.get("outputs"))
-            and is_pairs(entry.get("unsigned", {})))
+def _is_entry(doc_id: str, entry: Any) -> bool:
+    """{"key": str, "outputs": {name: sha256}, "unsigned": {name: sha256}} as `record` writes it: a document's
+    names are its suffixes (docx, pdf); the filings' are paths under build/disinfectant/ (never `..`)."""
+    if not (isinstance(entry, dict) and isinstance(entry.get("key"), str) and is_pairs(entry.get("outputs"))
+            and is_pairs(entry.get("unsigned", {}))):
+        return False
+    names = set(entry["outputs"]) | set(entry.get("unsigned", {}))
+    if doc_id != PRODUCTS:
+        return names <= {"docx", "pdf"}
+    return all(name.startswith("disinfectant/") and ".." not in name.split("/") and "\\" not in name for name in names)
 
 
 class BuildCache:
@@ -109,7 +115,7 @@ class BuildCache:
         data = read_cache(self.path)
         if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION or not isinstance(data.get("documents"), dict):
             return {}
-        return {k: v for k, v in data["documents"].items() if _is_entry(v)}
+        return {k: v for k, v in data["documents"].items() if _is_entry(k, v)}
 
     def fresh(self, doc_id: str, key: str, suffixes: list[str]) -> bool:
         """True when every requested output of `doc_id` is on disk exactly as built for `key`."""

@@ -1,7 +1,7 @@
 """Reading the tool's own JSON cache files (build/.cache/*.json) as untrusted input.
 
 A cache is a convenience: whatever is in its place — not a regular file (a FIFO would block the
-read), unreadable, larger than MAX_BYTES, not UTF-8 JSON, nested deeper than Python's parser
+read), unreadable, larger than MAX_BYTES (16 MB), not UTF-8 JSON, nested deeper than Python's parser
 goes — is read as no cache at all, never as an error and never trusted. Callers check the
 shapes of what they take from the value (`is_pairs`).
 """
@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-MAX_BYTES = 64 * 1024 * 1024  # a cache of 10,000 documents is a few MB
+MAX_BYTES = 16 * 1024 * 1024  # a cache of 10,000 documents is a few MB
 
 
 def read_cache(path: Path) -> Any | None:

@@ -152,11 +152,57 @@ def _aside(folder: Path, stage: Path, name: str) -> bool:
     return True
 
 
+def _journal(path: Path) -> dict[str, list[str]] | None:
+    """The journal's {"put": [names], "remove": [names]}, or None when it is unreadable or names a file
+    outside the folder (a journal dossier did not write: following it could move any file)."""
+    data = read_cache(path)
+    if not isinstance(data, dict):
+        return None
+    journal = {key: data.get(key) for key in ("put", "remove")}
+    for names in journal.values():
+        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+            return None
+        try:
+            for name in names:
+                _relative(name)
+        except ValueError:
+            return None
+    return journal
+
+
 def recover(folder: Path) -> list[str]:
-    """Finish or discard the staging folders of runs that are gone; a line for each one finished."""
+    """Finish or discard the staging folders of runs that are gone; a line for each one finished or left.
+
+    A staging folder whose journal cannot be followed (unreadable, or naming files outside
+    `folder`) is left as it is, with a line saying so: it may hold the only copy of a file.
+    """
     done: list[str] = []
     if not folder.is_dir():
         return done
+    for stage in sorted(folder.glob(f"{STAGING_PREFIX}*")):
+        if not stage.is_dir() or not abandoned(stage, LOCK, max_age=0):
+            continue
+        journal_path = stage / JOURNAL
+        if journal_path.is_file():
+            journal = _journal(journal_path)
+            if journal is None:
+                done.append(f"left {folder.name}/{stage.name}: its journal is unreadable or names files outside "
+                            f"{folder.name}/; look inside, then remove it")
+                continue
+            try:
+                for name in journal["remove"]:
+                    if (folder / name).exists() and not (stage / "old" / name).exists():
+                        _aside(folder, stage, name)
+                for name in journal["put"]:
+                    if (stage / "new" / name).exists():
+                        _aside(folder, stage, name)
+                        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                        os.replace(stage / "new" / name, folder / name)
+                done.append(f"finished the interrupted update of {len(journal['put'])} files in {folder.name}/")
+            except OSError:
+                continue  # leave it for a later run rather than lose files
+        shutil.rmtree(stage, ignore_errors=True)
+    return done
     for stage in sorted(folder.glob(f"{STAGING_PREFIX}*")):
         if not stage.is_dir() or not abandoned(stage, LOCK, max_age=0):
             continue

@@ -64,3 +64,11 @@ def test_version_and_help_still_exit_0() -> None:
     assert _dossier("--version").returncode == 0
     done = _dossier("build", "--help")
     assert done.returncode == 0 and "Usage: dossier build" in done.stdout
+
+
+@pytest.mark.parametrize("args", [[], ["disinfectant"]])
+def test_a_group_without_a_command_shows_its_help_as_is(args: list[str]) -> None:
+    done = _dossier(*args)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith(f"Usage: dossier {' '.join(args)}".rstrip() + " [OPTIONS] COMMAND [ARGS]...")
+    assert "error:" not in done.stderr and "\n\n" in done.stderr

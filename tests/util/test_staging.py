@@ -160,3 +160,29 @@ def test_scratch_folders_of_dead_runs_are_removed(tmp_path: Path) -> None:
         assert live.exists() and foreign.exists()
     finally:
         os.close(fd)
+
+
+@pytest.mark.parametrize("journal", [
+    {"put": [], "remove": ["../content/QP-01.md"]},
+    {"put": ["../../victim.txt"], "remove": []},
+    {"put": [], "remove": ["/etc/hostname"]},
+    {"put": "QP-01.pdf", "remove": []},
+    [1],
+    None,
+], ids=["remove-outside", "put-outside", "absolute", "not-a-list", "a-list", "null"])
+def test_a_journal_dossier_did_not_write_is_left_alone_and_said(tmp_path: Path, journal) -> None:
+    """A planted staging folder (user test): its journal naming files outside build/ must not move or delete them."""
+    build, content = tmp_path / "ws" / "build", tmp_path / "ws" / "content"
+    build.mkdir(parents=True)
+    content.mkdir()
+    (content / "QP-01.md").write_text("正文", encoding="utf-8")
+    (tmp_path / "victim.txt").write_text("x", encoding="utf-8")
+    stage = build / ".staging-planted"
+    (stage / "new").mkdir(parents=True)
+    (stage / "new" / "victim.txt").write_text("y", encoding="utf-8")
+    (stage / "JOURNAL").write_text(json.dumps(journal), encoding="utf-8")
+    assert recover(build) == ["left build/.staging-planted: its journal is unreadable or names files outside build/; "
+                              "look inside, then remove it"]
+    assert (content / "QP-01.md").read_text(encoding="utf-8") == "正文"
+    assert (tmp_path / "victim.txt").read_text(encoding="utf-8") == "x"
+    assert stage.is_dir() and not (build / "victim.txt").exists()

@@ -132,3 +132,32 @@ def test_a_cache_file_that_is_not_what_build_wrote_is_no_cache(tmp_path: Path, n
     assert _warnings(root) == expected
     result = build(root, fmt="docx", warnings=Warnings())
     assert "QP-30" in result.outputs and path.is_file()
+
+
+@pytest.mark.parametrize("name", ["QP-30.docx", "../../victim.txt", "disinfectant/../QP-30.docx"])
+def test_a_forged_filing_entry_in_the_build_cache_removes_nothing(tmp_path: Path, name: str) -> None:
+    """User test: a `<disinfectant>` entry naming a document's output (or a path outside build/) made the
+    next build delete that file, or fail with an internal error."""
+    root = _workspace(tmp_path / "ws")
+    (tmp_path / "victim.txt").write_text("x", encoding="utf-8")
+    build(root, fmt="docx", warnings=Warnings())
+    state = root / "build" / CACHE_FILE
+    data = json.loads(state.read_text(encoding="utf-8"))
+    data["documents"]["<disinfectant>"] = {"key": "x", "outputs": {name: "ab"}, "unsigned": {}}
+    state.write_text(json.dumps(data), encoding="utf-8")
+    before = (root / "build" / "QP-30.docx").read_bytes()
+    build(root, fmt="docx", warnings=Warnings())
+    assert (root / "build" / "QP-30.docx").read_bytes() == before
+    assert (tmp_path / "victim.txt").read_text(encoding="utf-8") == "x"
+
+
+def test_a_kept_answer_naming_a_line_the_body_does_not_have_is_asked_again(tmp_path: Path) -> None:
+    root = _workspace(tmp_path / "ws")
+    expected = _warnings(root)
+    build(root, fmt="docx", warnings=Warnings())
+    path = root / "build" / MEMO_FILE
+    memo = json.loads(path.read_text(encoding="utf-8"))
+    for entry in memo["texts"].values():
+        entry["leftovers"] = [[1000000000, "**FORGED"]]
+    path.write_text(json.dumps(memo), encoding="utf-8")
+    assert _warnings(root) == expected
