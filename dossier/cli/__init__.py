@@ -249,7 +249,7 @@ def _print_warnings(warnings: Warnings) -> None:
 def init_command(directory: Path, company: str, starter: str | None, address: str, prefix: str) -> None:
     """Create a new workspace that builds: one procedure and one record form, or a whole starter set (--starter).
 
-    Its dates are today in the new workspace's time zone (the default, Asia/Shanghai), as release dates approvals.
+    Its documents are dated today in the new workspace's time zone (by default Asia/Shanghai).
     """
     from dossier.actions.init import init_workspace, new_workspace_today
     from dossier.actions.starter import init_starter
