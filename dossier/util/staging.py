@@ -203,25 +203,3 @@ def recover(folder: Path) -> list[str]:
                 continue  # leave it for a later run rather than lose files
         shutil.rmtree(stage, ignore_errors=True)
     return done
-    for stage in sorted(folder.glob(f"{STAGING_PREFIX}*")):
-        if not stage.is_dir() or not abandoned(stage, LOCK, max_age=0):
-            continue
-        journal_path = stage / JOURNAL
-        if journal_path.is_file():
-            try:
-                journal = read_cache(journal_path)
-                if journal is None:
-                    continue  # unreadable: leave it for a later run rather than lose files
-                for name in journal["remove"]:
-                    if (folder / name).exists() and not (stage / "old" / name).exists():
-                        _aside(folder, stage, name)
-                for name in journal["put"]:
-                    if (stage / "new" / name).exists():
-                        _aside(folder, stage, name)
-                        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-                        os.replace(stage / "new" / name, folder / name)
-                done.append(f"finished the interrupted update of {len(journal['put'])} files in {folder.name}/")
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                continue  # leave it for a later run rather than lose files
-        shutil.rmtree(stage, ignore_errors=True)
-    return done

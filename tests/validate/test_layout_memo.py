@@ -30,6 +30,15 @@ def _warnings(root: Path) -> list[str]:
     return [str(item) for item in warnings.sorted()]
 
 
+def _built(tmp_path: Path) -> tuple[Path, list[str], Path, dict]:
+    """A workspace with layout faults, its warnings, built once: (root, warnings, memo file, memo as read)."""
+    root = _workspace(tmp_path / "ws")
+    expected = _warnings(root)
+    build(root, fmt="docx", warnings=Warnings())
+    path = root / "build" / MEMO_FILE
+    return root, expected, path, json.loads(path.read_text(encoding="utf-8"))
+
+
 def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(md: str) -> list:
         raise AssertionError("parsed a body the memo holds")
@@ -71,11 +80,7 @@ def test_a_changed_body_is_parsed_again_and_the_memo_keeps_only_current_texts(tm
 
 
 def test_a_memo_written_by_other_code_or_broken_is_ignored(tmp_path: Path) -> None:
-    root = _workspace(tmp_path / "ws")
-    expected = _warnings(root)
-    build(root, fmt="docx", warnings=Warnings())
-    path = root / "build" / MEMO_FILE
-    memo = json.loads(path.read_text(encoding="utf-8"))
+    root, expected, path, memo = _built(tmp_path)
     forged = {key: {"leftovers": [], "headings": [], "captions": []} for key in memo["texts"]}
     path.write_text(json.dumps({"code": "other code", "texts": forged}), encoding="utf-8")
     assert _warnings(root) == expected
@@ -93,11 +98,7 @@ BAD_ANSWERS = [None, 5, "x", [[1]], [["x", "y"]], [{"a": 1, "b": 2}], [[0, 1, 5]
 @pytest.mark.parametrize("answer", BAD_ANSWERS, ids=[json.dumps(a) for a in BAD_ANSWERS])
 def test_answers_of_the_wrong_shape_are_asked_again(tmp_path: Path, answer) -> None:
     """A memo with the right code but answers no lint function gives is input like any other: dropped, not trusted."""
-    root = _workspace(tmp_path / "ws")
-    expected = _warnings(root)
-    build(root, fmt="docx", warnings=Warnings())
-    path = root / "build" / MEMO_FILE
-    memo = json.loads(path.read_text(encoding="utf-8"))
+    root, expected, path, memo = _built(tmp_path)
     for entry in memo["texts"].values():
         entry.update({"leftovers": answer, "headings": answer, "captions": answer})
     path.write_text(json.dumps(memo), encoding="utf-8")
@@ -152,11 +153,7 @@ def test_a_forged_filing_entry_in_the_build_cache_removes_nothing(tmp_path: Path
 
 
 def test_a_kept_answer_naming_a_line_the_body_does_not_have_is_asked_again(tmp_path: Path) -> None:
-    root = _workspace(tmp_path / "ws")
-    expected = _warnings(root)
-    build(root, fmt="docx", warnings=Warnings())
-    path = root / "build" / MEMO_FILE
-    memo = json.loads(path.read_text(encoding="utf-8"))
+    root, expected, path, memo = _built(tmp_path)
     for entry in memo["texts"].values():
         entry["leftovers"] = [[1000000000, "**FORGED"]]
     path.write_text(json.dumps(memo), encoding="utf-8")
