@@ -30,10 +30,12 @@ from dossier.control.digest import inputs_digest
 from dossier.pipeline.directives import expansions
 from dossier.util.atomic import write_text
 from dossier.util.jsoncache import is_pairs, read_cache
+from dossier.util.staging import is_inside
 from dossier.workspace.model import Document, Workspace
 
 CACHE_FILE = Path(".cache") / "state.json"
 PRODUCTS = "<disinfectant>"
+DISINFECTANT_DIR = "disinfectant"  # the filings' folder under build/
 FORMAT_VERSION = 3  # 3: filing outputs keyed by their path under the build directory
 
 
@@ -99,7 +101,7 @@ def _is_entry(doc_id: str, entry: Any) -> bool:
     names = set(entry["outputs"]) | set(entry.get("unsigned", {}))
     if doc_id != PRODUCTS:
         return names <= {"docx", "pdf"}
-    return all(name.startswith("disinfectant/") and ".." not in name.split("/") and "\\" not in name for name in names)
+    return all(name.startswith(f"{DISINFECTANT_DIR}/") and is_inside(name) for name in names)
 
 
 class BuildCache:

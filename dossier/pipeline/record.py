@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.control.archive import sha256_file
-from dossier.pipeline.cache import CACHE_FILE, BuildCache
+from dossier.pipeline.cache import CACHE_FILE, DISINFECTANT_DIR, BuildCache
 from dossier.util.atomic import write_text
 from dossier.util.scratch import clean_scratch, remove_stale_tmp
 from dossier.util.staging import Staging, recover
 from dossier.workspace.model import Workspace
 
-DISINFECTANT_DIR = "disinfectant"  # the filings' folder under build/
 FORMATS = ("docx", "pdf", "all")  # what --format asks for
 
 MANIFEST = "manifest.json"

@@ -43,9 +43,15 @@ LOCK = ".lock"
 
 def _relative(name: str) -> PurePosixPath:
     path = PurePosixPath(name)
-    if path.is_absolute() or not path.parts or ".." in path.parts:
+    if not is_inside(name):
         raise ValueError(f"{name!r} is not a path inside the folder")
     return path
+
+
+def is_inside(name: str) -> bool:
+    """True when `name` is a relative path that stays inside the folder it is joined to (no `..`, not absolute)."""
+    path = PurePosixPath(name)
+    return not path.is_absolute() and bool(path.parts) and ".." not in path.parts
 
 
 @contextlib.contextmanager
@@ -160,12 +166,7 @@ def _journal(path: Path) -> dict[str, list[str]] | None:
         return None
     journal = {key: data.get(key) for key in ("put", "remove")}
     for names in journal.values():
-        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
-            return None
-        try:
-            for name in names:
-                _relative(name)
-        except ValueError:
+        if not isinstance(names, list) or not all(isinstance(name, str) and is_inside(name) for name in names):
             return None
     return journal
 
