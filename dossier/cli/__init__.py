@@ -13,7 +13,16 @@ import click
 
 from dossier import __version__
 from dossier.cli.params import DATE
-from dossier.cli.report import Interrupted, debugging, ending_on_signals, quiet_libraries, unexpected, usage_lines
+from dossier.cli.report import (
+    Interrupted,
+    debugging,
+    ending_on_signals,
+    failed_output_lines,
+    output_failed,
+    quiet_libraries,
+    unexpected,
+    usage_lines,
+)
 from dossier.errors import EXIT_TOOL, DossierError, UsageError, Warnings
 from dossier.util.progress import progress_wanted
 from dossier.workspace.model import Workspace
@@ -107,6 +116,12 @@ class DossierGroup(click.Group):
         except click.ClickException as exc:
             _usage_error(exc)
             sys.exit(exc.exit_code)
+        except OSError as exc:  # writing --help, --version or a usage line to standard output failed
+            sys.exit(_report_output_failure(exc))
+        try:
+            sys.stdout.flush()  # here, not at interpreter exit: a failure is reported, not printed as a traceback
+        except OSError as exc:
+            sys.exit(_report_output_failure(exc))
         sys.exit(status if isinstance(status, int) else 0)  # ctx.exit(n) (errors, --help, --version) returns n here
 
     def invoke(self, ctx: click.Context):
@@ -126,6 +141,9 @@ class DossierGroup(click.Group):
                 click.echo(line, err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:  # the build directory is read-only, a file where a folder should be, disk full
+            gone = output_failed(exc)  # or `| head` stopped reading: end quietly
+            if gone is not None:
+                ctx.exit(gone[1])
             where = exc.filename or "file system"
             click.echo(f"error: {where}: {exc.strerror or exc}", err=True)
             ctx.exit(EXIT_TOOL)
@@ -141,6 +159,14 @@ class DossierGroup(click.Group):
             for line in lines:
                 click.echo(line, err=True)
             ctx.exit(status)
+
+
+def _report_output_failure(exc: OSError) -> int:
+    """Print what a failed write to standard output means (see dossier.cli.report); its exit status."""
+    lines, status = failed_output_lines(exc)
+    for line in lines:
+        click.echo(line, err=True)
+    return status
 
 
 WORKSPACE_OPTION = click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".",

@@ -12,6 +12,10 @@ workers are killed first, then `Interrupted` unwinds the command, so temporary f
 removed and a release undoes what it had begun; nothing half-written reaches build/ (see
 `dossier.util.staging`). The exit status is 128 + the signal's number. Background threads
 print nothing once the run is ending (a thread that fails otherwise prints one `error:` line).
+
+When standard output cannot be written, the run ends as other Unix tools do: quietly with status
+141 (128 + SIGPIPE) when its reader went away (`dossier status | head -1`), with one `error:` line
+and status 3 otherwise (`dossier --help > /dev/full`) - never with a traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import select
 import signal
 import sys
 import threading
@@ -95,6 +100,52 @@ def _thread_failed(args: threading.ExceptHookArgs) -> None:
     elif not stopping.is_set() and args.exc_type is not SystemExit:
         for line in unexpected(args.exc_value or args.exc_type())[0]:
             sys.stderr.write(line + "\n")
+
+READER_GONE_STATUS = 128 + signal.SIGPIPE  # what a shell reports for `yes | head -1`
+
+
+def reader_gone() -> bool:
+    """True when standard output is a pipe nobody reads any more (the write end polls as an error)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, ValueError, OSError):  # no real standard output (captured, closed)
+        return False
+
+
+def output_failed(exc: OSError) -> tuple[list[str], int] | None:
+    """The lines and exit status when `exc` is a failed write to standard output, else None.
+
+    The reader went away (EPIPE on a pipe nobody reads): no line, READER_GONE_STATUS. Another
+    failure while writing (disk full, `> /dev/full`) is reported only by the caller that knows it
+    was writing (`failed_output_lines`). Standard output is pointed at /dev/null either way, so
+    Python's final flush at exit raises nothing more.
+    """
+    if not (isinstance(exc, BrokenPipeError) and reader_gone()):
+        return None
+    _silence_stdout()
+    return [], READER_GONE_STATUS
+
+
+def failed_output_lines(exc: OSError) -> tuple[list[str], int]:
+    """A write to standard output that failed with `exc` (no traceback): ([], 141) when its reader
+    went away, else one `error: standard output: …` line and EXIT_TOOL."""
+    found = output_failed(exc)
+    if found is not None:
+        return found
+    _silence_stdout()
+    return [f"error: standard output: {exc.strerror or exc}"], EXIT_TOOL
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, ValueError, OSError):
+        pass
+
 
 LIBRARY_LOGGERS = ("pypdf", "pyhanko", "pyhanko_certvalidator", "PIL", "fontTools", "docx", "docxtpl", "docxcompose",
                    "urllib3", "asyncio", "markdown_it")

@@ -52,6 +52,12 @@ def table_lines(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def open_json(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """`status --open --json`: {"open": [{"id", "title", "spots": [{"file", "line", "text"}]}], "total": int}."""
+    found = [{"id": r["id"], "title": r["title"], "spots": r["open"]} for r in rows if r["open"]]
+    return {"open": found, "total": sum(len(r["spots"]) for r in found)}
+
+
 def open_lines(rows: list[dict[str, Any]]) -> list[str]:
     """The spots each document leaves to fill in or confirm, one line each under a line per document."""
     lines = []
@@ -136,8 +142,11 @@ def status_command(doc_id: str | None, workspace: Path, due: bool, today: date |
     rows = workspace_status(ws, when)
     if doc_id:
         rows = [r for r in rows if r["id"] == doc_id]
+    if open_only and due:
+        raise UsageError("error: --open, --due: choose one (see dossier status --help)")
     if open_only:
-        click.echo("\n".join(open_lines(rows)))
+        click.echo(json.dumps(open_json(rows), ensure_ascii=False, indent=2, sort_keys=True) if as_json
+                   else "\n".join(open_lines(rows)))
         return
     if due:
         found = due_rows(rows, when)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from dossier.markdown import citations, fenced_blocks, prose_lines
@@ -80,5 +81,11 @@ def test_check_counts_the_open_spots_and_status_lists_them(tmp_path: Path) -> No
         f"  content/QP-01.md:{line}: 请根据本企业实际填写：档案室",
         "2 open spots in 1 documents",
     ]
+    as_json = json.loads(run_cli("status", "-w", str(root), "--open", "--json").stdout)
+    assert as_json == {"open": [{"id": "QP-01", "title": "文件控制程序", "spots": [
+        {"file": "content/QP-01.md", "line": line, "text": "请确认：默认 10 年"},
+        {"file": "content/QP-01.md", "line": line, "text": "请根据本企业实际填写：档案室"}]}], "total": 2}
+    both = run_cli("status", "-w", str(root), "--open", "--due")
+    assert both.exit_code == 2 and both.stderr == "error: --open, --due: choose one (see dossier status --help)\n"
     table = run_cli("status", "-w", str(root)).stdout
     assert "OPEN-2" in next(row for row in table.splitlines() if row.startswith("QP-01"))
