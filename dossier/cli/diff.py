@@ -34,6 +34,9 @@ def summary_lines(data: dict[str, Any]) -> list[str]:
         lines.append("sections: " + ", ".join(data["sections"]))
     for action, entries in data["paragraphs"].items():
         for entry in entries:
+            if action == "renumbered":
+                lines.append(f"  heading renumbered: {_short(entry['old'])} -> {_short(entry['new'])}")
+                continue
             shown = entry["diff"] if action == "changed" else entry["text"]
             lines.append(f"  paragraph {action} [{entry['section']}]: {_short(shown)}")
     for action, entries in data["table_rows"].items():
@@ -48,9 +51,10 @@ def summary_lines(data: dict[str, Any]) -> list[str]:
                 value = entry.get("new", entry.get("old"))
                 lines.append(f"  field {action} {entry['field']}: {_short(json.dumps(value, ensure_ascii=False))}")
     counts = data["counts"]
-    lines.append(f"{sum(v for k, v in counts.items() if k.startswith('paragraphs_'))} paragraph(s), "
+    renumbered = counts.get("paragraphs_renumbered", 0)
+    lines.append(f"{sum(v for k, v in counts.items() if k.startswith('paragraphs_')) - renumbered} paragraph(s), "
                  f"{sum(v for k, v in counts.items() if k.startswith('table_rows_'))} table row(s), "
-                 f"{counts['fields']} field(s) changed")
+                 f"{counts['fields']} field(s) changed" + (f"; {renumbered} heading(s) renumbered" if renumbered else ""))
     return lines
 
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 class BlockChange:
     """One change found in the compared content.
 
-    `kind` is "paragraph" or "row"; `action` is "added", "removed", "changed", "moved" or
-    "formatted" (same text, other formatting). `section` is the heading it sits under. For a
+    `kind` is "paragraph" or "row"; `action` is "added", "removed", "changed", "moved",
+    "formatted" (same text, other formatting) or "renumbered" (a heading whose text differs only
+    in its section number, because a section was added or removed before it). `section` is the heading it sits under. For a
     paragraph `old`/`new` are its texts, for a row tuples of its cell texts; `table` is the
     first row of the row's table (its header), joined with " | ".
     """

@@ -24,6 +24,7 @@ from dossier.redline.changes import BlockChange
 from dossier.redline.read import Atom, Side
 from dossier.redline.tags import NUMID, PPR, PPRCHANGE, RPR, RPRCHANGE, SECTPR, TBL, TC, TCPR, TR, TRPR, P, T
 from dossier.redline.tokens import segments
+from dossier.word.body.headings import without_number
 
 _HEADING = re.compile(r"heading \d", re.IGNORECASE)
 
@@ -343,9 +344,18 @@ class Writer:
                 self.changes.append(BlockChange("paragraph", "added" if old is None else "removed",
                                                 self.section, old_text, new_text))
         elif self.old.key(old) != self.new.key(new):
-            self.changes.append(BlockChange("paragraph", "changed", self.section, old_text, new_text))
+            action = "renumbered" if self._renumbered(old, new, old_text, new_text) else "changed"
+            self.changes.append(BlockChange("paragraph", action, self.section, old_text, new_text))
         elif self.formatted:
             self.changes.append(BlockChange("paragraph", "formatted", self.section, old_text, new_text))
+
+    def _renumbered(self, old: Any, new: Any, old_text: str | None, new_text: str | None) -> bool:
+        """Two headings whose texts differ only in their section number (a section added or removed before them)."""
+        if not (_HEADING.fullmatch(self.old.style(old)) and _HEADING.fullmatch(self.new.style(new))):
+            return False
+        if old_text is None or new_text is None or old_text == new_text:
+            return False
+        return without_number(old_text) == without_number(new_text)
 
     def _carry_last_mark(self, out: list[Any]) -> None:
         """A container's last paragraph mark cannot change: the one before it carries the change."""

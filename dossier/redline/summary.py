@@ -9,13 +9,15 @@ JSON summary (`summary()`, printed by `dossier diff --json`)::
       "change": "修订内容 of the newer revision" | null,
       "author": "张敏", "date": "2026-12-01" | null,              # on every tracked change
       "scope": "content" | "document",                          # see dossier.redline
-      "sections": ["3 职责", …],                                 # headings with changes, in order
+      "sections": ["3 职责", …],                                 # headings with changes (not only a
+                                                                # new number), in order
       "paragraphs": {
         "added":     [{"section": …, "text": …}],
         "removed":   [{"section": …, "text": …}],
         "moved":     [{"section": …, "text": …}],                # section: where it is now
         "formatted": [{"section": …, "text": …}],                # same text, other formatting
-        "changed":   [{"section": …, "old": …, "new": …, "diff": "…文件的[-起-]{+改+}草…"}]
+        "changed":   [{"section": …, "old": …, "new": …, "diff": "…文件的[-起-]{+改+}草…"}],
+        "renumbered": [{"section": "4 职责", "old": "3 职责", "new": "4 职责"}]   # headings: number only
       },
       "table_rows": {
         "added":   [{"section": …, "table": "header | cells", "cells": [...]}],
@@ -27,7 +29,7 @@ JSON summary (`summary()`, printed by `dossier diff --json`)::
         "removed": [{"field": …, "old": …}],
         "changed": [{"field": "validation.acceptance_criteria[2]", "old": …, "new": …}]
       },
-      "counts": {"paragraphs_added": 0, …, "table_rows_changed": 0, "fields": 0},
+      "counts": {"paragraphs_added": 0, …, "paragraphs_renumbered": 0, "table_rows_changed": 0, "fields": 0},
       "outputs": {"docx": "build/diff/ID_A_B.docx", "pdf": …}   # added by `dossier diff`
     }
 
@@ -46,7 +48,8 @@ from dossier.redline.changes import BlockChange, Redline
 from dossier.redline.fields import FieldChange, field_label
 from dossier.redline.tokens import split_tokens
 
-PARAGRAPH_ACTIONS = ("added", "removed", "moved", "formatted", "changed")
+PARAGRAPH_ACTIONS = ("added", "removed", "moved", "formatted", "changed", "renumbered")
+CONTENT_ACTIONS = PARAGRAPH_ACTIONS[:-1]  # a renumbered heading follows from another change: not one itself
 ROW_ACTIONS = ("added", "removed", "changed")
 DIFF_CONTEXT = 8  # characters kept on each side of a change in a paragraph's inline diff
 _BOOKKEEPING = ("prepared_by", "reviewed_by", "approved_by", "distribution")  # left out of the one-line summary
@@ -103,6 +106,8 @@ def inline_diff(old: str, new: str, context: int = DIFF_CONTEXT) -> str:
 
 
 def _paragraph_entry(change: BlockChange) -> dict[str, Any]:
+    if change.action == "renumbered":
+        return {"section": change.section, "old": change.old, "new": change.new}
     if change.action == "changed":
         return {"section": change.section, "old": change.old, "new": change.new,
                 "diff": inline_diff(str(change.old), str(change.new))}
@@ -151,7 +156,7 @@ def summary(comparison: Comparison) -> dict[str, Any]:
         "author": comparison.author,
         "date": comparison.new.day.isoformat() if comparison.new.day else None,
         "scope": comparison.redline.scope,
-        "sections": list(dict.fromkeys(c.section for c in changes if c.section)),
+        "sections": list(dict.fromkeys(c.section for c in changes if c.section and c.action != "renumbered")),
         "paragraphs": paragraphs,
         "table_rows": rows,
         "fields": fields,
@@ -173,7 +178,7 @@ def summary_sentence(data: dict[str, Any]) -> str:
         shown = data["sections"][:5]
         more = f"等{len(data['sections'])}个章节" if len(data["sections"]) > len(shown) else ""
         parts.append("涉及" + "、".join(f"“{s}”" for s in shown) + more)
-    parts.append(_counted("段落", "处", [(words[a], counts[f"paragraphs_{a}"]) for a in PARAGRAPH_ACTIONS]))
+    parts.append(_counted("段落", "处", [(words[a], counts[f"paragraphs_{a}"]) for a in CONTENT_ACTIONS]))
     parts.append(_counted("表格", "行", [(words[a], counts[f"table_rows_{a}"]) for a in ROW_ACTIONS]))
     fields = data["fields"] or {}
     labels = [field_label(f["field"]) for action in ("changed", "added", "removed") for f in fields.get(action, [])

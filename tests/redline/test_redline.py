@@ -13,12 +13,15 @@ import zlib
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from docx import Document
 from lxml import etree
 
 from dossier.errors import Problems
 from dossier.redline import redline, split_tokens
+from dossier.redline.summary import Comparison, Revision, summary, summary_sentence
 from dossier.word.body import render_markdown
+from dossier.word.body.headings import heading_number, without_number
 from dossier.word.document import docx_bytes
 from dossier.word.package import CoreProperties
 from dossier.word.templates import PACKAGE_TEMPLATES
@@ -241,3 +244,35 @@ def test_content_scope_follows_the_template_and_falls_back_to_the_whole_body() -
     old, new = _docx("甲。\n"), _docx("乙。\n")
     assert redline(old, new, "张敏", None).scope == "document"
     assert redline(old, new, "张敏", None, PACKAGE_TEMPLATES / "procedure.docx").scope == "document"
+
+
+def test_headings_renumbered_by_an_added_section_are_reported_as_renumbered_not_changed() -> None:
+    old = "# 目的\n\n规定要求。\n\n# 职责\n\n质量部负责。\n\n## 审核\n\n审核人审核。\n"
+    new = "# 目的\n\n规定要求。\n\n# 术语\n\n受控文件：经批准发布的文件。\n\n# 职责\n\n质量部负责。\n\n## 审核\n\n审核人审核。\n"
+    result, body = _compare(old, new)
+    assert [(c.action, c.old, c.new) for c in result.changes] == [
+        ("added", None, "2 术语"), ("added", None, "受控文件：经批准发布的文件。"),
+        ("renumbered", "2 职责", "3 职责"), ("renumbered", "2.1 审核", "3.1 审核")]
+    assert ("ins", "3") in _changes(body)  # the tracked document still shows the new number as a change
+    data = summary(Comparison("QP-01", "文件控制程序", _revision("A"), _revision("B"), "张敏", result, [], Path("build")))
+    assert data["sections"] == ["2 术语"]
+    assert data["paragraphs"]["renumbered"] == [{"section": "3 职责", "old": "2 职责", "new": "3 职责"},
+                                                {"section": "3.1 审核", "old": "2.1 审核", "new": "3.1 审核"}]
+    assert data["counts"]["paragraphs_added"] == 2 and data["counts"]["paragraphs_changed"] == 0
+    assert summary_sentence(data) == "与A版相比：涉及“2 术语”；段落新增2处。"
+
+
+def test_a_heading_whose_words_changed_is_changed_even_when_renumbered() -> None:
+    result, _ = _compare("# 目的\n\n甲。\n\n# 职责\n\n乙。\n", "# 目的\n\n甲。\n\n# 术语\n\n丙。\n\n# 部门职责\n\n乙。\n")
+    assert ("changed", "2 职责", "3 部门职责") in [(c.action, c.old, c.new) for c in result.changes]
+
+
+@pytest.mark.parametrize("style", ["auto", "chapter"])
+def test_without_number_takes_off_every_number_a_numbering_style_writes(style: str) -> None:
+    for counters in ([3], [2, 4], [1, 2, 3], [1, 2, 3, 4], [1, 2, 3, 4, 12], [1, 1, 1, 1, 1, 7]):
+        assert without_number(heading_number(style, counters) + "职责") == "职责"
+    assert without_number("职责") == "职责" and without_number("2024年度计划") == "2024年度计划"
+
+
+def _revision(label: str):
+    return Revision(label, label, b"", {}, f"releases/QP-01/{label}/QP-01.docx", "张敏", None)
