@@ -10,8 +10,9 @@ class BlockChange:
     """One change found in the compared content.
 
     `kind` is "paragraph" or "row"; `action` is "added", "removed", "changed", "moved",
-    "formatted" (same text, other formatting) or "renumbered" (a heading whose text differs only
-    in its section number, because a section was added or removed before it). `section` is the heading it sits under. For a
+    "formatted" (same text, other formatting) or "renumbered" (a heading of the same level and
+    formatting whose text differs only in the section number it has at its place in each rendering,
+    because sections before it were added, removed or moved). `section` is the heading it sits under. For a
     paragraph `old`/`new` are its texts, for a row tuples of its cell texts; `table` is the
     first row of the row's table (its header), joined with " | ".
     """

@@ -24,7 +24,6 @@ from dossier.redline.changes import BlockChange
 from dossier.redline.read import Atom, Side
 from dossier.redline.tags import NUMID, PPR, PPRCHANGE, RPR, RPRCHANGE, SECTPR, TBL, TC, TCPR, TR, TRPR, P, T
 from dossier.redline.tokens import segments
-from dossier.word.body.headings import without_number
 
 _HEADING = re.compile(r"heading \d", re.IGNORECASE)
 
@@ -350,12 +349,16 @@ class Writer:
             self.changes.append(BlockChange("paragraph", "formatted", self.section, old_text, new_text))
 
     def _renumbered(self, old: Any, new: Any, old_text: str | None, new_text: str | None) -> bool:
-        """Two headings whose texts differ only in their section number (a section added or removed before them)."""
-        if not (_HEADING.fullmatch(self.old.style(old)) and _HEADING.fullmatch(self.new.style(new))):
+        """Two headings of one level, formatted alike, whose texts differ only in a section number that
+        each has at its place in its own rendering (sections before it were added, removed or moved)."""
+        if self.formatted or old_text is None or new_text is None or old_text == new_text:
             return False
-        if old_text is None or new_text is None or old_text == new_text:
+        style = self.new.style(new)
+        if not _HEADING.fullmatch(style) or self.old.style(old) != style:
             return False
-        return without_number(old_text) == without_number(new_text)
+        before, after = self.old.numbers(old), self.new.numbers(new)
+        return any(old_text.startswith(before[s]) and new_text.startswith(after[s])
+                   and old_text[len(before[s]):] == new_text[len(after[s]):] for s in before.keys() & after.keys())
 
     def _carry_last_mark(self, out: list[Any]) -> None:
         """A container's last paragraph mark cannot change: the one before it carries the change."""

@@ -14,6 +14,7 @@ from lxml import etree
 
 from dossier.redline.tags import PPR, TBL, TC, TCPR, TR, P, R, T
 from dossier.word.body.footnotes import notes_of
+from dossier.word.body.headings import HEADING_STYLE, NUMBERED_STYLES, HeadingCounters
 
 OBJECT = "\ufffc"  # starts the comparison key of a non-text run element (picture, field code)
 _SKIPPED = {qn("w:rPr"), qn("w:lastRenderedPageBreak")}
@@ -39,6 +40,23 @@ class Side:
         self._atoms: dict[Any, list[Atom]] = {}
         self._keys: dict[Any, str] = {}
         self.notes = notes_of(self.part)  # {id: w:footnote}
+        self._numbers: dict[Any, dict[str, str]] | None = None
+
+    def numbers(self, p: Any) -> dict[str, str]:
+        """The section number each numbering style gives heading `p` at its place in this rendering:
+        {"auto": "2.1 ", "chapter": "第一节\u3000"}; {} for a paragraph that is not a heading.
+
+        Counted as the renderer counts (dossier.word.body.headings): every top-level paragraph of a
+        "Heading N" style with text, template headings included.
+        """
+        if self._numbers is None:
+            self._numbers = {}
+            counters = {style: HeadingCounters(style, []) for style in NUMBERED_STYLES}
+            for para in self.document.element.body:
+                found = HEADING_STYLE.fullmatch(self.style(para)) if para.tag == P else None
+                if found and self.text(para).strip():
+                    self._numbers[para] = {style: c.next(int(found.group(1))) for style, c in counters.items()}
+        return self._numbers.get(p, {})
 
     def style(self, p: Any) -> str:
         """Name of a paragraph's style ("" when it has none)."""

@@ -13,7 +13,6 @@ import zlib
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
 from docx import Document
 from lxml import etree
 
@@ -21,7 +20,6 @@ from dossier.errors import Problems
 from dossier.redline import redline, split_tokens
 from dossier.redline.summary import Comparison, Revision, summary, summary_sentence
 from dossier.word.body import render_markdown
-from dossier.word.body.headings import heading_number, without_number
 from dossier.word.document import docx_bytes
 from dossier.word.package import CoreProperties
 from dossier.word.templates import PACKAGE_TEMPLATES
@@ -86,17 +84,17 @@ def texts(body: etree._Element) -> list[str]:
     return ["".join(t.text or "" for t in p.iter(_w("t"))) for p in body.iter(_w("p"))]
 
 
-def _docx(markdown: str, images: Path | None = None) -> bytes:
+def _docx(markdown: str, images: Path | None = None, numbering: str = "auto") -> bytes:
     document = Document()
     problems = Problems()
     render_markdown(markdown, document, resolve_citation=lambda doc_id: doc_id, image_dir=images or Path("."),
-                    source="test.md", problems=problems)
+                    source="test.md", problems=problems, numbering=numbering)
     assert not problems, problems.items
     return docx_bytes(document, CoreProperties(when=datetime(2026, 1, 1)))
 
 
-def _compare(old_md: str, new_md: str, images: Path | None = None):
-    old, new = _docx(old_md, images), _docx(new_md, images)
+def _compare(old_md: str, new_md: str, images: Path | None = None, numbering: tuple[str, str] = ("auto", "auto")):
+    old, new = _docx(old_md, images, numbering[0]), _docx(new_md, images, numbering[1])
     result = redline(old, new, "张敏", date(2026, 12, 10))
     assert texts(resolved(result.data, accept=True)) == texts(resolved(new))
     assert texts(resolved(result.data, accept=False)) == texts(resolved(old))
@@ -267,11 +265,29 @@ def test_a_heading_whose_words_changed_is_changed_even_when_renumbered() -> None
     assert ("changed", "2 职责", "3 部门职责") in [(c.action, c.old, c.new) for c in result.changes]
 
 
-@pytest.mark.parametrize("style", ["auto", "chapter"])
-def test_without_number_takes_off_every_number_a_numbering_style_writes(style: str) -> None:
-    for counters in ([3], [2, 4], [1, 2, 3], [1, 2, 3, 4], [1, 2, 3, 4, 12], [1, 1, 1, 1, 1, 7]):
-        assert without_number(heading_number(style, counters) + "职责") == "职责"
-    assert without_number("职责") == "职责" and without_number("2024年度计划") == "2024年度计划"
+CHAPTERS = "# 目的\n\n甲。\n\n# 职责\n\n乙。\n\n## 审核\n\n丙。\n"
+
+
+def _actions(result) -> list[tuple[str, str | None, str | None]]:
+    return [(c.action, c.old, c.new) for c in result.changes]
+
+
+def test_chapter_numbers_renumbered_by_an_added_chapter() -> None:
+    result, _ = _compare(CHAPTERS, CHAPTERS.replace("# 职责", "# 术语\n\n丁。\n\n# 职责"), numbering=("chapter", "chapter"))
+    assert ("renumbered", "第二章\u3000职责", "第三章\u3000职责") in _actions(result)
+    assert not [c for c in result.changes if c.new == "第一节\u3000审核"]  # its number is the same: no change at all
+
+
+def test_what_looks_like_a_renumbering_but_is_not_is_a_change() -> None:
+    demoted, _ = _compare(CHAPTERS, CHAPTERS.replace("# 职责", "## 职责"))  # a level change renumbers too
+    assert ("changed", "2 职责", "1.1 职责") in _actions(demoted)
+    reformatted, _ = _compare(CHAPTERS, CHAPTERS.replace("# 职责", "# 术语\n\n丁。\n\n# *职责*"))
+    assert ("changed", "2 职责", "3 职责") in _actions(reformatted)
+    typed = "# 目的\n\n甲。\n\n# 2025 年度质量目标\n\n乙。\n\n# 一、总则\n\n丙。\n"  # numbering: none, numbers typed
+    edited, _ = _compare(typed, typed.replace("2025", "2026").replace("一、", "三、"), numbering=("none", "none"))
+    assert _actions(edited) == [("changed", "2025 年度质量目标", "2026 年度质量目标"), ("changed", "一、总则", "三、总则")]
+    numbered, _ = _compare(CHAPTERS, CHAPTERS, numbering=("none", "chapter"))  # the numbering style itself changed
+    assert {action for action, _, _ in _actions(numbered)} == {"changed"}
 
 
 def _revision(label: str):

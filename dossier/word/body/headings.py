@@ -12,9 +12,7 @@ import re
 
 HEADING_STYLE = re.compile(r"Heading ([1-9])")
 _DIGITS = "零一二三四五六七八九"
-_NUMERAL = "[零一二三四五六七八九十百]+"
-# every number heading_number writes, at the start of a heading's text
-NUMBER_PREFIX = re.compile(rf"(?:\d+(?:\.\d+)* |第{_NUMERAL}[章节]\u3000|{_NUMERAL}、|（{_NUMERAL}）|\d+\. |（\d+）)")
+NUMBERED_STYLES = ("auto", "chapter")  # the numbering styles that write a number (`none` writes none)
 
 
 def chinese_numeral(number: int) -> str:
@@ -48,12 +46,6 @@ def heading_number(style: str, counters: list[int]) -> str:
         return f"第{chinese_numeral(count)}节\u3000"
     return (f"{chinese_numeral(count)}、", f"（{chinese_numeral(count)}）", f"{count}. ")[min(depth - 3, 2)] \
         if depth < 6 else f"（{count}）"
-
-
-def without_number(text: str) -> str:
-    """A heading's text without the section number `heading_number` put before it ("3 职责" -> "职责")."""
-    found = NUMBER_PREFIX.match(text)
-    return text[found.end():] if found else text
 
 
 class HeadingCounters:
