@@ -14,12 +14,13 @@ import click
 from dossier import __version__
 from dossier.cli.params import DATE
 from dossier.cli.report import (
+    READER_GONE_STATUS,
     Interrupted,
     debugging,
     ending_on_signals,
-    failed_output_lines,
-    output_failed,
+    output_failure,
     quiet_libraries,
+    reader_gone,
     unexpected,
     usage_lines,
 )
@@ -118,8 +119,13 @@ class DossierGroup(click.Group):
             sys.exit(exc.exit_code)
         except OSError as exc:  # writing --help, --version or a usage line to standard output failed
             sys.exit(_report_output_failure(exc))
+        except SystemExit as exc:  # click ends an EPIPE while printing --help or --version itself, with 1
+            if exc.code == 1 and reader_gone():
+                sys.exit(READER_GONE_STATUS)
+            raise
         try:
-            sys.stdout.flush()  # here, not at interpreter exit: a failure is reported, not printed as a traceback
+            if sys.stdout is not None:  # None: started with standard output closed (`>&-`)
+                sys.stdout.flush()  # here, not at interpreter exit: a failure is reported, not printed as a traceback
         except OSError as exc:
             sys.exit(_report_output_failure(exc))
         sys.exit(status if isinstance(status, int) else 0)  # ctx.exit(n) (errors, --help, --version) returns n here
@@ -141,9 +147,11 @@ class DossierGroup(click.Group):
                 click.echo(line, err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:  # the build directory is read-only, a file where a folder should be, disk full
-            gone = output_failed(exc)  # or `| head` stopped reading: end quietly
-            if gone is not None:
-                ctx.exit(gone[1])
+            printing = output_failure(exc)  # or printing failed: `| head` stopped reading, `> /dev/full`
+            if printing is not None:
+                for line in printing[0]:
+                    click.echo(line, err=True)
+                ctx.exit(printing[1])
             where = exc.filename or "file system"
             click.echo(f"error: {where}: {exc.strerror or exc}", err=True)
             ctx.exit(EXIT_TOOL)
@@ -163,7 +171,7 @@ class DossierGroup(click.Group):
 
 def _report_output_failure(exc: OSError) -> int:
     """Print what a failed write to standard output means (see dossier.cli.report); its exit status."""
-    lines, status = failed_output_lines(exc)
+    lines, status = output_failure(exc, writing=True) or ([], EXIT_TOOL)
     for line in lines:
         click.echo(line, err=True)
     return status

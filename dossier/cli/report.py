@@ -114,28 +114,35 @@ def reader_gone() -> bool:
         return False
 
 
-def output_failed(exc: OSError) -> tuple[list[str], int] | None:
+def _echoed_to(exc: BaseException) -> object | None:
+    """The stream `click.echo` was writing to when `exc` was raised in it (every command prints with it), else None."""
+    stream, tb = None, exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == "echo" and frame.f_globals.get("__name__") == "click.utils":
+            stream = frame.f_locals.get("file")
+        tb = tb.tb_next
+    return stream
+
+
+def output_failure(exc: OSError, writing: bool = False) -> tuple[list[str], int] | None:
     """The lines and exit status when `exc` is a failed write to standard output, else None.
 
+    `writing`: the caller knows it was printing (--help, --version, the final flush); otherwise the
+    write must have been `click.echo` to standard output (a file the command writes is not).
     The reader went away (EPIPE on a pipe nobody reads): no line, READER_GONE_STATUS. Another
-    failure while writing (disk full, `> /dev/full`) is reported only by the caller that knows it
-    was writing (`failed_output_lines`). Standard output is pointed at /dev/null either way, so
-    Python's final flush at exit raises nothing more.
+    failure (`> /dev/full`, a socket closed): `error: standard output: …`, EXIT_TOOL. Either way
+    standard output is pointed at /dev/null, so Python's final flush at exit raises nothing more.
     """
-    if not (isinstance(exc, BrokenPipeError) and reader_gone()):
+    if isinstance(exc, BrokenPipeError) and reader_gone():
+        _silence_stdout()
+        return [], READER_GONE_STATUS
+    stream = _echoed_to(exc)
+    if not writing and not (stream is not None and (stream is sys.stdout or getattr(stream, "name", None) == "<stdout>")):
         return None
     _silence_stdout()
-    return [], READER_GONE_STATUS
-
-
-def failed_output_lines(exc: OSError) -> tuple[list[str], int]:
-    """A write to standard output that failed with `exc` (no traceback): ([], 141) when its reader
-    went away, else one `error: standard output: …` line and EXIT_TOOL."""
-    found = output_failed(exc)
-    if found is not None:
-        return found
-    _silence_stdout()
-    return [f"error: standard output: {exc.strerror or exc}"], EXIT_TOOL
+    return [f"error: standard output: {exc.strerror or exc} "
+            "(the printout is incomplete; files are written whole or not at all)"], EXIT_TOOL
 
 
 def _silence_stdout() -> None:
