@@ -251,8 +251,9 @@ def check_command(workspace: Path) -> None:
     click.echo(f"ok: {len(ws.documents)} documents valid" + (f" ({count} warning{'s' if count != 1 else ''})" if count else ""))
     spots = {doc.id: len(open_spots(doc)) for doc in ws.documents.values()}
     if any(spots.values()):
-        click.echo(f"open: {sum(spots.values())} spots to fill in or confirm (【请根据本企业实际填写：…】, 【请确认：…】) in "
-                   f"{sum(1 for n in spots.values() if n)} documents; `dossier status --open` lists them")
+        total, documents = sum(spots.values()), sum(1 for n in spots.values() if n)
+        click.echo(f"open: {total} spot{'s' if total != 1 else ''} to fill in or confirm (【请根据本企业实际填写：…】, 【请确认：…】) "
+                   f"in {documents} document{'s' if documents != 1 else ''}; `dossier status --open` lists them")
 
 
 @contextlib.contextmanager

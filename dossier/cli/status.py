@@ -66,7 +66,8 @@ def open_lines(rows: list[dict[str, Any]]) -> list[str]:
             lines.append(f"{r['id']}: {len(r['open'])} open ({r['title']})")
             lines.extend(f"  {spot['file']}:{spot['line']}: {spot['text']}" for spot in r["open"])
     total = sum(len(r["open"]) for r in rows)
-    lines.append(f"{total} open spot{'s' if total != 1 else ''} in {sum(1 for r in rows if r['open'])} documents")
+    documents = sum(1 for r in rows if r["open"])
+    lines.append(f"{total} open spot{'s' if total != 1 else ''} in {documents} document{'s' if documents != 1 else ''}")
     return lines
 
 

@@ -49,6 +49,16 @@ def test_open_spots_are_found_in_the_yaml_and_the_body(tmp_path: Path) -> None:
     ]
 
 
+
+def test_an_open_spot_may_wrap_over_lines_and_hold_brackets_but_not_span_paragraphs(tmp_path: Path) -> None:
+    body = ("跨行【请确认：默认\n  10 年】结束。\n\n【请确认：嵌套【内层】说明】\n\n"
+            "【请确认：未闭合\n\n下一段】\r\n【请根据本企业实际填写：末行】\n")
+    doc = Document("QP-01", "procedure", "标题", "A", tmp_path / "QP-01.yaml", "content/QP-01.yaml", body=body,
+                   body_source="content/QP-01.md")
+    assert [(s.line, s.text) for s in open_spots(doc)] == [
+        (1, "请确认：默认10 年"), (4, "请确认：嵌套【内层】说明"), (9, "请根据本企业实际填写：末行")]
+
+
 def test_a_number_of_no_document_is_a_warning_in_check_and_refused_at_release(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     assert run_cli("init", str(root)).exit_code == 0
@@ -73,13 +83,13 @@ def test_check_counts_the_open_spots_and_status_lists_them(tmp_path: Path) -> No
                     encoding="utf-8")
     line = len(body.read_text(encoding="utf-8").splitlines())
     check = run_cli("check", str(root))
-    assert check.stdout.splitlines()[1] == ("open: 2 spots to fill in or confirm (【请根据本企业实际填写：…】, 【请确认：…】) in 1 documents; "
+    assert check.stdout.splitlines()[1] == ("open: 2 spots to fill in or confirm (【请根据本企业实际填写：…】, 【请确认：…】) in 1 document; "
                                             "`dossier status --open` lists them")
     assert run_cli("status", "-w", str(root), "--open").stdout.splitlines() == [
         "QP-01: 2 open (文件控制程序)",
         f"  content/QP-01.md:{line}: 请确认：默认 10 年",
         f"  content/QP-01.md:{line}: 请根据本企业实际填写：档案室",
-        "2 open spots in 1 documents",
+        "2 open spots in 1 document",
     ]
     as_json = json.loads(run_cli("status", "-w", str(root), "--open", "--json").stdout)
     assert as_json == {"open": [{"id": "QP-01", "title": "文件控制程序", "spots": [
