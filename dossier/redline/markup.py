@@ -308,11 +308,12 @@ class Writer:
     def _similar(self, a: Any, b: Any) -> float:
         if a.tag != b.tag or a.tag not in (P, TBL):
             return -1.0
-        return ratio(self.old.key(a), self.new.key(b), PARAGRAPH_SIMILARITY if a.tag == P else TABLE_SIMILARITY)
+        return ratio(self.old.align_key(a), self.new.align_key(b), PARAGRAPH_SIMILARITY if a.tag == P else TABLE_SIMILARITY)
 
     def blocks(self, old: list[Any], new: list[Any], record: bool, at_end: bool) -> list[Any]:
-        """The merged block sequence of a container (body content or a table cell)."""
-        pairs = align_blocks(old, new, self.old.key, self.new.key, self._similar)
+        """The merged block sequence of a container (body content or a table cell); headings pair by
+        their text without section numbers (Side.align_key)."""
+        pairs = align_blocks(old, new, self.old.align_key, self.new.align_key, self._similar)
         if at_end:
             pairs = pair_last_paragraphs(pairs)
         out = []

@@ -114,6 +114,22 @@ class Side:
                 self._keys[block] = "x\x1d" + etree.tostring(block, encoding="unicode")
         return self._keys[block]
 
+    def align_key(self, block: Any) -> str:
+        """What block alignment pairs by: `key`, except that a heading leaves out the section number it has
+        at its place (so an added section does not make every later heading unlike its old self)."""
+        numbers = self.numbers(block) if block.tag == P else {}
+        text = self.text(block) if numbers else ""
+        prefix = next((number for number in numbers.values() if number and text.startswith(number)), "")
+        if not prefix:
+            return self.key(block)
+        skip, atoms = len(prefix), []
+        for atom in self.atoms(block):
+            if skip and not atom.key.startswith(OBJECT):
+                skip -= 1
+                continue
+            atoms.append(atom.key)
+        return "h\x1d" + "".join(atoms)
+
     def row_key(self, tr: Any) -> str:
         """A row's content: its cells' block keys."""
         return "\x1e".join("\x1f".join(self.key(b) for b in tc if b.tag != TCPR) for tc in tr.findall(TC))

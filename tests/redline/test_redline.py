@@ -292,3 +292,11 @@ def test_what_looks_like_a_renumbering_but_is_not_is_a_change() -> None:
 
 def _revision(label: str):
     return Revision(label, label, b"", {}, f"releases/QP-01/{label}/QP-01.docx", "张敏", None)
+
+
+def test_an_inserted_subsection_is_added_and_the_next_one_renumbered_not_renamed() -> None:
+    old = "# 范围\n\n## 范围一\n\n范围一内容。\n\n## 范围二\n\n范围二内容。\n"
+    new = "# 范围\n\n## 范围零\n\n范围零内容。\n\n## 范围一\n\n范围一内容。\n\n## 范围二\n\n范围二内容。\n"
+    result, _ = _compare(old, new)
+    assert _actions(result) == [("added", None, "1.1 范围零"), ("added", None, "范围零内容。"),
+                                ("renumbered", "1.1 范围一", "1.2 范围一"), ("renumbered", "1.2 范围二", "1.3 范围二")]
