@@ -8,6 +8,7 @@ underlined and deletions struck through in the author's colour, with change bars
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ SHOWN_CHARS = 60  # paragraph text shown per line in the printed summary
 
 
 def _short(text: Any) -> str:
-    flat = " ".join(str(text).split())
+    flat = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # the ideographic space of 第一章\u3000 stays
     return flat if len(flat) <= SHOWN_CHARS else flat[:SHOWN_CHARS] + "…"
 
 
@@ -48,8 +49,8 @@ def summary_lines(data: dict[str, Any]) -> list[str]:
     else:
         for action, entries in data["fields"].items():
             for entry in entries:
-                value = entry.get("new", entry.get("old"))
-                lines.append(f"  field {action} {entry['field']}: {_short(json.dumps(value, ensure_ascii=False))}")
+                shown = [_short(json.dumps(entry[side], ensure_ascii=False)) for side in ("old", "new") if side in entry]
+                lines.append(f"  field {action} {entry['field']}: {' -> '.join(shown)}")
     counts = data["counts"]
     renumbered = counts.get("paragraphs_renumbered", 0)
     lines.append(f"{sum(v for k, v in counts.items() if k.startswith('paragraphs_')) - renumbered} paragraph(s), "

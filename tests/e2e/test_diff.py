@@ -245,7 +245,8 @@ def test_summary_is_printed_for_people(revisions: Path, diffed: dict, tmp_path: 
     assert f"{DOC} 纯化水系统再确认方案: A -> B, changes by 张敏 on 2026-12-10" in out
     assert "paragraph removed [8 参考文件]: GB/T 19973.1" in out
     assert "table row added [9 实施计划] (日期 | 工作内容 | 责任人): 第 3 周 | 每日取样检测 | 张敏" in out
-    assert 'field changed validation.acceptance_criteria[2]: "微生物限度不超过 50 CFU/mL"' in out
+    assert ('  field changed validation.acceptance_criteria[2]: "微生物限度不超过 100 CFU/mL" -> "微生物限度不超过 50 CFU/mL"'
+            in out.splitlines())
     assert (tmp_path / f"{DOC}_A_B.docx").read_bytes() == (revisions / diffed["outputs"]["docx"]).read_bytes()
     assert not (tmp_path / f"{DOC}_A_B.pdf").exists()
 

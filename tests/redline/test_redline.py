@@ -300,3 +300,14 @@ def test_an_inserted_subsection_is_added_and_the_next_one_renumbered_not_renamed
     result, _ = _compare(old, new)
     assert _actions(result) == [("added", None, "1.1 范围零"), ("added", None, "范围零内容。"),
                                 ("renumbered", "1.1 范围一", "1.2 范围一"), ("renumbered", "1.2 范围二", "1.3 范围二")]
+
+
+def test_the_printed_summary_keeps_the_ideographic_space_of_chapter_numbers() -> None:
+    from dossier.cli.diff import summary_lines
+
+    result, _ = _compare(CHAPTERS, CHAPTERS.replace("# 职责", "# 术语\n\n丁。\n\n# 职责"), numbering=("chapter", "chapter"))
+    data = summary(Comparison("QP-01", "文件控制程序", _revision("A"), _revision("B"), "张敏", result, None, Path("build")))
+    lines = summary_lines(data)
+    assert lines[1] == "sections: 第二章\u3000术语"
+    assert "  paragraph added [第二章\u3000术语]: 第二章\u3000术语" in lines
+    assert "  heading renumbered: 第二章\u3000职责 -> 第三章\u3000职责" in lines
