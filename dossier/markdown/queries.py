@@ -10,13 +10,9 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from dossier.markdown import citations, prose_lines
+from dossier.markdown.spots import find_spots
 from dossier.workspace.external import outdated_message
 from dossier.workspace.model import Document, Workspace
-
-# spots a starter document leaves to the company: 【请根据本企业实际填写：…】 and 【请确认：…】
-# (its text may hold one level of 【…】 and run over lines of one paragraph, as Markdown wraps it)
-OPEN_SPOT = re.compile(r"【请(?:根据本企业实际填写|确认)[：:](?:[^【】\n]|【[^【】\n]*】|\n(?![ \t]*\n))*】")
-_WRAP = re.compile(r"[ \t]*\n[ \t]*")
 
 
 class Site(NamedTuple):
@@ -77,7 +73,8 @@ class OpenSpot:
 def open_spots(doc: Document) -> list[OpenSpot]:
     """Every 【请根据本企业实际填写：…】 / 【请确认：…】 in the document's YAML and Markdown body, in file order.
 
-    `line` is where the spot starts; a spot wrapped over lines is shown joined (CJK text wraps without spaces).
+    `line` is where the spot starts; a spot wrapped over lines is shown joined (see `find_spots`
+    for what ends a spot and what is code, not a spot).
     """
     found = []
     files = [(doc.source_display, doc.source)]
@@ -88,9 +85,7 @@ def open_spots(doc: Document) -> list[OpenSpot]:
             text = path.read_text(encoding="utf-8") if path is not None else doc.body
         except (OSError, UnicodeDecodeError):
             continue
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        found.extend(OpenSpot(shown, text.count("\n", 0, match.start()) + 1, _WRAP.sub("", match.group()[1:-1]))
-                     for match in OPEN_SPOT.finditer(text))
+        found.extend(OpenSpot(shown, line, words) for line, words in find_spots(text))
     return found
 
 

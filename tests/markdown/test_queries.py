@@ -59,6 +59,32 @@ def test_an_open_spot_may_wrap_over_lines_and_hold_brackets_but_not_span_paragra
         (1, "请确认：默认10 年"), (4, "请确认：嵌套【内层】说明"), (9, "请根据本企业实际填写：末行")]
 
 
+def test_an_open_spot_ends_with_its_block_and_is_not_one_inside_code() -> None:
+    body = ("- 【请确认：列表项未闭合\n- 下一项】\n\n"
+            "| 【请确认：表格未闭合 | 甲 |\n| 乙】 | 丙 |\n\n"
+            "## 【请确认：标题未闭合\n正文】\n\n"
+            "段落【请确认：未闭合\n```\n代码】\n```\n\n"
+            "```\n【请确认：代码块中的示例】\n```\n\n"
+            "写作 `【请确认：行内代码】` 的示例；【请确认：外层【内层\n跨行】说明】\n"
+            "- 列表项【请确认：续行\n  仍属本项】\n")
+    assert [(s.line, s.text) for s in open_spots(_doc(body))] == [
+        (19, "请确认：外层【内层跨行】说明"), (21, "请确认：续行仍属本项")]
+
+
+def test_an_open_spot_in_yaml_does_not_run_into_the_next_key_or_comment(tmp_path: Path) -> None:
+    (tmp_path / "QP-01.yaml").write_text(
+        "id: QP-01\ntitle: 【请确认：未闭合\nkind: procedure】\n# 【请确认：注释未闭合\n"
+        "purpose: >-\n  【请根据本企业实际填写：\n  折行的值】\n", encoding="utf-8")
+    doc = Document("QP-01", "procedure", "标题", "A", tmp_path / "QP-01.yaml", "content/QP-01.yaml", body="")
+    assert [(s.line, s.text) for s in open_spots(doc)] == [(6, "请根据本企业实际填写：折行的值")]
+
+
+def test_many_unclosed_spots_are_read_in_one_pass() -> None:
+    """Each unclosed opening is read to its paragraph's end only (no rescanning of the text)."""
+    body = "【请确认：未闭合\n" * 2000 + "\n【请确认：闭合】\n"
+    assert [(s.line, s.text) for s in open_spots(_doc(body))] == [(2002, "请确认：闭合")]
+
+
 def test_a_number_of_no_document_is_a_warning_in_check_and_refused_at_release(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     assert run_cli("init", str(root)).exit_code == 0
