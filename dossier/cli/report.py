@@ -15,7 +15,9 @@ print nothing once the run is ending (a thread that fails otherwise prints one `
 
 When standard output cannot be written, the run ends as other Unix tools do: quietly with status
 141 (128 + SIGPIPE) when its reader went away (`dossier status | head -1`), with one `error:` line
-and status 3 otherwise (`dossier --help > /dev/full`) - never with a traceback.
+and status 3 otherwise (`dossier --help > /dev/full`) - never with a traceback. When standard
+error cannot be written (`2>/dev/full`, `2>&-`), what it would have said is dropped and the run
+goes on: its exit status still tells how it ended, as with the other Unix tools.
 """
 
 from __future__ import annotations
@@ -146,12 +148,56 @@ def output_failure(exc: OSError, writing: bool = False) -> tuple[list[str], int]
 
 
 def _silence_stdout() -> None:
+    _silence(sys.stdout)
+
+
+def _silence(stream: object) -> None:
+    """Point the descriptor under `stream` at /dev/null (what is buffered for it is then dropped quietly)."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())  # type: ignore[attr-defined]
         os.close(devnull)
     except (AttributeError, ValueError, OSError):
         pass
+
+
+class _LossyStream:
+    """Standard error that drops what cannot be written instead of raising (every other attribute is the stream's)."""
+
+    def __init__(self, stream: object):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write `text`; on OSError (disk full, closed pipe) drop it and send later text to /dev/null."""
+        try:
+            return self._stream.write(text)  # type: ignore[attr-defined]
+        except OSError:
+            _silence(self._stream)
+            return len(text)
+
+    def flush(self) -> None:
+        """Flush, dropping what cannot be written."""
+        try:
+            self._stream.flush()  # type: ignore[attr-defined]
+        except OSError:
+            _silence(self._stream)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def lossy_stderr() -> Iterator[None]:
+    """Within the block, a failed write to standard error loses the text, not the run (see the module docstring)."""
+    if sys.stderr is None:  # started with standard error closed: click prints nothing then
+        yield
+        return
+    previous = sys.stderr
+    sys.stderr = _LossyStream(previous)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stderr = previous
 
 
 LIBRARY_LOGGERS = ("pypdf", "pyhanko", "pyhanko_certvalidator", "PIL", "fontTools", "docx", "docxtpl", "docxcompose",

@@ -12,7 +12,7 @@ import sys
 import click
 import pytest
 
-from dossier.cli import LAZY_COMMANDS
+from dossier.cli.group import LAZY_COMMANDS
 from tests.conftest import REPO
 
 

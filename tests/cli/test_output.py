@@ -93,3 +93,30 @@ def test_a_closed_standard_output_prints_nothing_and_no_traceback(many_documents
         ran = subprocess.run([sys.executable, "-m", "dossier", *args], stdout=None, stderr=subprocess.PIPE, text=True,
                              timeout=300, env=ENV, close_fds=True, preexec_fn=lambda: os.close(1))
         assert (ran.returncode, ran.stderr) == (0, "")
+
+
+def _stderr_into(where: str, *args: str) -> subprocess.CompletedProcess:
+    """Run dossier with its standard error into /dev/full ("full") or closed ("closed")."""
+    if where == "full":
+        with open("/dev/full", "w") as full:
+            return subprocess.run([sys.executable, "-m", "dossier", *args], stdout=subprocess.PIPE, stderr=full,
+                                  text=True, timeout=300, env=ENV)
+    return subprocess.run([sys.executable, "-m", "dossier", *args], stdout=subprocess.PIPE, stderr=None, text=True,
+                          timeout=300, env=ENV, close_fds=True, preexec_fn=lambda: os.close(2))
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("where", ["full", "closed"])
+def test_standard_error_that_cannot_be_written_loses_the_message_not_the_run(where: str, tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert run_cli("init", str(root)).exit_code == 0
+    body = root / "content" / "QP-01.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\n见 QP-77。\n", encoding="utf-8")  # a warning, printed first
+    checked = _stderr_into(where, "check", str(root))
+    assert (checked.returncode, checked.stdout) == (0, f"ok: {len(list((root / 'content').glob('*.yaml')))} documents valid (1 warning)\n")
+    assert _stderr_into(where, "check", str(tmp_path / "nowhere")).returncode == 2
+    assert _stderr_into(where, "--bogus").returncode == 2
+    with open("/dev/full", "w") as full:
+        both = subprocess.run([sys.executable, "-m", "dossier", "status", "-w", str(root)], stdout=full, stderr=full,
+                              timeout=300, env=ENV)
+    assert both.returncode == 3

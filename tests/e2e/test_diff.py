@@ -18,8 +18,8 @@ from lxml import etree
 from dossier.actions.diff import change_summary_text
 from dossier.actions.init import init_workspace
 from dossier.actions.release import release, revise
-from dossier.cli import DossierGroup
 from dossier.cli.diff import diff_command
+from dossier.cli.group import DossierGroup
 from tests.conftest import pdf_text, set_signoffs
 from tests.redline.test_redline import W, resolved, texts
 
