@@ -9,6 +9,8 @@ These do not stop a build (`Problems.warn`; `check` and `build` print them as
 - a heading that starts with a section number (`## 1.1 条款1`) is numbered again by the
   automatic numbering ("1.1 1.1 条款1" in the body and the table of contents) unless the
   workspace or document sets `numbering_style: none`;
+- a heading with no words (`#` alone) prints as a section without a title, numbered like the
+  others ("2 " in the body, the table of contents and a change summary);
 - a caption (an image's alt text, a table's `Table: …`) that starts with its number (`图1 …`) is
   numbered again by the renderer ("图1 图1 …");
 - a title longer than the page header's title cell shows on its two lines makes the header
@@ -53,6 +55,14 @@ def _typed_numbers(ws: Workspace, memo: LintMemo, doc: Document, problems: Probl
                           "number or set numbering_style: none")
 
 
+def _empty_headings(memo: LintMemo, doc: Document, problems: Problems) -> None:
+    for line, level, text in memo.headings(doc.body):
+        if not text.strip():
+            problems.warn(doc.body_source, doc.body_line_offset + line + 1, "body",
+                          f"a level-{level} heading has no words: it prints as a section without a title; "
+                          "write its title after the #, or remove the line")
+
+
 def _typed_captions(memo: LintMemo, doc: Document, problems: Problems) -> None:
     for line, text, number in memo.captions(doc.body):
         problems.warn(doc.body_source, doc.body_line_offset + line + 1, "body",
@@ -77,5 +87,6 @@ def check_layout(ws: Workspace, doc: Document, problems: Problems) -> None:
     memo = memo_for(ws)
     _leftovers(memo, doc, problems)
     _typed_numbers(ws, memo, doc, problems)
+    _empty_headings(memo, doc, problems)
     _typed_captions(memo, doc, problems)
     _title_length(ws, doc, problems)

@@ -67,6 +67,15 @@ def test_numbering_style_none_takes_typed_numbers_as_meant(tmp_path: Path) -> No
     assert ws.documents["QP-01"].heading_numbers(ws.config) == "chapter"
 
 
+def test_a_heading_without_words_is_warned_at_its_line(tmp_path: Path) -> None:
+    root = _workspace(tmp_path / "ws", body="# 总则\n\n正文。\n\n#\n\n乙。\n\n###   \n")
+    result = run_cli("check", str(root))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"warning: content/QP-30.md:{line}: body: a level-{level} heading has no words: it prints as a section without "
+        "a title; write its title after the #, or remove the line" for line, level in ((5, 1), (9, 3))]
+
+
 def test_an_unknown_numbering_style_is_an_input_error(tmp_path: Path) -> None:
     root = _workspace(tmp_path / "ws", extra="numbering_style: roman\n", body="# 总则\n")
     result = run_cli("check", str(root))
