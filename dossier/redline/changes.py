@@ -13,8 +13,11 @@ class BlockChange:
     "formatted" (same text, other formatting) or "renumbered" (a heading of the same level and
     formatting whose text differs only in the section number it has at its place in each rendering,
     because sections before it were added, removed or moved). `section` is the heading it sits under. For a
-    paragraph `old`/`new` are its texts, for a row tuples of its cell texts; `table` is the
-    first row of the row's table (its header), joined with " | ".
+    paragraph `old`/`new` are its texts as a summary shows them (`Side.shown`: pictures as [图片],
+    footnotes as [脚注：…]), for a row tuples of its cell texts; `table` is the first row of the
+    row's table (its header), joined with " | ". `content` is what an added or removed paragraph
+    holds, as alignment compares it (`Side.align_key`: pictures by their bytes, headings without
+    their number): `moves` pairs by it.
     """
 
     kind: str
@@ -23,6 +26,7 @@ class BlockChange:
     old: str | tuple[str, ...] | None
     new: str | tuple[str, ...] | None
     table: str | None = None
+    content: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,14 +39,22 @@ class Redline:
 
 
 def moves(changes: list[BlockChange]) -> list[BlockChange]:
-    """A removed paragraph added again unchanged elsewhere is one move."""
+    """A removed paragraph added again unchanged elsewhere is one move (same `content`: the same words,
+    pictures and footnotes; a heading may carry another section number there)."""
     result = list(changes)
     for change in changes:
         if change.kind != "paragraph" or change.action != "removed":
             continue
-        twin = next((c for c in result if c.kind == "paragraph" and c.action == "added" and c.new == change.old), None)
+        twin = next((c for c in result if c.kind == "paragraph" and c.action == "added" and _held(c) == _held(change)), None)
         if twin is None:
             continue
         result[result.index(change)] = BlockChange("paragraph", "moved", twin.section, change.old, twin.new)
         result.remove(twin)
     return result
+
+
+def _held(change: BlockChange) -> str | None:
+    """What an added or removed paragraph holds: its `content`, else (made without one) its text."""
+    if change.content is not None:
+        return change.content
+    return change.new if change.action == "added" else change.old

@@ -45,6 +45,11 @@ def _xml(node: Any) -> bytes:
     return etree.tostring(node) if node is not None else b""
 
 
+def _reformatted(row: Any) -> bool:
+    """True when a written row marks a formatting change (w:rPrChange or w:pPrChange) in a cell."""
+    return next(row.iter(RPRCHANGE, PPRCHANGE), None) is not None
+
+
 def _shallow(node: Any) -> Any:
     return node.makeelement(node.tag, dict(node.attrib))
 
@@ -270,8 +275,10 @@ class Writer:
                 self.changes.append(BlockChange("row", "added", self.section, None, new_cells, label))
             elif after is None:
                 self.changes.append(BlockChange("row", "removed", self.section, old_cells, None, label))
-            elif old_cells != new_cells:
+            elif old_cells != new_cells or self.old.row_key(before) != self.new.row_key(after):
                 self.changes.append(BlockChange("row", "changed", self.section, old_cells, new_cells, label))
+            elif _reformatted(out[-1]):
+                self.changes.append(BlockChange("row", "formatted", self.section, old_cells, new_cells, label))
         return out
 
     def row(self, old: Any, new: Any) -> Any:
@@ -337,22 +344,23 @@ class Writer:
         side = self.new if new is not None else self.old
         if _HEADING.fullmatch(side.style(heading)):
             self.section = side.text(heading)
-        old_text = self.old.text(old) if old is not None else None
-        new_text = self.new.text(new) if new is not None else None
+        old_text = self.old.shown(old) if old is not None else None
+        new_text = self.new.shown(new) if new is not None else None
         if old is None or new is None:
-            if (old_text or new_text or "").strip():
-                self.changes.append(BlockChange("paragraph", "added" if old is None else "removed",
-                                                self.section, old_text, new_text))
+            if (old_text or new_text or "").strip():  # text, a picture or a footnote; not an empty paragraph
+                self.changes.append(BlockChange("paragraph", "added" if old is None else "removed", self.section,
+                                                old_text, new_text, content=side.align_key(heading)))
         elif self.old.key(old) != self.new.key(new):
-            action = "renumbered" if self._renumbered(old, new, old_text, new_text) else "changed"
+            action = "renumbered" if self._renumbered(old, new) else "changed"
             self.changes.append(BlockChange("paragraph", action, self.section, old_text, new_text))
         elif self.formatted:
             self.changes.append(BlockChange("paragraph", "formatted", self.section, old_text, new_text))
 
-    def _renumbered(self, old: Any, new: Any, old_text: str | None, new_text: str | None) -> bool:
+    def _renumbered(self, old: Any, new: Any) -> bool:
         """Two headings of one level, formatted alike, whose texts differ only in a section number that
         each has at its place in its own rendering (sections before it were added, removed or moved)."""
-        if self.formatted or old_text is None or new_text is None or old_text == new_text:
+        old_text, new_text = self.old.text(old), self.new.text(new)
+        if self.formatted or old_text == new_text or self.old.shown(old) != old_text or self.new.shown(new) != new_text:
             return False
         style = self.new.style(new)
         if not _HEADING.fullmatch(style) or self.old.style(old) != style:
@@ -362,15 +370,22 @@ class Writer:
                    and old_text[len(before[s]):] == new_text[len(after[s]):] for s in before.keys() & after.keys())
 
     def _carry_last_mark(self, out: list[Any]) -> None:
-        """A container's last paragraph mark cannot change: the one before it carries the change."""
+        """A container's last paragraph mark cannot change: the paragraph before the trailing run of
+        paragraphs added (or removed) carries the change, as Word marks text added at the end
+        (unchanged¶ᵢₙₛ added¶ᵢₙₛ added¶ — rejecting joins them back into the unchanged paragraph)."""
         if not out or out[-1].tag != P:
             return
         mark = self._paragraph_mark(out[-1])
         if mark is None:
             return
+        kind = etree.QName(mark).localname
         holder = mark.getparent()
         holder.remove(mark)
         if len(holder) == 0:
             holder.getparent().remove(holder)
-        if len(out) > 1 and out[-2].tag == P and self._paragraph_mark(out[-2]) is None:
-            self._mark_paragraph(out[-2], etree.QName(mark).localname)
+        at = len(out) - 2
+        while at >= 0 and out[at].tag == P and (found := self._paragraph_mark(out[at])) is not None \
+                and etree.QName(found).localname == kind:
+            at -= 1
+        if at >= 0 and out[at].tag == P and self._paragraph_mark(out[at]) is None:
+            self._mark_paragraph(out[at], kind)

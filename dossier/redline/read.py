@@ -17,6 +17,8 @@ from dossier.word.body.footnotes import notes_of
 from dossier.word.body.headings import HEADING_STYLE, NUMBERED_STYLES, HeadingCounters
 
 OBJECT = "\ufffc"  # starts the comparison key of a non-text run element (picture, field code)
+PICTURE = f"{OBJECT}picture:"  # + the SHA-256 of the image
+FOOTNOTE = f"{OBJECT}footnote:"  # + the note's words (an edited note pairs as a changed paragraph)
 _SKIPPED = {qn("w:rPr"), qn("w:lastRenderedPageBreak")}
 
 
@@ -90,18 +92,34 @@ class Side:
         if name in ("br", "cr") and node.get(qn("w:type")) in (None, "textWrapping"):
             return "\n"
         if name == "footnoteReference":  # a note compares by its text: an edited note is a changed reference
-            note = self.notes.get(node.get(qn("w:id")))
-            text = "".join(note.itertext()) if note is not None else ""
-            return f"{OBJECT}footnote:{hashlib.sha256(text.encode()).hexdigest()}"
+            return f"{FOOTNOTE}{self.note_text(node)}"
         if name == "drawing":
             blobs = [self.part.related_parts[rid].blob for rid in node.xpath(".//@r:embed")]
-            return f"{OBJECT}picture:{hashlib.sha256(b''.join(blobs)).hexdigest()}"
+            return f"{PICTURE}{hashlib.sha256(b''.join(blobs)).hexdigest()}"
         detail = node.get(qn("w:type")) or node.get(qn("w:fldCharType")) or node.text or ""
         return f"{OBJECT}{name}:{detail}"
+
+    def note_text(self, reference: Any) -> str:
+        """The words of the footnote a w:footnoteReference points to ("" when there is none)."""
+        note = self.notes.get(reference.get(qn("w:id")))
+        return "".join(t.text or "" for t in note.iter(T)).strip() if note is not None else ""
 
     def text(self, block: Any) -> str:
         """Readable text of a paragraph (pictures and field codes left out)."""
         return "".join(a.key for a in self.atoms(block) if not a.key.startswith(OBJECT))
+
+    def shown(self, block: Any) -> str:
+        """A paragraph as a change summary shows it: its text, each picture as [图片], each footnote
+        reference as [脚注：its words] (field codes left out)."""
+        parts = []
+        for atom in self.atoms(block):
+            if not atom.key.startswith(OBJECT):
+                parts.append(atom.key)
+            elif atom.key.startswith(PICTURE):
+                parts.append("[图片]")
+            elif atom.key.startswith(FOOTNOTE):
+                parts.append(f"[脚注：{self.note_text(atom.node)}]")
+        return "".join(parts)
 
     def key(self, block: Any) -> str:
         """What block alignment compares: type and full content."""
@@ -135,5 +153,5 @@ class Side:
         return "\x1e".join("\x1f".join(self.key(b) for b in tc if b.tag != TCPR) for tc in tr.findall(TC))
 
     def cells(self, tr: Any) -> tuple[str, ...]:
-        """Readable text of each cell of a row."""
-        return tuple("\n".join(self.text(p) for p in tc.iter(P)) for tc in tr.findall(TC))
+        """Each cell of a row as a change summary shows it (`shown`, its paragraphs joined by line breaks)."""
+        return tuple("\n".join(self.shown(p) for p in tc.iter(P)) for tc in tr.findall(TC))

@@ -15,6 +15,8 @@ JSON summary (`summary()`, printed by `dossier diff --json`)::
         "added":     [{"section": …, "text": …}],
         "removed":   [{"section": …, "text": …}],
         "moved":     [{"section": …, "text": …}],                # section: where it is now
+                                                                # texts: pictures as [图片], footnotes as
+                                                                # [脚注：…] (see Side.shown)
         "formatted": [{"section": …, "text": …}],                # same text, other formatting
         "changed":   [{"section": …, "old": …, "new": …, "diff": "…文件的[-起-]{+改+}草…"}],
         "renumbered": [{"section": "4 职责", "old": "3 职责", "new": "4 职责"}]   # headings: number only
@@ -22,7 +24,8 @@ JSON summary (`summary()`, printed by `dossier diff --json`)::
       "table_rows": {
         "added":   [{"section": …, "table": "header | cells", "cells": [...]}],
         "removed": [{"section": …, "table": …, "cells": [...]}],
-        "changed": [{"section": …, "table": …, "old": [...], "new": [...]}]
+        "changed": [{"section": …, "table": …, "old": [...], "new": [...]}],
+        "formatted": [{"section": …, "table": …, "cells": [...]}]   # same cells, other formatting
       },
       "fields": {                                               # null: a revision has no archived YAML
         "added":   [{"field": "validation.sampling", "new": …}],
@@ -50,7 +53,8 @@ from dossier.redline.tokens import split_tokens
 
 PARAGRAPH_ACTIONS = ("added", "removed", "moved", "formatted", "changed", "renumbered")
 CONTENT_ACTIONS = PARAGRAPH_ACTIONS[:-1]  # a renumbered heading follows from another change: not one itself
-ROW_ACTIONS = ("added", "removed", "changed")
+ROW_ACTIONS = ("added", "removed", "changed", "formatted")
+UNSEEN_CHANGE = ("（图片已更换）", "（域代码有变化）")  # appended to the diff of a paragraph whose words are the same
 DIFF_CONTEXT = 8  # characters kept on each side of a change in a paragraph's inline diff
 _BOOKKEEPING = ("prepared_by", "reviewed_by", "approved_by", "distribution")  # left out of the one-line summary
 
@@ -109,8 +113,10 @@ def _paragraph_entry(change: BlockChange) -> dict[str, Any]:
     if change.action == "renumbered":
         return {"section": change.section, "old": change.old, "new": change.new}
     if change.action == "changed":
-        return {"section": change.section, "old": change.old, "new": change.new,
-                "diff": inline_diff(str(change.old), str(change.new))}
+        diff = inline_diff(str(change.old), str(change.new))
+        if change.old == change.new:  # the same words: what changed is a picture or a field code
+            diff += UNSEEN_CHANGE[0] if "[图片]" in str(change.new) else UNSEEN_CHANGE[1]
+        return {"section": change.section, "old": change.old, "new": change.new, "diff": diff}
     return {"section": change.section, "text": change.new if change.new is not None else change.old}
 
 

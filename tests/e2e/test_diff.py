@@ -200,6 +200,7 @@ def test_json_summary_lists_the_four_changes(diffed: dict) -> None:
         "changed": [{"section": "6 接收准则", "table": "编号 | 接收准则 | 测量项目和样品 | 判定方式",  # a free-text criterion row
                      "old": ["3", "微生物限度不超过 100 CFU/mL", "—", "由审核人判定"],
                      "new": ["3", "微生物限度不超过 50 CFU/mL", "—", "由审核人判定"]}],
+        "formatted": [],
     }
     fields = {f["field"]: (f["old"], f["new"]) for f in diffed["fields"]["changed"]}
     assert fields.pop("validation.acceptance_criteria[2]") == ("微生物限度不超过 100 CFU/mL", "微生物限度不超过 50 CFU/mL")

@@ -311,3 +311,50 @@ def test_the_printed_summary_keeps_the_ideographic_space_of_chapter_numbers() ->
     assert lines[1] == "sections: 第二章\u3000术语"
     assert "  paragraph added [第二章\u3000术语]: 第二章\u3000术语" in lines
     assert "  heading renumbered: 第二章\u3000职责 -> 第三章\u3000职责" in lines
+
+
+def _summary(result) -> dict:
+    return summary(Comparison("QP-01", "文件控制程序", _revision("A"), _revision("B"), "张敏", result, None, Path("build")))
+
+
+def test_a_replaced_picture_is_a_change_in_the_summary(tmp_path: Path) -> None:
+    _png(tmp_path / "old.png", (200, 30, 30))
+    _png(tmp_path / "new.png", (30, 30, 200))
+    alone, _ = _compare("图示：\n\n![](old.png)\n", "图示：\n\n![](new.png)\n", tmp_path)
+    assert _actions(alone) == [("changed", "[图片]", "[图片]")]
+    data = _summary(alone)
+    assert data["paragraphs"]["changed"][0]["diff"] == "[图片]（图片已更换）"
+    assert summary_sentence(data) == "与A版相比：段落修改1处。"
+    removed, _ = _compare("图示：\n\n![](old.png)\n\n说明。\n", "图示：\n\n说明。\n", tmp_path)
+    assert _actions(removed) == [("removed", "[图片]", None)]
+    in_cell, _ = _compare("| 甲 | 乙 |\n|---|---|\n| 丙 | ![](old.png) |\n", "| 甲 | 乙 |\n|---|---|\n| 丙 | ![](new.png) |\n", tmp_path)
+    assert summary_sentence(_summary(in_cell)) != "与A版相比内容无变化。"
+
+
+def test_formatting_changed_in_a_table_cell_is_a_formatted_row() -> None:
+    table = "| 项目 | 要求 |\n|---|---|\n| 温度 | 18～26 ℃ |\n| 湿度 | 45%～65% |\n"
+    result, body = _compare(table, table.replace("18～26 ℃", "**18～26 ℃**"))
+    assert [(c.kind, c.action, c.new) for c in result.changes] == [("row", "formatted", ("温度", "18～26 ℃"))]
+    assert len(body.findall(f".//{_w('rPrChange')}")) == 1
+    data = _summary(result)
+    assert data["table_rows"]["formatted"] == [{"section": "", "table": "项目 | 要求", "cells": ["温度", "18～26 ℃"]}]
+    assert data["counts"]["table_rows_formatted"] == 1
+    assert summary_sentence(data) == "与A版相比：表格格式调整1行。"
+
+
+def test_an_edited_footnote_is_a_changed_paragraph_not_a_move() -> None:
+    result, _ = _compare("按规定执行[^1]。\n\n[^1]: 见 2014 年版。\n", "按规定执行[^1]。\n\n[^1]: 见 2025 年版。\n")
+    assert _actions(result) == [("changed", "按规定执行[脚注：见 2014 年版。]。", "按规定执行[脚注：见 2025 年版。]。")]
+    assert _summary(result)["paragraphs"]["changed"][0]["diff"] == "…执行[脚注：见 [-2014-]{+2025+} 年版。]。"
+
+
+def test_a_moved_section_is_moved_under_its_new_number_and_resolves_both_ways() -> None:
+    old = "# 甲\n\n甲内容。\n\n# 乙\n\n乙内容。\n\n# 丙\n\n丙内容。\n"
+    result, _ = _compare(old, "# 乙\n\n乙内容。\n\n# 丙\n\n丙内容。\n\n# 甲\n\n甲内容。\n")  # _compare: accept and reject give each side
+    assert _actions(result) == [("moved", "1 甲", "3 甲"), ("moved", "甲内容。", "甲内容。"),
+                                ("renumbered", "2 乙", "1 乙"), ("renumbered", "3 丙", "2 丙")]
+    assert _summary(result)["sections"] == ["3 甲"]
+    last_removed, _ = _compare(old, "# 丙\n\n丙内容。\n\n# 甲\n\n甲内容。\n\n# 乙\n\n乙内容。\n")
+    assert ("moved", "3 丙", "1 丙") in _actions(last_removed)
+    for new in ("# 甲\n\n甲内容。\n", "# 甲\n\n甲内容。\n\n# 乙\n\n乙内容。\n\n# 丙\n\n丙内容。\n\n丁。\n\n戊。\n"):
+        _compare(old, new)  # paragraphs removed or added at the end
