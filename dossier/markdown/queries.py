@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from dossier.markdown import citations, prose_lines
-from dossier.markdown.spots import find_spots
+from dossier.markdown.spots import body_spots, yaml_spots
 from dossier.workspace.external import outdated_message
 from dossier.workspace.model import Document, Workspace
 
@@ -71,22 +71,24 @@ class OpenSpot:
 
 
 def open_spots(doc: Document) -> list[OpenSpot]:
-    """Every 【请根据本企业实际填写：…】 / 【请确认：…】 in the document's YAML and Markdown body, in file order.
+    """Every 【请根据本企业实际填写：…】 / 【请确认：…】 in the document's YAML values and Markdown body, in file order.
 
-    `line` is where the spot starts; a spot wrapped over lines is shown joined (see `find_spots`
-    for what ends a spot and what is code, not a spot).
+    `line` is where the spot starts; its words are shown as printed (see `dossier.markdown.spots`
+    for what a spot may span and why spots in code and comments are not counted).
     """
-    found = []
-    files = [(doc.source_display, doc.source)]
-    if doc.body_source and doc.body_source != doc.source_display:
-        files.append((doc.body_source, None))
-    for shown, path in files:
-        try:
-            text = path.read_text(encoding="utf-8") if path is not None else doc.body
-        except (OSError, UnicodeDecodeError):
-            continue
-        found.extend(OpenSpot(shown, line, words) for line, words in find_spots(text))
-    return found
+    found: list[OpenSpot] = []
+    body_lines = range(0)
+    body_in_yaml = doc.body_source == doc.source_display
+    if body_in_yaml and doc.body:
+        body_lines = range(doc.body_line_offset + 1, doc.body_line_offset + doc.body.count("\n") + 2)
+    try:
+        text = doc.source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    found.extend(OpenSpot(doc.source_display, line, words) for line, words in yaml_spots(text, body_lines))
+    found.extend(OpenSpot(doc.body_source or doc.source_display, doc.body_line_offset + line + 1, words)
+                 for line, words in body_spots(doc.body))
+    return sorted(found, key=lambda spot: (spot.path != doc.source_display, spot.line)) if body_in_yaml else found
 
 
 @functools.lru_cache(maxsize=16)

@@ -1,95 +1,156 @@
 """Spots a starter document leaves to the company: 【请根据本企业实际填写：…】 and 【请确认：…】.
 
-A spot is found where a reader sees it: in a paragraph of the Markdown body (or a text of the
-YAML file), wrapped over the lines of that paragraph, holding 【…】 of its own. It does not run
-into the next block: a blank line, a list item, a table row, a heading, a quotation, a code
-fence or a YAML key ends it, and a heading, table row or YAML comment ends at its line's end.
-Spots inside fenced code or a code span are examples, not spots.
+A spot is found where a reader sees it. In a Markdown body that is the text the renderer prints
+(`body_spots`): the body is read by the one parser (`dossier.markdown.tokens`), so a spot lies
+inside one paragraph, heading, table cell, quotation or footnote, may wrap over its lines and
+hold 【…】 of its own, and is never one inside code (fenced, indented or a code span). In a YAML
+file (`yaml_spots`) a spot lies in one value: it may wrap over the lines of a value but not run
+into the next key or list item, and comments print nowhere, so spots there are not counted.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
+from markdown_it.token import Token
+
+from dossier.markdown import tokens, wide
+
 _START = re.compile(r"【请(?:根据本企业实际填写|确认)[：:]")
-_FENCE = re.compile(r"[ \t]*(?:>[ \t]*)*(`{3,}|~{3,})")
-# a line that is a block by itself: a heading (or YAML comment), a table row
-_ONE_LINE = re.compile(r"[ \t]*(?:>[ \t]*)*(?:-[ \t]+)?[#|]")
-# a line that starts a block of its own rather than going on with the paragraph above it
-_NEW_BLOCK = re.compile(r"[ \t]*(?:$|[#|>]|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|`{3}|~{3}"
-                        r"|[A-Za-z_][A-Za-z0-9_.-]*:(?:[ \t]|$))")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?(?<!`)\1(?!`)")
 _BRACKET = re.compile(r"[【】]")
+_SPOT_HINT = "【请"
+
+# YAML: a line that starts another key, list item or document, or a comment line
+_YAML_NEW_ENTRY = re.compile(r"[ \t]*(?:$|#|-(?:[ \t]|$)|---|\.\.\.|[^\s:#'\"][^:#]*:(?:[ \t]|$)|['\"][^'\"]*['\"]:(?:[ \t]|$))")
+_YAML_COMMENT = re.compile(r"(?:^|[ \t])#.*$")
 
 
-def find_spots(text: str) -> list[tuple[int, str]]:
-    """(1-based line where it starts, its words without the outer 【】) of every open spot in `text`.
+class _Flat:
+    """The printed text of one inline block: its characters, where its lines start, what is code."""
 
-    `text` is a Markdown body or a YAML file, any line ends. A spot wrapped over lines is given
-    joined, the line breaks and the indentation around them left out (CJK text wraps without
-    spaces); a spot inside another is part of it. Linear in the length of `text`.
-    """
-    if "【请" not in text:
+    def __init__(self, first_line: int):
+        self.parts: list[str] = []
+        self.length = 0
+        self.breaks: list[int] = []  # offsets of the "\n" of each line break
+        self.code: list[tuple[int, int]] = []  # [start, end) of code spans
+        self.first_line = first_line
+
+    def add(self, text: str, code: bool = False) -> None:
+        if code:
+            self.code.append((self.length, self.length + len(text)))
+        self.parts.append(text)
+        self.length += len(text)
+
+    def line_break(self) -> None:
+        self.breaks.append(self.length)
+        self.add("\n")
+
+    def printed(self, offset: int) -> bool:
+        """True when the character at `offset` is text, not code."""
+        at = bisect.bisect_right(self.code, (offset, self.length + 1)) - 1
+        return not (at >= 0 and self.code[at][0] <= offset < self.code[at][1])
+
+    def line(self, offset: int) -> int:
+        return self.first_line + bisect.bisect_left(self.breaks, offset)
+
+
+def _flatten(children: list[Token], flat: _Flat) -> None:
+    for token in children:
+        if token.type in ("text", "text_special"):
+            flat.add(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            flat.line_break()
+        elif token.type == "code_inline":
+            flat.add(token.content, code=True)
+        elif token.type == "image":  # the alt text prints as the caption
+            _flatten(token.children or [], flat)
+        elif token.type == "citation":
+            flat.add(f"[[{token.content}]]", code=True)  # shown as written: the printed number comes from the workspace
+        elif token.children:
+            _flatten(token.children, flat)
+
+
+def _joined(text: str) -> str:
+    """`text` with each line break as the renderer prints it: nothing between two CJK characters, else a space."""
+    if "\n" not in text:
+        return text
+    pieces = text.split("\n")
+    out = pieces[0].rstrip(" \t")
+    for piece in pieces[1:]:
+        piece = piece.lstrip(" \t")
+        if out and piece and not (wide(out[-1]) and wide(piece[0])):
+            out += " "
+        out += piece
+    return out
+
+
+def _matched(text: str, usable) -> Iterator[tuple[int, int]]:
+    """(start, end) of each outermost spot of `text` whose brackets `usable(offset)` lets count: one stack."""
+    starts = {match.start() for match in _START.finditer(text) if usable(match.start())}
+    if not starts:
+        return
+    stack: list[tuple[int, bool]] = []
+    spans: list[tuple[int, int]] = []
+    for bracket in _BRACKET.finditer(text):
+        offset = bracket.start()
+        if not usable(offset):
+            continue
+        if bracket.group() == "【":
+            stack.append((offset, offset in starts))
+        elif stack:
+            opened, is_spot = stack.pop()
+            if is_spot:
+                spans.append((opened, offset))
+    end = -1
+    for start, close in sorted(spans):
+        if start > end:  # not inside a spot already found
+            end = close
+            yield start, close
+
+
+def body_spots(md: str) -> list[tuple[int, str]]:
+    """(0-based line of the body where it starts, its words as printed, without the outer 【】) of every
+    spot a Markdown body prints, in line order. Linear in the length of the body."""
+    if _SPOT_HINT not in md:
+        return []
+    found: list[tuple[int, str]] = []
+    for token in tokens(md):
+        if token.type != "inline" or token.map is None or _SPOT_HINT not in token.content:
+            continue
+        flat = _Flat(token.map[0])
+        _flatten(token.children or [], flat)
+        text = "".join(flat.parts)
+        found.extend((flat.line(start), _joined(text[start + 1:close])) for start, close in _matched(text, flat.printed))
+    return sorted(found, key=lambda spot: spot[0])
+
+
+def yaml_spots(text: str, skip: range = range(0)) -> list[tuple[int, str]]:
+    """(1-based line, words without the outer 【】) of every spot in a YAML file's values; lines in
+    `skip` (1-based: a Markdown body held in the file, read with `body_spots`) and comments are left out."""
+    if _SPOT_HINT not in text:
         return []
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [spot for first, block in _paragraphs(lines) if any("【请" in line for line in block)
-            for spot in _spots_in(first, block)]
+    found: list[tuple[int, str]] = []
+    entry: list[tuple[int, str]] = []  # (1-based line, text) of the lines of one entry
 
+    def flush() -> None:
+        if entry:
+            joined = "\n".join(line for _, line in entry)
+            breaks = [offset for offset, char in enumerate(joined) if char == "\n"]
+            found.extend((entry[0][0] + bisect.bisect_left(breaks, start), _joined(joined[start + 1:close]))
+                         for start, close in _matched(joined, lambda offset: True))
+            entry.clear()
 
-def _paragraphs(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
-    """(index of its first line, its lines) of each run of lines a spot may span, fenced code left out."""
-    fence, block, first = "", [], 0
-    for index, line in enumerate(lines):
-        opener = _FENCE.match(line)
-        if fence:
-            if opener and opener.group(1).startswith(fence) and not line[opener.end():].strip():
-                fence = ""
+    for number, line in enumerate(lines, 1):
+        if number in skip:
+            flush()
             continue
-        if block and (opener or _NEW_BLOCK.match(line) or _ONE_LINE.match(block[-1])):
-            yield first, block
-            block = []
-        if opener:
-            fence = opener.group(1)
+        if _YAML_NEW_ENTRY.match(line):
+            flush()
+        if line.lstrip().startswith("#"):
             continue
-        if not block:
-            first = index
-        block.append(line)
-    if block:
-        yield first, block
-
-
-def _spots_in(first: int, block: list[str]) -> list[tuple[int, str]]:
-    """The spots of one run of lines: each opening matched to its closing bracket with one stack."""
-    stack: list[tuple[int, int, bool]] = []
-    spans: list[tuple[int, int, int, int]] = []
-    for row, line in enumerate(block):
-        starts = {match.start() for match in _START.finditer(line)}
-        if starts and "`" in line:
-            starts = {start for start in starts
-                      if not any(span.start() < start < span.end() for span in _CODE_SPAN.finditer(line))}
-        for bracket in _BRACKET.finditer(line):
-            column = bracket.start()
-            if bracket.group() == "【":
-                stack.append((row, column, column in starts))
-            elif stack:
-                open_row, open_column, is_spot = stack.pop()
-                if is_spot:
-                    spans.append((open_row, open_column, row, column))
-    found, end = [], (-1, -1)
-    for open_row, open_column, close_row, close_column in sorted(spans):
-        if (open_row, open_column) < end:
-            continue  # inside a spot already found
-        end = (close_row, close_column)
-        found.append((first + open_row + 1, _words(block, open_row, open_column + 1, close_row, close_column)))
+        entry.append((number, _YAML_COMMENT.sub("", line) if "#" in line and "'" not in line and '"' not in line else line))
+    flush()
     return found
-
-
-def _words(block: list[str], row: int, column: int, end_row: int, end_column: int) -> str:
-    """The text from (row, column) to (end_row, end_column), lines joined without their wrapping."""
-    if row == end_row:
-        return block[row][column:end_column]
-    pieces = [block[row][column:].rstrip(" \t")]
-    pieces.extend(line.strip(" \t") for line in block[row + 1:end_row])
-    pieces.append(block[end_row][:end_column].lstrip(" \t"))
-    return "".join(pieces)

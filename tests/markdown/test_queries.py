@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from dossier.markdown import citations, fenced_blocks, prose_lines
 from dossier.markdown.queries import number_pattern, open_spots, plain_numbers
 from dossier.workspace.model import Document
@@ -56,32 +58,47 @@ def test_an_open_spot_may_wrap_over_lines_and_hold_brackets_but_not_span_paragra
     doc = Document("QP-01", "procedure", "标题", "A", tmp_path / "QP-01.yaml", "content/QP-01.yaml", body=body,
                    body_source="content/QP-01.md")
     assert [(s.line, s.text) for s in open_spots(doc)] == [
-        (1, "请确认：默认10 年"), (4, "请确认：嵌套【内层】说明"), (9, "请根据本企业实际填写：末行")]
+        (1, "请确认：默认 10 年"), (4, "请确认：嵌套【内层】说明"), (9, "请根据本企业实际填写：末行")]
 
 
 def test_an_open_spot_ends_with_its_block_and_is_not_one_inside_code() -> None:
     body = ("- 【请确认：列表项未闭合\n- 下一项】\n\n"
-            "| 【请确认：表格未闭合 | 甲 |\n| 乙】 | 丙 |\n\n"
+            "| 【请确认：表格未闭合 | 甲 |\n|---|---|\n| 乙】 | 丙 |\n\n"
             "## 【请确认：标题未闭合\n正文】\n\n"
             "段落【请确认：未闭合\n```\n代码】\n```\n\n"
             "```\n【请确认：代码块中的示例】\n```\n\n"
             "写作 `【请确认：行内代码】` 的示例；【请确认：外层【内层\n跨行】说明】\n"
             "- 列表项【请确认：续行\n  仍属本项】\n")
     assert [(s.line, s.text) for s in open_spots(_doc(body))] == [
-        (19, "请确认：外层【内层跨行】说明"), (21, "请确认：续行仍属本项")]
+        (20, "请确认：外层【内层跨行】说明"), (22, "请确认：续行仍属本项")]
 
 
 def test_an_open_spot_in_yaml_does_not_run_into_the_next_key_or_comment(tmp_path: Path) -> None:
     (tmp_path / "QP-01.yaml").write_text(
         "id: QP-01\ntitle: 【请确认：未闭合\nkind: procedure】\n# 【请确认：注释未闭合\n"
-        "purpose: >-\n  【请根据本企业实际填写：\n  折行的值】\n", encoding="utf-8")
+        "purpose: >-\n  【请根据本企业实际填写：\n  折行的值】\nowner: 质量部  # 【请确认：注释不印出】\n", encoding="utf-8")
     doc = Document("QP-01", "procedure", "标题", "A", tmp_path / "QP-01.yaml", "content/QP-01.yaml", body="")
     assert [(s.line, s.text) for s in open_spots(doc)] == [(6, "请根据本企业实际填写：折行的值")]
 
 
+@pytest.mark.parametrize(("body", "expected"), [
+    ("# 目的\n\n```命令``` 后面【请确认：一】\n\n第二段【请确认：二】\n", [(3, "请确认：一"), (5, "请确认：二")]),  # not a fence
+    ("> 引用【请确认：第一行\n> 第二行】结束\n", [(1, "请确认：第一行第二行")]),
+    ("- 项\n\n  > 内【请确认：内\n  > 续】\n", [(3, "请确认：内续")]),
+    ("转义 \\`【请确认：转义】\\`\n", [(1, "请确认：转义")]),  # escaped backticks open no code span
+    ("说明【请确认：参见\nNote: 英文说明】\n", [(1, "请确认：参见 Note: 英文说明")]),  # Latin text wraps with a space
+    ("段落【请确认：数量\n10) 项】\n", [(1, "请确认：数量 10) 项")]),  # only "1)" starts a list inside a paragraph
+    ("a | b\n--- | ---\n【请确认：无前导竖线 | x\ny | z】\n", []),  # two rows of a table
+    ("跨行 `a\n【请确认：行内跨行】` 完\n", []),  # inside a code span wrapped over lines
+    ("见[[QP-09]]【请确认：按[[QP-10]]执行】\n", [(1, "请确认：按[[QP-10]]执行")]),
+])
+def test_open_spots_are_what_the_page_prints(body: str, expected: list) -> None:
+    assert [(s.line, s.text) for s in open_spots(_doc(body))] == expected
+
+
 def test_many_unclosed_spots_are_read_in_one_pass() -> None:
     """Each unclosed opening is read to its paragraph's end only (no rescanning of the text)."""
-    body = "【请确认：未闭合\n" * 2000 + "\n【请确认：闭合】\n"
+    body = "【请确认：未闭合\n" * 2000 + "\n【请确认：闭合】\n" + "`" + "【请确认：" * 4000 + "\n"
     assert [(s.line, s.text) for s in open_spots(_doc(body))] == [(2002, "请确认：闭合")]
 
 
