@@ -39,6 +39,8 @@ def summary_lines(data: dict[str, Any]) -> list[str]:
                 lines.append(f"  heading renumbered: {_short(entry['old'])} -> {_short(entry['new'])}")
                 continue
             shown = entry["diff"] if action == "changed" else entry["text"]
+            if "old" in entry and action == "moved":
+                shown = f"{_short(entry['old'])} -> {entry['text']}"
             lines.append(f"  paragraph {action} [{entry['section']}]: {_short(shown)}")
     for action, entries in data["table_rows"].items():
         for entry in entries:

@@ -40,15 +40,16 @@ class Redline:
 
 def moves(changes: list[BlockChange]) -> list[BlockChange]:
     """A removed paragraph added again unchanged elsewhere is one move (same `content`: the same words,
-    pictures and footnotes; a heading may carry another section number there)."""
+    pictures and footnotes; a heading may carry another section number there); so is a table row
+    removed and added again with the same cells under the same header (a moved table, swapped rows)."""
     result = list(changes)
     for change in changes:
-        if change.kind != "paragraph" or change.action != "removed":
+        if change.action != "removed":
             continue
-        twin = next((c for c in result if c.kind == "paragraph" and c.action == "added" and _held(c) == _held(change)), None)
+        twin = next((c for c in result if c.kind == change.kind and c.action == "added" and _held(c) == _held(change)), None)
         if twin is None:
             continue
-        result[result.index(change)] = BlockChange("paragraph", "moved", twin.section, change.old, twin.new)
+        result[result.index(change)] = BlockChange(change.kind, "moved", twin.section, change.old, twin.new, twin.table)
         result.remove(twin)
     return result
 
@@ -57,4 +58,5 @@ def _held(change: BlockChange) -> str | None:
     """What an added or removed paragraph holds: its `content`, else (made without one) its text."""
     if change.content is not None:
         return change.content
-    return change.new if change.action == "added" else change.old
+    held = change.new if change.action == "added" else change.old
+    return f"{change.table}\x1d{held}" if change.kind == "row" else held

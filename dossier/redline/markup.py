@@ -258,7 +258,8 @@ class Writer:
                 out.append(copy.deepcopy(child))
         old_rows = old.findall(TR) if old is not None else []
         new_rows = new.findall(TR) if new is not None else []
-        label = " | ".join((self.new if new is not None else self.old).cells(base.find(TR))) if base.find(TR) is not None else ""
+        old_label = " | ".join(self.old.cells(old_rows[0])) if old_rows else ""
+        label = " | ".join(self.new.cells(new_rows[0])) if new_rows else old_label
 
         def similar(a: Any, b: Any) -> float:
             if len(a.findall(TC)) != len(b.findall(TC)):
@@ -274,7 +275,7 @@ class Writer:
             if before is None:
                 self.changes.append(BlockChange("row", "added", self.section, None, new_cells, label))
             elif after is None:
-                self.changes.append(BlockChange("row", "removed", self.section, old_cells, None, label))
+                self.changes.append(BlockChange("row", "removed", self.section, old_cells, None, old_label))
             elif old_cells != new_cells or self.old.row_key(before) != self.new.row_key(after):
                 self.changes.append(BlockChange("row", "changed", self.section, old_cells, new_cells, label))
             elif _reformatted(out[-1]):

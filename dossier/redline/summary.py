@@ -14,7 +14,8 @@ JSON summary (`summary()`, printed by `dossier diff --json`)::
       "paragraphs": {
         "added":     [{"section": …, "text": …}],
         "removed":   [{"section": …, "text": …}],
-        "moved":     [{"section": …, "text": …}],                # section: where it is now
+        "moved":     [{"section": …, "text": …, "old": …}],      # section: where it is now; old: a
+                                                                # heading's text where it was (when other)
                                                                 # texts: pictures as [图片], footnotes as
                                                                 # [脚注：…] (see Side.shown)
         "formatted": [{"section": …, "text": …}],                # same text, other formatting
@@ -24,6 +25,7 @@ JSON summary (`summary()`, printed by `dossier diff --json`)::
       "table_rows": {
         "added":   [{"section": …, "table": "header | cells", "cells": [...]}],
         "removed": [{"section": …, "table": …, "cells": [...]}],
+        "moved":   [{"section": …, "table": …, "cells": [...]}],   # the same cells under the same header
         "changed": [{"section": …, "table": …, "old": [...], "new": [...]}],
         "formatted": [{"section": …, "table": …, "cells": [...]}]   # same cells, other formatting
       },
@@ -53,7 +55,7 @@ from dossier.redline.tokens import split_tokens
 
 PARAGRAPH_ACTIONS = ("added", "removed", "moved", "formatted", "changed", "renumbered")
 CONTENT_ACTIONS = PARAGRAPH_ACTIONS[:-1]  # a renumbered heading follows from another change: not one itself
-ROW_ACTIONS = ("added", "removed", "changed", "formatted")
+ROW_ACTIONS = ("added", "removed", "moved", "changed", "formatted")
 UNSEEN_CHANGE = ("（图片已更换）", "（域代码有变化）")  # appended to the diff of a paragraph whose words are the same
 DIFF_CONTEXT = 8  # characters kept on each side of a change in a paragraph's inline diff
 _BOOKKEEPING = ("prepared_by", "reviewed_by", "approved_by", "distribution")  # left out of the one-line summary
@@ -117,7 +119,10 @@ def _paragraph_entry(change: BlockChange) -> dict[str, Any]:
         if change.old == change.new:  # the same words: what changed is a picture or a field code
             diff += UNSEEN_CHANGE[0] if "[图片]" in str(change.new) else UNSEEN_CHANGE[1]
         return {"section": change.section, "old": change.old, "new": change.new, "diff": diff}
-    return {"section": change.section, "text": change.new if change.new is not None else change.old}
+    entry = {"section": change.section, "text": change.new if change.new is not None else change.old}
+    if change.action == "moved" and change.old != change.new:  # a heading moved under another number
+        entry["old"] = change.old
+    return entry
 
 
 def _row_entry(change: BlockChange) -> dict[str, Any]:

@@ -197,6 +197,7 @@ def test_json_summary_lists_the_four_changes(diffed: dict) -> None:
     assert diffed["table_rows"] == {
         "added": [{"section": "9 实施计划", "table": "日期 | 工作内容 | 责任人", "cells": ["第 3 周", "每日取样检测", "张敏"]}],
         "removed": [],
+        "moved": [],
         "changed": [{"section": "6 接收准则", "table": "编号 | 接收准则 | 测量项目和样品 | 判定方式",  # a free-text criterion row
                      "old": ["3", "微生物限度不超过 100 CFU/mL", "—", "由审核人判定"],
                      "new": ["3", "微生物限度不超过 50 CFU/mL", "—", "由审核人判定"]}],

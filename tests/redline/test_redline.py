@@ -358,3 +358,28 @@ def test_a_moved_section_is_moved_under_its_new_number_and_resolves_both_ways() 
     assert ("moved", "3 丙", "1 丙") in _actions(last_removed)
     for new in ("# 甲\n\n甲内容。\n", "# 甲\n\n甲内容。\n\n# 乙\n\n乙内容。\n\n# 丙\n\n丙内容。\n\n丁。\n\n戊。\n"):
         _compare(old, new)  # paragraphs removed or added at the end
+
+
+DUTIES = "| 部门 | 职责 |\n|---|---|\n| 质量部 | 审核 |\n| 生产部 | 执行 |\n"
+
+
+def test_a_moved_table_and_swapped_rows_are_moves_not_rows_added_and_removed() -> None:
+    old = f"# 目的\n\n甲。\n\n# 职责\n\n{DUTIES}\n# 工作程序\n\n乙。\n\n# 附则\n\n丙。\n"
+    new = f"# 目的\n\n甲。\n\n# 工作程序\n\n乙。\n\n# 职责\n\n{DUTIES}\n# 附则\n\n丙。\n"
+    result, _ = _compare(old, new)
+    data = _summary(result)
+    assert {action: len(rows) for action, rows in data["table_rows"].items() if rows} in ({}, {"moved": 3})
+    assert len(data["sections"]) == 1 and not data["table_rows"]["added"] and not data["table_rows"]["removed"]
+    moved_heading = next(p for p in data["paragraphs"]["moved"] if "old" in p)
+    assert (moved_heading["old"], moved_heading["text"]) in (("3 工作程序", "2 工作程序"), ("2 职责", "3 职责"))
+    from dossier.cli.diff import summary_lines
+    assert f"  paragraph moved [{moved_heading['section']}]: {moved_heading['old']} -> {moved_heading['text']}" in summary_lines(data)
+    swapped, _ = _compare(DUTIES, DUTIES.replace("| 质量部 | 审核 |\n| 生产部 | 执行 |", "| 生产部 | 执行 |\n| 质量部 | 审核 |"))
+    assert _actions(swapped) == [("moved", ("生产部", "执行"), ("生产部", "执行"))]
+    assert summary_sentence(_summary(swapped)) == "与A版相比：表格移动1行。"
+
+
+def test_a_removed_row_is_shown_under_the_header_it_had() -> None:
+    wider = "| 部门 | 职责 | 备注 |\n|---|---|---|\n| 质量部 | 审核 | 无 |\n| 生产部 | 执行 | 无 |\n"
+    result, _ = _compare(DUTIES, wider)
+    assert {(c.action, c.table) for c in result.changes} == {("removed", "部门 | 职责"), ("added", "部门 | 职责 | 备注")}
