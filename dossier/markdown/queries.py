@@ -77,15 +77,12 @@ def open_spots(doc: Document) -> list[OpenSpot]:
     for what a spot may span and why spots in code and comments are not counted).
     """
     found: list[OpenSpot] = []
-    body_lines = range(0)
     body_in_yaml = doc.body_source == doc.source_display
-    if body_in_yaml and doc.body:
-        body_lines = range(doc.body_line_offset + 1, doc.body_line_offset + doc.body.count("\n") + 2)
     try:
         text = doc.source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         text = ""
-    found.extend(OpenSpot(doc.source_display, line, words) for line, words in yaml_spots(text, body_lines))
+    found.extend(OpenSpot(doc.source_display, line, words) for line, words in yaml_spots(text, "body" if body_in_yaml else None))
     found.extend(OpenSpot(doc.body_source or doc.source_display, doc.body_line_offset + line + 1, words)
                  for line, words in body_spots(doc.body))
     return sorted(found, key=lambda spot: (spot.path != doc.source_display, spot.line)) if body_in_yaml else found

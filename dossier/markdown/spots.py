@@ -24,7 +24,7 @@ _SPOT_HINT = "【请"
 
 # YAML: a line that starts another key, list item or document, or a comment line
 _YAML_NEW_ENTRY = re.compile(r"[ \t]*(?:$|#|-(?:[ \t]|$)|---|\.\.\.|[^\s:#'\"][^:#]*:(?:[ \t]|$)|['\"][^'\"]*['\"]:(?:[ \t]|$))")
-_YAML_COMMENT = re.compile(r"(?:^|[ \t])#.*$")
+_BLOCK_START = re.compile(r"(?:^|:|-)[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?$")  # a value written as a block scalar
 
 
 class _Flat:
@@ -126,14 +126,19 @@ def body_spots(md: str) -> list[tuple[int, str]]:
     return sorted(found, key=lambda spot: spot[0])
 
 
-def yaml_spots(text: str, skip: range = range(0)) -> list[tuple[int, str]]:
-    """(1-based line, words without the outer 【】) of every spot in a YAML file's values; lines in
-    `skip` (1-based: a Markdown body held in the file, read with `body_spots`) and comments are left out."""
+def yaml_spots(text: str, skip_key: str | None = None) -> list[tuple[int, str]]:
+    """(1-based line, words without the outer 【】) of every spot in a YAML file's values, in line order.
+
+    Comments are left out (text in a block scalar `|`/`>` is text, `#` included); the value of the
+    top-level key `skip_key` (a Markdown body held in the file, read with `body_spots`) is skipped.
+    """
     if _SPOT_HINT not in text:
         return []
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     found: list[tuple[int, str]] = []
     entry: list[tuple[int, str]] = []  # (1-based line, text) of the lines of one entry
+    block: int | None = None  # inside a block scalar whose key is indented this much
+    skipping = False
 
     def flush() -> None:
         if entry:
@@ -144,13 +149,40 @@ def yaml_spots(text: str, skip: range = range(0)) -> list[tuple[int, str]]:
             entry.clear()
 
     for number, line in enumerate(lines, 1):
-        if number in skip:
-            flush()
+        indent = len(line) - len(line.lstrip(" "))
+        if block is not None and (not line.strip() or indent > block):
+            if not skipping:
+                entry.append((number, line))
             continue
+        if skipping and block is None and (not line.strip() or indent > 0):
+            continue  # the rest of a skipped value (wrapped or quoted over lines)
+        block, skipping = None, False
         if _YAML_NEW_ENTRY.match(line):
             flush()
         if line.lstrip().startswith("#"):
             continue
-        entry.append((number, _YAML_COMMENT.sub("", line) if "#" in line and "'" not in line and '"' not in line else line))
+        if skip_key is not None and indent == 0 and line.startswith(f"{skip_key}:"):
+            skipping = True
+            block = 0 if _BLOCK_START.search(line) else None
+            continue
+        if _BLOCK_START.search(line):
+            block = indent
+        entry.append((number, _without_comment(line)))
     flush()
     return found
+
+
+def _without_comment(line: str) -> str:
+    """A YAML line without its trailing comment (a `#` after a space, outside quotes)."""
+    if "#" not in line:
+        return line
+    quote = ""
+    for at, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char == '"' or (char == "'" and (at == 0 or line[at - 1] in " \t[{,:-")):
+            quote = char
+        elif char == "#" and at > 0 and line[at - 1] in " \t":
+            return line[:at]
+    return line

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -41,16 +41,46 @@ class Redline:
 def moves(changes: list[BlockChange]) -> list[BlockChange]:
     """A removed paragraph added again unchanged elsewhere is one move (same `content`: the same words,
     pictures and footnotes; a heading may carry another section number there); so is a table row
-    removed and added again with the same cells under the same header (a moved table, swapped rows)."""
-    result = list(changes)
-    for change in changes:
-        if change.action != "removed":
+    removed and added again with the same cells under the same header (a moved table, swapped rows).
+
+    A changed row counts as its old cells removed and its new cells added, so rows swapped at a
+    distance (each aligned with the other's place) are two moves; what finds no twin is changed again.
+    """
+    entries: list[tuple[int, BlockChange]] = []  # (index of the change it comes from, change)
+    for origin, change in enumerate(changes):
+        if change.kind == "row" and change.action == "changed":
+            entries.append((origin, replace(change, action="removed", new=None)))
+            entries.append((origin, replace(change, action="added", old=None)))
+        else:
+            entries.append((origin, change))
+    at = 0
+    while at < len(entries):
+        origin, change = entries[at]
+        if change.action == "removed":
+            twin = next((i for i, (o, c) in enumerate(entries) if o != origin and c.kind == change.kind
+                         and c.action == "added" and _held(c) == _held(change)), None)
+            if twin is not None:
+                found = entries[twin][1]
+                entries[at] = (origin, BlockChange(change.kind, "moved", found.section, change.old, found.new, found.table))
+                del entries[twin]
+                at = at - 1 if twin < at else at
+        at += 1
+    return _rejoined(entries, changes)
+
+
+def _rejoined(entries: list[tuple[int, BlockChange]], changes: list[BlockChange]) -> list[BlockChange]:
+    """The entries in order, the two halves of a changed row that both found no twin made one change again."""
+    halves: dict[int, int] = {}
+    for origin, change in entries:
+        if changes[origin].action == "changed" and change.action in ("removed", "added"):
+            halves[origin] = halves.get(origin, 0) + 1
+    result: list[BlockChange] = []
+    for origin, change in entries:
+        if halves.get(origin) == 2:
+            if change.action == "removed":
+                result.append(changes[origin])
             continue
-        twin = next((c for c in result if c.kind == change.kind and c.action == "added" and _held(c) == _held(change)), None)
-        if twin is None:
-            continue
-        result[result.index(change)] = BlockChange(change.kind, "moved", twin.section, change.old, twin.new, twin.table)
-        result.remove(twin)
+        result.append(change)
     return result
 
 

@@ -96,6 +96,23 @@ def test_open_spots_are_what_the_page_prints(body: str, expected: list) -> None:
     assert [(s.line, s.text) for s in open_spots(_doc(body))] == expected
 
 
+def test_yaml_values_are_read_as_yaml_prints_them(tmp_path: Path) -> None:
+    (tmp_path / "QP-01.yaml").write_text(
+        "id: QP-01\ntitle: Company's 文件控制程序 # 【请确认：撇号行注释】\n"
+        "reviewed_by: {name: \"审核人\", date: \"2026-12-01\"} # 【请确认：注释2】\n"
+        "body: |\n  # 目的\n\n  规定【请确认：正文】要求。\ndepartment: 质量部【请确认：紧随正文的键】\n"
+        "change: |\n  首次发布\n  # 【请确认：块内井号】\n  说明: 【请确认：块内冒号\n  续行】\n", encoding="utf-8")
+    doc = Document("QP-01", "procedure", "标题", "A", tmp_path / "QP-01.yaml", "content/QP-01.yaml",
+                   body="# 目的\n\n规定【请确认：正文】要求。\n", body_source="content/QP-01.yaml", body_line_offset=4)
+    assert [(s.line, s.text) for s in open_spots(doc)] == [
+        (7, "请确认：正文"), (8, "请确认：紧随正文的键"), (11, "请确认：块内井号"), (12, "请确认：块内冒号续行")]
+    doc.source.write_text('id: QP-01\nbody: "# 目的\\n\\n规定【请确认：引号正文】要求。"\ndepartment: 质量部【请确认：下一键】\n',
+                          encoding="utf-8")
+    quoted = Document("QP-01", "procedure", "标题", "A", doc.source, "content/QP-01.yaml", body="# 目的\n\n规定【请确认：引号正文】要求。",
+                      body_source="content/QP-01.yaml", body_line_offset=1)
+    assert [s.text for s in open_spots(quoted)] == ["请确认：下一键", "请确认：引号正文"]
+
+
 def test_many_unclosed_spots_are_read_in_one_pass() -> None:
     """Each unclosed opening is read to its paragraph's end only (no rescanning of the text)."""
     body = "【请确认：未闭合\n" * 2000 + "\n【请确认：闭合】\n" + "`" + "【请确认：" * 4000 + "\n"

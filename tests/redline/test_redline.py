@@ -383,3 +383,19 @@ def test_a_removed_row_is_shown_under_the_header_it_had() -> None:
     wider = "| 部门 | 职责 | 备注 |\n|---|---|---|\n| 质量部 | 审核 | 无 |\n| 生产部 | 执行 | 无 |\n"
     result, _ = _compare(DUTIES, wider)
     assert {(c.action, c.table) for c in result.changes} == {("removed", "部门 | 职责"), ("added", "部门 | 职责 | 备注")}
+
+
+def test_rows_swapped_at_a_distance_or_between_tables_of_one_header_are_moves() -> None:
+    rows = ["| 质量部 | 负责文件的编号 |", "| 研发部 | 负责设计文件 |", "| 采购部 | 负责采购文件 |", "| 生产部 | 负责执行 |"]
+    table = "| 部门 | 职责 |\n|---|---|\n" + "\n".join(rows) + "\n"
+    far = table.replace(rows[0], "ROW0").replace(rows[3], rows[0]).replace("ROW0", rows[3])
+    swapped, _ = _compare(table, far)
+    assert {c.action for c in swapped.changes} == {"moved"}
+    reversed_rows, _ = _compare(table, "| 部门 | 职责 |\n|---|---|\n" + "\n".join(rows[::-1]) + "\n")
+    assert {c.action for c in reversed_rows.changes} == {"moved"}
+    two = f"# 甲\n\n{table}\n# 乙\n\n| 部门 | 职责 |\n|---|---|\n| 销售部 | 负责合同 |\n"
+    across, _ = _compare(two, two.replace("| 生产部 | 负责执行 |", "| 销售部 | 负责合同 |").replace(
+        "|---|---|\n| 销售部 | 负责合同 |\n", "|---|---|\n| 生产部 | 负责执行 |\n", 1))
+    assert [c.action for c in across.changes] == ["moved", "moved"], _actions(across)
+    edited, _ = _compare(table, table.replace("负责执行", "负责生产"))  # an edit in place stays one change
+    assert _actions(edited) == [("changed", ("生产部", "负责执行"), ("生产部", "负责生产"))]
