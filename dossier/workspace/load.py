@@ -220,8 +220,8 @@ def _body(reader: FieldReader, path: Path, root: Path, problems: Problems) -> tu
         if not isinstance(inline, str):
             reader.fail("body", "expected Markdown text")
             return "", reader.mapping.path, 0
-        # a `body: |` block starts on the line after the key
-        return inline, reader.mapping.path, reader.mapping.line_of("body")
+        # 0-based body line N is file line text_line + N (exact for `body: |`, for `>` and quoted text its first line)
+        return inline, reader.mapping.path, reader.mapping.text_line("body") - 1
     name = reader.text("body_file") or f"{path.stem}.md"
     body_path = resolve_inside(path.parent, name, path.parent)
     if body_path is None:  # a sibling linked out of the folder is reported with the folder's files

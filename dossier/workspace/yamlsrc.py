@@ -31,10 +31,16 @@ class SourceMap(dict):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.key_lines: dict[Any, int] = {}
+        self.text_lines: dict[Any, int] = {}
 
     def line_of(self, key: Any) -> int:
         """Line of `key`, or of the mapping itself when the key is absent."""
         return self.key_lines.get(key, self.line)
+
+    def text_line(self, key: Any) -> int:
+        """Line where the text of `key`'s scalar value starts: the key's line for `key: text` or a quoted
+        value, the line after the `|`/`>` indicator for a block scalar (`line_of(key)` when unknown)."""
+        return self.text_lines.get(key, self.line_of(key))
 
 
 class SourceList(list):
@@ -105,6 +111,9 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> SourceMap:
             raise DuplicateKey(None, None, f"duplicate key {key!r}", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
+        if isinstance(value_node, yaml.ScalarNode):
+            block = value_node.style in ("|", ">")
+            result.text_lines[key] = value_node.start_mark.line + 1 + (1 if block else 0)
     return result
 
 

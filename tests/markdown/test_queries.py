@@ -159,3 +159,16 @@ def test_check_counts_the_open_spots_and_status_lists_them(tmp_path: Path) -> No
     assert both.exit_code == 2 and both.stderr == "error: --open, --due: choose one (see dossier status --help)\n"
     table = run_cli("status", "-w", str(root)).stdout
     assert "OPEN-2" in next(row for row in table.splitlines() if row.startswith("QP-01"))
+
+
+def test_a_body_in_the_yaml_gives_its_file_lines_however_the_block_starts(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert run_cli("init", str(root)).exit_code == 0
+    (root / "content" / "QP-01.md").unlink()
+    yaml_file = root / "content" / "QP-01.yaml"
+    head = yaml_file.read_text(encoding="utf-8")
+    for block in ("body: |\n", "body:\n  |\n"):
+        yaml_file.write_text(head + block + "  # 目的\n\n  规定【请确认：另起】。\n", encoding="utf-8")
+        line = len((head + block).splitlines()) + 3
+        listed = run_cli("status", "-w", str(root), "--open").stdout.splitlines()
+        assert f"  content/QP-01.yaml:{line}: 请确认：另起" in listed, (block, listed)
