@@ -12,6 +12,7 @@ PARAGRAPH_SIMILARITY = 0.5  # paired as "changed" at or above this ratio, else r
 TABLE_SIMILARITY = 0.3
 ROW_SIMILARITY = 0.5
 _MAX_PAIRING = 40_000  # blocks compared pairwise in one changed stretch (beyond: removed + added)
+_MAX_LCS = 250_000  # cells of the exact common-subsequence table (beyond: difflib's greedy matching)
 
 Block = TypeVar("Block")
 
@@ -66,15 +67,56 @@ def _pair_stretch(olds: Sequence[Block], news: Sequence[Block], similar: Callabl
 def align_blocks(olds: Sequence[Block], news: Sequence[Block], key_old: Callable[[Block], str],
                  key_new: Callable[[Block], str], similar: Callable[[Block, Block], float]
                  ) -> list[tuple[Block | None, Block | None]]:
-    """Align two block sequences: equal keys pair up, changed stretches pair by similarity."""
-    matcher = SequenceMatcher(None, [key_old(b) for b in olds], [key_new(b) for b in news], autojunk=False)
+    """Align two block sequences: the longest common subsequence of equal keys pairs up (rows swapped
+    at a distance leave the rows between them paired), changed stretches between pair by similarity."""
+    a, b = [key_old(block) for block in olds], [key_new(block) for block in news]
     pairs: list[tuple[Block | None, Block | None]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            pairs += list(zip(olds[i1:i2], news[j1:j2]))
-        else:
-            pairs += _pair_stretch(olds[i1:i2], news[j1:j2], similar)
+    i = j = 0
+    for match_i, match_j in [*_common(a, b), (len(a), len(b))]:
+        if match_i > i or match_j > j:
+            pairs += _pair_stretch(olds[i:match_i], news[j:match_j], similar)
+        if match_i < len(a):
+            pairs.append((olds[match_i], news[match_j]))
+        i, j = match_i + 1, match_j + 1
     return pairs
+
+
+def _common(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """(i, j) of the matched items of a longest common subsequence of `a` and `b`, in order.
+
+    Common ends are taken first; the rest is solved exactly (dynamic programming) up to
+    _MAX_LCS cells, beyond that by difflib's matching blocks (greedy: good enough for long bodies).
+    """
+    start = 0
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < len(a) - start and end < len(b) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    middle_a, middle_b = a[start:len(a) - end], b[start:len(b) - end]
+    head = [(k, k) for k in range(start)]
+    tail = [(len(a) - end + k, len(b) - end + k) for k in range(end)]
+    m, n = len(middle_a), len(middle_b)
+    if m * n > _MAX_LCS:
+        blocks = SequenceMatcher(None, middle_a, middle_b, autojunk=False).get_matching_blocks()
+        middle = [(start + x + k, start + y + k) for x, y, size in blocks for k in range(size)]
+        return head + middle + tail
+    length = [[0] * (n + 1) for _ in range(m + 1)]
+    for x in range(m - 1, -1, -1):
+        row, below, item = length[x], length[x + 1], middle_a[x]
+        for y in range(n - 1, -1, -1):
+            row[y] = below[y + 1] + 1 if item == middle_b[y] else max(below[y], row[y + 1])
+    middle: list[tuple[int, int]] = []
+    x = y = 0
+    while x < m and y < n:
+        if middle_a[x] == middle_b[y] and length[x][y] == length[x + 1][y + 1] + 1:
+            middle.append((start + x, start + y))
+            x, y = x + 1, y + 1
+        elif length[x + 1][y] >= length[x][y + 1]:
+            x += 1
+        else:
+            y += 1
+    return head + middle + tail
 
 
 def pair_last_paragraphs(pairs: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
