@@ -176,10 +176,14 @@ def _without_comment(line: str) -> str:
     """A YAML line without its trailing comment (a `#` after a space, outside quotes)."""
     if "#" not in line:
         return line
-    quote = ""
+    quote, escaped = "", False
     for at, char in enumerate(line):
-        if quote:
-            if char == quote:
+        if escaped:  # the character after \ in "…", or the second ' of '' in '…'
+            escaped = False
+        elif quote:
+            if quote == '"' and char == "\\" or quote == "'" and char == "'" and line[at + 1:at + 2] == "'":
+                escaped = True
+            elif char == quote:
                 quote = ""
         elif char == '"' or (char == "'" and (at == 0 or line[at - 1] in " \t[{,:-")):
             quote = char

@@ -172,3 +172,11 @@ def test_a_body_in_the_yaml_gives_its_file_lines_however_the_block_starts(tmp_pa
         line = len((head + block).splitlines()) + 3
         listed = run_cli("status", "-w", str(root), "--open").stdout.splitlines()
         assert f"  content/QP-01.yaml:{line}: 请确认：另起" in listed, (block, listed)
+
+
+def test_a_hash_inside_a_quoted_yaml_value_with_escaped_quotes_is_text() -> None:
+    from dossier.markdown.spots import yaml_spots
+
+    text = ('change: "a\\"b # 【请确认：双引号内】"\nholder: \'it\'\'s # 【请确认：单引号内】\'\n'
+            "c3: it's 文件 # 【请确认：注释】\nc4: \"q\" # 【请确认：注释2】\n")
+    assert yaml_spots(text) == [(1, "请确认：双引号内"), (2, "请确认：单引号内")]
