@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from markdown_it.token import Token
 
-from dossier.markdown import tokens, wide
+from dossier.markdown import normalised, tokens, wide
 
 _START = re.compile(r"【请(?:根据本企业实际填写|确认)[：:]")
 _BRACKET = re.compile(r"[【】]")
@@ -134,7 +134,7 @@ def yaml_spots(text: str, skip_key: str | None = None) -> list[tuple[int, str]]:
     """
     if _SPOT_HINT not in text:
         return []
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = normalised(text).split("\n")
     found: list[tuple[int, str]] = []
     entry: list[tuple[int, str]] = []  # (1-based line, text) of the lines of one entry
     block: int | None = None  # inside a block scalar whose key is indented this much
@@ -143,8 +143,7 @@ def yaml_spots(text: str, skip_key: str | None = None) -> list[tuple[int, str]]:
     def flush() -> None:
         if entry:
             joined = "\n".join(line for _, line in entry)
-            breaks = [offset for offset, char in enumerate(joined) if char == "\n"]
-            found.extend((entry[0][0] + bisect.bisect_left(breaks, start), _joined(joined[start + 1:close]))
+            found.extend((entry[0][0] + joined.count("\n", 0, start), _joined(joined[start + 1:close]))
                          for start, close in _matched(joined, lambda offset: True))
             entry.clear()
 

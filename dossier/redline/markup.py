@@ -352,16 +352,17 @@ class Writer:
                 self.changes.append(BlockChange("paragraph", "added" if old is None else "removed", self.section,
                                                 old_text, new_text, content=side.align_key(heading)))
         elif self.old.key(old) != self.new.key(new):
-            action = "renumbered" if self._renumbered(old, new) else "changed"
+            action = "renumbered" if self._renumbered(old, new, old_text, new_text) else "changed"
             self.changes.append(BlockChange("paragraph", action, self.section, old_text, new_text))
         elif self.formatted:
             self.changes.append(BlockChange("paragraph", "formatted", self.section, old_text, new_text))
 
-    def _renumbered(self, old: Any, new: Any) -> bool:
-        """Two headings of one level, formatted alike, whose texts differ only in a section number that
-        each has at its place in its own rendering (sections before it were added, removed or moved)."""
-        old_text, new_text = self.old.text(old), self.new.text(new)
-        if self.formatted or old_text == new_text or self.old.shown(old) != old_text or self.new.shown(new) != new_text:
+    def _renumbered(self, old: Any, new: Any, old_text: str, new_text: str) -> bool:
+        """Two headings of one level, formatted alike, holding only text (`old_text`/`new_text`, as
+        `Side.shown` gives them, have no picture or footnote), whose texts differ only in a section
+        number that each has at its place in its own rendering (sections before it were added,
+        removed or moved)."""
+        if self.formatted or old_text == new_text or self.old.text(old) != old_text or self.new.text(new) != new_text:
             return False
         style = self.new.style(new)
         if not _HEADING.fullmatch(style) or self.old.style(old) != style:
